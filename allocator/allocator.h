@@ -1,0 +1,141 @@
+/* The allocator interface: what every poolbench backend provides.
+ *
+ * One backend per executable. Each backend is one source file that defines
+ * these functions under these exact names, and the build links exactly one of
+ * them into each test and runner binary (allocator/backends.bzl). A call to
+ * pb_malloc is therefore a direct call to the backend's code: there is no
+ * table of function pointers and no per-call indirection. Backends that
+ * replace the process's malloc (tcmalloc, jemalloc) cannot share a process
+ * with another backend anyway, which is why the choice is made at link time.
+ *
+ * Lifecycle: call pb_init once, before any other call. pb_init takes the
+ * backend's parameters as name=value strings (for example the pool's
+ * "layout=3.8"); a backend rejects any parameter it does not know, so the
+ * harness passes options through without knowing which backend takes what.
+ *
+ * Threading: backends are driven from one thread. The pool allocator is
+ * single-threaded by design, like pymalloc under the GIL.
+ */
+#ifndef POOLBENCH_ALLOCATOR_H
+#define POOLBENCH_ALLOCATOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every block the interface returns is aligned to at least this. */
+#define PB_ALIGNMENT 16
+
+/* mimalloc, tcmalloc and jemalloc serve requests below 16 bytes from an
+ * 8-byte size class, so those blocks are only 8-byte aligned. The interface
+ * promises 16 (C11's max_align_t on x86-64, and what pymalloc gives), so
+ * those backends ask for at least PB_ALIGNMENT bytes: one compare, and never
+ * taken for Python's requests (its smallest object is 16 bytes). */
+static inline size_t pb_aligned_request(size_t size) {
+  return size < PB_ALIGNMENT ? PB_ALIGNMENT : size;
+}
+
+/* The same for calloc; a product that overflows is passed on unchanged, for
+ * the allocator to refuse. */
+static inline void pb_aligned_calloc_request(size_t *nelem, size_t *elsize) {
+  size_t total;
+  if (!__builtin_mul_overflow(*nelem, *elsize, &total) &&
+      total < PB_ALIGNMENT) {
+    *nelem = 1;
+    *elsize = PB_ALIGNMENT;
+  }
+}
+
+/* ---- parameters ---------------------------------------------------------- */
+
+typedef struct pb_param {
+  const char *name;  /* "layout", "arena_size", ... */
+  const char *value; /* as the user typed it */
+} pb_param;
+
+/* Room for the one-line messages pb_init writes on failure. */
+#define PB_ERROR_MAX 256
+
+/* Initialize the backend. Returns 0 on success; on failure returns -1 and
+ * writes one line (no newline) naming the problem into err. Parameters the
+ * backend does not take are an error. */
+int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]);
+
+/* ---- allocation: the C standard's contract --------------------------------
+ * pb_malloc(0) returns a unique non-NULL pointer; pb_calloc returns NULL when
+ * nelem * elsize overflows; pb_realloc(NULL, n) is pb_malloc(n);
+ * pb_free(NULL) does nothing. */
+void *pb_malloc(size_t size);
+void *pb_calloc(size_t nelem, size_t elsize);
+void *pb_realloc(void *ptr, size_t size);
+void pb_free(void *ptr);
+
+/* Bytes the allocator really reserved for the block (>= the request). */
+size_t pb_usable_size(void *ptr);
+
+/* Give free memory back to the operating system, as far as the backend can:
+ * malloc_trim, mi_collect, ReleaseFreeMemory, arena purge. Live blocks are
+ * untouched. */
+void pb_release(void);
+
+/* ---- identity ------------------------------------------------------------ */
+
+const char *pb_name(void);    /* "glibc", "pool", ... */
+const char *pb_version(void); /* the allocator's own version, e.g. "2.36" */
+
+/* The active configuration, for reports ("default", "3.8", "arena=1MiB ...").
+ * Backends without parameters return "default". */
+const char *pb_config(void);
+
+/* ---- statistics ------------------------------------------------------------
+ * Only what the allocator itself reports: a figure it cannot report is absent
+ * from the list, never estimated. Standard names, used where the allocator
+ * has the figure:
+ *
+ *   allocated_bytes  bytes in blocks handed out and not yet freed
+ *   active_bytes     bytes in pages that hold at least one live block
+ *   resident_bytes   bytes the allocator knows to be resident
+ *   mapped_bytes     bytes the allocator has mapped from the OS
+ *   retained_bytes   bytes mapped (or committed) but free, kept for reuse
+ *   system_calls     mmap/munmap/brk calls the allocator made
+ *
+ * Backends add their own figures after these (the pool's arena counts, ...). */
+#define PB_STATS_MAX 64
+#define PB_STAT_NAME_MAX 48
+
+typedef struct pb_stat {
+  char name[PB_STAT_NAME_MAX];
+  uint64_t value;
+} pb_stat;
+
+typedef struct pb_stats {
+  size_t count;
+  pb_stat items[PB_STATS_MAX];
+} pb_stats;
+
+/* Fill *stats with what the allocator reports now. */
+void pb_stats_get(pb_stats *stats);
+
+/* Print the allocator's own statistics report, in its own format
+ * (mi_stats_print, malloc_stats_print, the pool's _debugmallocstats text). */
+void pb_stats_print(FILE *out);
+
+/* Helpers for backends and readers of pb_stats (allocator/stats.c). */
+void pb_stats_add(pb_stats *stats, const char *name, uint64_t value);
+/* Returns 1 and sets *value when the figure is present, 0 when absent. */
+int pb_stats_find(const pb_stats *stats, const char *name, uint64_t *value);
+
+/* Helper for backends that take no parameters: 0 when nparams is 0,
+ * otherwise -1 with "backend NAME takes no parameter 'X'" in err. */
+int pb_params_none(const char *backend, const pb_param *params, size_t nparams,
+                   char err[PB_ERROR_MAX]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* POOLBENCH_ALLOCATOR_H */
