@@ -1,0 +1,130 @@
+/* Allocation traces: what a workload asks of an allocator, as data.
+ *
+ * A trace is a sequence of operations on numbered slots. A slot holds at most
+ * one live block: malloc/calloc fill an empty slot, realloc resizes the block
+ * in a live slot, free empties it. Workload generators and (later) captures
+ * from real CPython both produce traces; the runner replays them.
+ *
+ * Trace memory comes straight from mmap, never from malloc, so that building
+ * or loading a trace does not disturb the allocator under test.
+ *
+ * ---- File format, version 1 (all integers little-endian) -----------------
+ *
+ *   offset  size  field
+ *        0     8  magic "PBTRACE\0"
+ *        8     4  version (1)
+ *       12     4  header size in bytes (128)
+ *       16     8  op count
+ *       24     4  slot count (every op's slot is below it)
+ *       28     4  op size in bytes (12)
+ *       32     8  seed the workload was generated with (0 for captures)
+ *       40     8  scale * 1e6, rounded (0 for captures)
+ *       48     8  checksum: FNV-1a 64 over the op records
+ *       56    32  workload name, NUL-padded
+ *       88    40  reserved, zero
+ *      128  12*n  op records: slot u32, size u32, kind u8, touch u8,
+ *                 reserved u16 (zero)
+ *
+ * A reader rejects, with one line naming the problem: a short file, a wrong
+ * magic, another version, a header or op size it does not know, a checksum
+ * that does not match, and ops that break the slot rules (malloc into a live
+ * slot, free or realloc of an empty one, a slot past the slot count, an
+ * unknown kind or touch). */
+#ifndef POOLBENCH_WORKLOADS_TRACE_H
+#define POOLBENCH_WORKLOADS_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PB_TRACE_MAGIC "PBTRACE"
+#define PB_TRACE_VERSION 1
+#define PB_TRACE_HEADER_SIZE 128
+#define PB_TRACE_NAME_MAX 32
+#define PB_TRACE_ERROR_MAX 256
+
+typedef enum pb_op_kind {
+  PB_OP_MALLOC = 0,
+  PB_OP_CALLOC = 1, /* replayed as calloc(1, size) */
+  PB_OP_REALLOC = 2,
+  PB_OP_FREE = 3, /* size is ignored (0) */
+  PB_OP_KIND_COUNT
+} pb_op_kind;
+
+/* How the replay touches a block, as CPython would. */
+typedef enum pb_touch {
+  PB_TOUCH_NONE = 0,   /* raw buffer: not touched */
+  PB_TOUCH_OBJECT = 1, /* object: header (refcount, type) written on
+                          allocation, read before free */
+  PB_TOUCH_ARRAY = 2,  /* item array: every 8-byte item that a malloc or a
+                          growing realloc adds is written */
+  PB_TOUCH_COUNT
+} pb_touch;
+
+/* One operation: 12 bytes, the same in memory and on disk. */
+typedef struct pb_op {
+  uint32_t slot;
+  uint32_t size;
+  uint8_t kind;  /* pb_op_kind */
+  uint8_t touch; /* pb_touch */
+  uint16_t reserved;
+} pb_op;
+
+typedef struct pb_trace {
+  pb_op *ops;        /* mmap'd; capacity ops long */
+  uint64_t count;    /* ops in the trace */
+  uint64_t capacity; /* ops the mapping holds */
+  uint32_t slots;    /* slot count: every op's slot is below it */
+  uint64_t seed;
+  double scale;
+  char workload[PB_TRACE_NAME_MAX];
+
+  /* Builder state: slots known free, reused LIFO (mmap'd as well). */
+  uint32_t *free_slots;
+  uint32_t free_count;
+  uint32_t free_capacity;
+  uint8_t *live; /* per slot: 1 while a block is live (builder checks) */
+  uint32_t live_capacity;
+} pb_trace;
+
+/* ---- building ------------------------------------------------------------
+ * Generators call these; slot ids are handed out by the builder, the most
+ * recently freed id reused first (LIFO), so the slot table stays as small as
+ * the largest live set. The append calls abort with a message on a broken slot
+ * rule: that is a bug in the generator, not bad input. */
+void pb_trace_init(pb_trace *t, const char *workload, uint64_t seed,
+                   double scale);
+uint32_t pb_trace_malloc(pb_trace *t, uint32_t size, pb_touch touch);
+uint32_t pb_trace_calloc(pb_trace *t, uint32_t size, pb_touch touch);
+void pb_trace_realloc(pb_trace *t, uint32_t slot, uint32_t size,
+                      pb_touch touch);
+void pb_trace_free(pb_trace *t, uint32_t slot);
+/* Releases every mapping of the trace. */
+void pb_trace_destroy(pb_trace *t);
+
+/* ---- files -----------------------------------------------------------------
+ * Both return 0, or -1 with one line (no newline) in err. Writing goes to a
+ * temporary file renamed into place, so a reader never sees half a file. */
+int pb_trace_save(const pb_trace *t, const char *path,
+                  char err[PB_TRACE_ERROR_MAX]);
+int pb_trace_load(pb_trace *t, const char *path, char err[PB_TRACE_ERROR_MAX]);
+
+/* Checks every slot rule of t->ops (the reader calls it); 0 or -1 with err. */
+int pb_trace_validate(const pb_trace *t, char err[PB_TRACE_ERROR_MAX]);
+
+uint64_t pb_trace_checksum(const pb_op *ops, uint64_t count);
+
+/* ---- analysis --------------------------------------------------------------
+ */
+
+typedef struct pb_trace_profile {
+  uint64_t mallocs, callocs, reallocs, frees;
+  uint64_t peak_live_bytes;       /* max over time of the sum of live sizes */
+  uint64_t peak_op;               /* index of the op after which that max holds
+                                     (first time reached) */
+  uint64_t peak_live_blocks;      /* live blocks at peak_op */
+  uint64_t total_requested_bytes; /* sum of malloc/calloc/realloc sizes */
+} pb_trace_profile;
+
+void pb_trace_profile_compute(const pb_trace *t, pb_trace_profile *profile);
+
+#endif /* POOLBENCH_WORKLOADS_TRACE_H */

@@ -1,0 +1,26 @@
+/* The workload registry: every generator, by name.
+ *
+ * A workload turns (seed, scale) into a trace (workloads/trace.h), the same
+ * trace every time for the same seed and scale. Scale 1 is the standard size
+ * the comparison runs at; --quick runs use a small fraction of it. */
+#ifndef POOLBENCH_WORKLOADS_WORKLOADS_H
+#define POOLBENCH_WORKLOADS_WORKLOADS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "workloads/trace.h"
+
+typedef struct pb_workload {
+  const char *name;        /* "ints", "tuples", ... */
+  const char *description; /* one line, for --help and reports */
+  void (*generate)(pb_trace *trace, uint64_t seed, double scale);
+} pb_workload;
+
+/* All workloads, in the order reports list them; NULL-terminated. */
+extern const pb_workload pb_workloads[];
+
+/* The workload of that name, or NULL. */
+const pb_workload *pb_workload_find(const char *name);
+
+#endif /* POOLBENCH_WORKLOADS_WORKLOADS_H */
