@@ -25,6 +25,7 @@ BACKENDS = [
     _backend("mimalloc", srcs = ["mimalloc.c"], linkopts = ["-lmimalloc"], asan = False),
     _backend("tcmalloc", srcs = ["tcmalloc.c"], linkopts = ["-ltcmalloc_minimal"], asan = False),
     _backend("jemalloc", srcs = ["jemalloc.c"], linkopts = ["-ljemalloc"], asan = False),
+    _backend("oracle", srcs = ["oracle.c"]),
 ]
 
 BACKEND_NAMES = [b.name for b in BACKENDS]
