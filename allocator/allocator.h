@@ -60,6 +60,11 @@ typedef struct pb_param {
 /* Room for the one-line messages pb_init writes on failure. */
 #define PB_ERROR_MAX 256
 
+/* The parameter names the backend takes, comma-separated ("layout,
+ * arena_size,pool_size,threshold"), or "" when it takes none. The harness
+ * passes a user's option only to the backends that list it. */
+const char *pb_parameters(void);
+
 /* Initialize the backend. Returns 0 on success; on failure returns -1 and
  * writes one line (no newline) naming the problem into err. Parameters the
  * backend does not take are an error. */

@@ -7,7 +7,7 @@ benchmark runners) calls per_backend(); nothing else names backends.
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
 
-def _backend(name, srcs = [], deps = [], linkopts = [], asan = True):
+def _backend(name, srcs = [], deps = [], linkopts = [], asan = True, compare = True):
     """One backend.
 
     Args:
@@ -17,8 +17,17 @@ def _backend(name, srcs = [], deps = [], linkopts = [], asan = True):
       linkopts: the system library it links (-lmimalloc, ...).
       asan: False when the backend cannot run under AddressSanitizer
         (it replaces or exports malloc, fighting ASan's allocator).
+      compare: False to leave it out of the default comparison (a debugging
+        backend); it can still be named with --backends.
     """
-    return struct(name = name, srcs = srcs, deps = deps, linkopts = linkopts, asan = asan)
+    return struct(
+        name = name,
+        srcs = srcs,
+        deps = deps,
+        linkopts = linkopts,
+        asan = asan,
+        compare = compare,
+    )
 
 BACKENDS = [
     _backend("glibc", srcs = ["glibc.c"]),
@@ -29,6 +38,8 @@ BACKENDS = [
 ]
 
 BACKEND_NAMES = [b.name for b in BACKENDS]
+
+DEFAULT_BACKEND_NAMES = [b.name for b in BACKENDS if b.compare]
 
 def backend_libraries():
     """In allocator/BUILD: one cc_library per backend, named after it."""

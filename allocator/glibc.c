@@ -23,6 +23,7 @@ void pb_release(void) { malloc_trim(0); }
 const char *pb_name(void) { return "glibc"; }
 const char *pb_version(void) { return gnu_get_libc_version(); }
 const char *pb_config(void) { return "default"; }
+const char *pb_parameters(void) { return ""; }
 
 void pb_stats_get(pb_stats *stats) {
   stats->count = 0;

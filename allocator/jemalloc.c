@@ -40,6 +40,7 @@ const char *pb_version(void) {
   return version;
 }
 const char *pb_config(void) { return "default"; }
+const char *pb_parameters(void) { return ""; }
 
 static void add_mallctl(pb_stats *stats, const char *name, const char *ctl) {
   size_t value, len = sizeof value;

@@ -36,6 +36,7 @@ const char *pb_version(void) {
   return version;
 }
 const char *pb_config(void) { return "default"; }
+const char *pb_parameters(void) { return ""; }
 
 void pb_stats_get(pb_stats *stats) {
   size_t elapsed, user, sys, rss, peak_rss, commit, peak_commit, faults;

@@ -118,6 +118,7 @@ void pb_release(void) {} /* the oracle keeps everything, by design */
 const char *pb_name(void) { return "oracle"; }
 const char *pb_version(void) { return "1"; }
 const char *pb_config(void) { return "default"; }
+const char *pb_parameters(void) { return ""; }
 
 void pb_stats_get(pb_stats *stats) {
   stats->count = 0;

@@ -252,6 +252,7 @@ static void identity_and_stats_are_reported(void) {
   PB_CHECK(pb_name() != NULL && pb_name()[0] != '\0');
   PB_CHECK(pb_version() != NULL && pb_version()[0] != '\0');
   PB_CHECK(pb_config() != NULL && pb_config()[0] != '\0');
+  PB_CHECK(pb_parameters() != NULL);
   void *p = pb_malloc(1000);
   pb_stats stats;
   pb_stats_get(&stats);
@@ -276,6 +277,7 @@ static void identity_and_stats_are_reported(void) {
 static void unknown_parameters_are_rejected(void) {
   /* pb_init already ran in main; a second init with a parameter no backend
    * takes must fail with one line naming it. */
+  PB_CHECK(strstr(pb_parameters(), "no_such_parameter") == NULL);
   char err[PB_ERROR_MAX] = "";
   pb_param bogus = {"no_such_parameter", "1"};
   PB_CHECK(pb_init(&bogus, 1, err) != 0);
