@@ -1,0 +1,386 @@
+/* The trace format: round trip, every rejection the reader promises, the
+ * profile on a hand-computed trace, and the builder's slot rules. */
+#include "workloads/trace.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testing/check.h"
+
+/* A fresh path in the test's temporary directory. */
+static const char *temp_path(const char *name) {
+  static char path[4096];
+  const char *dir = getenv("TEST_TMPDIR");
+  snprintf(path, sizeof path, "%s/%s", dir ? dir : "/tmp", name);
+  unlink(path);
+  return path;
+}
+
+/* A small trace with every kind and touch, ending with one block live. */
+static void build_sample(pb_trace *t) {
+  pb_trace_init(t, "sample", 42, 0.02);
+  uint32_t a = pb_trace_malloc(t, 28, PB_TOUCH_OBJECT);
+  uint32_t b = pb_trace_calloc(t, 64, PB_TOUCH_ARRAY);
+  pb_trace_realloc(t, b, 600, PB_TOUCH_ARRAY);
+  uint32_t c = pb_trace_malloc(t, 4096, PB_TOUCH_NONE);
+  pb_trace_free(t, a);
+  pb_trace_free(t, c);
+  uint32_t d = pb_trace_malloc(t, 0, PB_TOUCH_NONE);
+  pb_trace_free(t, d);
+  (void)b; /* left live: a valid trace need not free everything */
+}
+
+static void save_or_die(const pb_trace *t, const char *path) {
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_save(t, path, err) == 0, "%s", err);
+}
+
+/* Loads path expecting failure; checks the message names the path and
+ * contains expected, on one line. */
+static void expect_load_error(const char *path, const char *expected) {
+  pb_trace t;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_load(&t, path, err) == -1, "loaded %s", path);
+  PB_CHECKF(strstr(err, expected) != NULL, "expected \"%s\" in: %s", expected,
+            err);
+  PB_CHECKF(strstr(err, path) != NULL, "path missing from: %s", err);
+  PB_CHECKF(strchr(err, '\n') == NULL, "not one line: %s", err);
+  PB_CHECK(t.ops == NULL); /* nothing left mapped */
+}
+
+static void patch(const char *path, long offset, const void *bytes,
+                  size_t len) {
+  int fd = open(path, O_WRONLY);
+  PB_CHECK(fd >= 0);
+  PB_CHECK(pwrite(fd, bytes, len, offset) == (ssize_t)len);
+  close(fd);
+}
+
+static void patch_u32(const char *path, long offset, uint32_t v) {
+  unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8),
+                        (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+  patch(path, offset, b, 4);
+}
+
+static void test_round_trip(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *path = temp_path("round_trip.trace");
+  save_or_die(&t, path);
+
+  struct stat st;
+  PB_CHECK(stat(path, &st) == 0);
+  PB_CHECK_EQ(st.st_size, PB_TRACE_HEADER_SIZE + 12 * t.count);
+
+  pb_trace u;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_load(&u, path, err) == 0, "%s", err);
+  PB_CHECK_EQ(u.count, t.count);
+  PB_CHECK_EQ(u.slots, t.slots);
+  PB_CHECK_EQ(u.seed, 42);
+  PB_CHECK(u.scale == 0.02);
+  PB_CHECK(strcmp(u.workload, "sample") == 0);
+  PB_CHECK(memcmp(u.ops, t.ops, t.count * sizeof(pb_op)) == 0);
+  PB_CHECK_EQ(pb_trace_checksum(u.ops, u.count),
+              pb_trace_checksum(t.ops, t.count));
+  pb_trace_destroy(&u);
+  PB_CHECK(u.ops == NULL);
+  pb_trace_destroy(&t);
+}
+
+static void test_empty_trace_round_trip(void) {
+  pb_trace t;
+  pb_trace_init(&t, "empty", 0, 0);
+  const char *path = temp_path("empty.trace");
+  save_or_die(&t, path);
+  pb_trace u;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_load(&u, path, err) == 0, "%s", err);
+  PB_CHECK_EQ(u.count, 0);
+  PB_CHECK_EQ(u.slots, 0);
+  pb_trace_profile p;
+  pb_trace_profile_compute(&u, &p);
+  PB_CHECK_EQ(p.peak_live_bytes, 0);
+  pb_trace_destroy(&u);
+  pb_trace_destroy(&t);
+}
+
+/* Known FNV-1a 64 values: the empty input, and 12 zero bytes. */
+static void test_checksum_is_fnv1a(void) {
+  PB_CHECK_EQ(pb_trace_checksum(NULL, 0), 0xcbf29ce484222325ull);
+  pb_op zero = {0, 0, 0, 0, 0};
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (int i = 0; i < 12; i++) h *= 0x100000001b3ull; /* h ^= 0 each time */
+  PB_CHECK_EQ(pb_trace_checksum(&zero, 1), h);
+}
+
+static void test_save_is_atomic_and_leaves_no_temp(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *dir = getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp";
+  char sub[4096];
+  snprintf(sub, sizeof sub, "%s/atomic", dir);
+  mkdir(sub, 0777);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/out.trace", sub);
+  save_or_die(&t, path);
+  save_or_die(&t, path); /* replaces the file */
+  DIR *d = opendir(sub);
+  PB_CHECK(d != NULL);
+  int files = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    if (e->d_name[0] == '.') continue;
+    PB_CHECKF(strcmp(e->d_name, "out.trace") == 0, "left behind: %s",
+              e->d_name);
+    files++;
+  }
+  closedir(d);
+  PB_CHECK_EQ(files, 1);
+
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECK(pb_trace_save(&t, "/nonexistent-dir/x.trace", err) == -1);
+  PB_CHECKF(strstr(err, "/nonexistent-dir/x.trace") != NULL, "%s", err);
+  PB_CHECKF(strstr(err, "cannot create") != NULL, "%s", err);
+  pb_trace_destroy(&t);
+}
+
+static void test_load_missing_file(void) {
+  expect_load_error(temp_path("does-not-exist.trace"),
+                    "cannot open: No such file or directory");
+}
+
+static void test_rejects_short_and_truncated(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *path = temp_path("short.trace");
+  save_or_die(&t, path);
+  PB_CHECK(truncate(path, 100) == 0);
+  expect_load_error(path, "file too short: 100 bytes");
+
+  save_or_die(&t, path);
+  PB_CHECK(truncate(path, PB_TRACE_HEADER_SIZE + 12 * 3 + 5) == 0);
+  expect_load_error(path, "truncated: op count says 8 ops");
+
+  save_or_die(&t, path);
+  int fd = open(path, O_WRONLY | O_APPEND);
+  PB_CHECK(fd >= 0 && write(fd, "xyz", 3) == 3);
+  close(fd);
+  expect_load_error(path, "3 bytes of trailing garbage after 8 ops");
+  pb_trace_destroy(&t);
+}
+
+static void test_rejects_bad_header(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *path = temp_path("header.trace");
+
+  save_or_die(&t, path);
+  patch(path, 0, "PBTRACX", 7);
+  expect_load_error(path, "not a poolbench trace (wrong magic)");
+
+  save_or_die(&t, path);
+  patch_u32(path, 8, 2);
+  expect_load_error(path, "trace version 2, this reader knows version 1");
+
+  save_or_die(&t, path);
+  patch_u32(path, 12, 64);
+  expect_load_error(path, "header size 64 and op size 12");
+
+  save_or_die(&t, path);
+  patch_u32(path, 28, 16);
+  expect_load_error(path, "header size 128 and op size 16");
+
+  save_or_die(&t, path);
+  patch(path, 100, "\1", 1);
+  expect_load_error(path, "nonzero reserved header byte at offset 100");
+
+  save_or_die(&t, path);
+  patch(path, 56, "0123456789abcdef0123456789abcdef", 32);
+  expect_load_error(path, "workload name is not NUL-terminated");
+  pb_trace_destroy(&t);
+}
+
+static void test_rejects_checksum_mismatch(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *path = temp_path("checksum.trace");
+  save_or_die(&t, path);
+  /* Flip one bit of the second op's size. */
+  unsigned char byte = (unsigned char)(t.ops[1].size ^ 1);
+  patch(path, PB_TRACE_HEADER_SIZE + 12 + 4, &byte, 1);
+  expect_load_error(path, "corrupted: checksum 0x");
+  pb_trace_destroy(&t);
+}
+
+/* Writes ops (with a correct checksum: save does not validate) and checks
+ * that loading names the broken rule. */
+static void expect_rule_error(const pb_op *ops, uint64_t count, uint32_t slots,
+                              const char *expected) {
+  pb_trace t;
+  pb_trace_init(&t, "handmade", 0, 0);
+  t.ops = (pb_op *)ops;
+  t.count = count;
+  t.slots = slots;
+  const char *path = temp_path("rules.trace");
+  save_or_die(&t, path);
+  expect_load_error(path, expected);
+
+  /* The validator says the same without the file. */
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECK(pb_trace_validate(&t, err) == -1);
+  PB_CHECKF(strstr(err, expected) != NULL, "expected \"%s\" in: %s", expected,
+            err);
+}
+
+static void test_rejects_slot_rule_violations(void) {
+  const pb_op malloc_into_live[] = {{0, 16, PB_OP_MALLOC, 1, 0},
+                                    {0, 16, PB_OP_CALLOC, 1, 0}};
+  expect_rule_error(malloc_into_live, 2, 1,
+                    "op 1: calloc into slot 0, which is live");
+
+  const pb_op free_empty[] = {{0, 16, PB_OP_MALLOC, 1, 0},
+                              {0, 0, PB_OP_FREE, 0, 0},
+                              {0, 0, PB_OP_FREE, 0, 0}};
+  expect_rule_error(free_empty, 3, 1, "op 2: free of slot 0, which is empty");
+
+  const pb_op realloc_empty[] = {{1, 16, PB_OP_REALLOC, 2, 0}};
+  expect_rule_error(realloc_empty, 1, 2,
+                    "op 0: realloc of slot 1, which is empty");
+
+  const pb_op past_slots[] = {{0, 16, PB_OP_MALLOC, 0, 0},
+                              {5, 16, PB_OP_MALLOC, 0, 0}};
+  expect_rule_error(past_slots, 2, 2,
+                    "op 1: malloc of slot 5, past the slot count 2");
+
+  const pb_op bad_kind[] = {{0, 16, 7, 0, 0}};
+  expect_rule_error(bad_kind, 1, 1, "op 0: unknown kind 7");
+
+  const pb_op bad_touch[] = {{0, 16, PB_OP_MALLOC, 3, 0}};
+  expect_rule_error(bad_touch, 1, 1, "op 0: unknown touch 3");
+
+  const pb_op reserved[] = {{0, 16, PB_OP_MALLOC, 0, 0},
+                            {0, 0, PB_OP_FREE, 0, 0x100}};
+  expect_rule_error(reserved, 2, 1, "op 1: nonzero reserved field 0x0100");
+}
+
+/* Hand-computed: live bytes after each op are
+ *   100, 150, 250, 200, 230, 270, 240, 270, 70, 40, 30, 0
+ * so the peak is 270, first reached after op 5, with 3 blocks live. */
+static void test_profile_by_hand(void) {
+  const pb_op ops[] = {
+      {0, 100, PB_OP_MALLOC, 1, 0},  /* 100 */
+      {1, 50, PB_OP_CALLOC, 2, 0},   /* 150 */
+      {0, 200, PB_OP_REALLOC, 2, 0}, /* 250 */
+      {1, 0, PB_OP_FREE, 0, 0},      /* 200 */
+      {1, 30, PB_OP_MALLOC, 1, 0},   /* 230 */
+      {2, 40, PB_OP_MALLOC, 0, 0},   /* 270: the peak */
+      {2, 10, PB_OP_REALLOC, 0, 0},  /* 240 */
+      {3, 30, PB_OP_MALLOC, 1, 0},   /* 270 again: not a new peak */
+      {0, 0, PB_OP_FREE, 0, 0},      /* 70 */
+      {1, 0, PB_OP_FREE, 0, 0},      /* 40 */
+      {2, 0, PB_OP_FREE, 0, 0},      /* 30 */
+      {3, 0, PB_OP_FREE, 0, 0},      /* 0 */
+  };
+  pb_trace t;
+  pb_trace_init(&t, "hand", 0, 0);
+  t.ops = (pb_op *)ops;
+  t.count = sizeof ops / sizeof ops[0];
+  t.slots = 4;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_validate(&t, err) == 0, "%s", err);
+  pb_trace_profile p;
+  pb_trace_profile_compute(&t, &p);
+  PB_CHECK_EQ(p.mallocs, 4);
+  PB_CHECK_EQ(p.callocs, 1);
+  PB_CHECK_EQ(p.reallocs, 2);
+  PB_CHECK_EQ(p.frees, 5);
+  PB_CHECK_EQ(p.peak_live_bytes, 270);
+  PB_CHECK_EQ(p.peak_op, 5);
+  PB_CHECK_EQ(p.peak_live_blocks, 3);
+  PB_CHECK_EQ(p.total_requested_bytes, 100 + 50 + 200 + 30 + 40 + 10 + 30);
+}
+
+static void test_builder_reuses_slots_lifo(void) {
+  pb_trace t;
+  pb_trace_init(&t, "lifo", 0, 1);
+  uint32_t a = pb_trace_malloc(&t, 16, PB_TOUCH_OBJECT);
+  uint32_t b = pb_trace_malloc(&t, 16, PB_TOUCH_OBJECT);
+  uint32_t c = pb_trace_malloc(&t, 16, PB_TOUCH_OBJECT);
+  PB_CHECK(a == 0 && b == 1 && c == 2);
+  pb_trace_free(&t, b);
+  pb_trace_free(&t, a);
+  PB_CHECK_EQ(pb_trace_malloc(&t, 16, PB_TOUCH_OBJECT), a); /* last freed */
+  PB_CHECK_EQ(pb_trace_calloc(&t, 16, PB_TOUCH_OBJECT), b);
+  PB_CHECK_EQ(pb_trace_malloc(&t, 16, PB_TOUCH_OBJECT), 3); /* a new one */
+  PB_CHECK_EQ(t.slots, 4);
+  PB_CHECK_EQ(t.count, 8);
+  PB_CHECK_EQ(t.ops[4].kind, PB_OP_FREE);
+  PB_CHECK_EQ(t.ops[4].slot, a);
+  PB_CHECK_EQ(t.ops[4].size, 0);
+  pb_trace_destroy(&t);
+}
+
+static void test_builder_grows(void) {
+  /* Enough ops and slots to make every mapping grow several times. */
+  pb_trace t;
+  pb_trace_init(&t, "grow", 0, 1);
+  for (uint32_t i = 0; i < 300000; i++)
+    PB_CHECK_EQ(pb_trace_malloc(&t, i % 512, PB_TOUCH_NONE), i);
+  for (uint32_t i = 0; i < 300000; i++) pb_trace_free(&t, i);
+  PB_CHECK_EQ(t.count, 600000);
+  PB_CHECK_EQ(t.ops[299999].size, 299999 % 512);
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_validate(&t, err) == 0, "%s", err);
+  pb_trace_destroy(&t);
+}
+
+static void free_twice(void) {
+  pb_trace t;
+  pb_trace_init(&t, "buggy", 0, 1);
+  uint32_t a = pb_trace_malloc(&t, 16, PB_TOUCH_OBJECT);
+  pb_trace_free(&t, a);
+  pb_trace_free(&t, a);
+}
+
+static void realloc_unknown_slot(void) {
+  pb_trace t;
+  pb_trace_init(&t, "buggy", 0, 1);
+  pb_trace_realloc(&t, 7, 16, PB_TOUCH_ARRAY);
+}
+
+static void long_name(void) {
+  pb_trace t;
+  pb_trace_init(&t, "a-workload-name-of-more-than-31-bytes", 0, 1);
+}
+
+static void test_builder_aborts_on_generator_bugs(void) {
+  pb_expect_death(free_twice,
+                  "workload \"buggy\"): free of slot 0, which is empty");
+  pb_expect_death(realloc_unknown_slot,
+                  "realloc of slot 7, which was never handed out");
+  pb_expect_death(long_name, "workload name longer than 31 bytes");
+}
+
+int main(int argc, char **argv) {
+  static const pb_test tests[] = {
+      PB_TEST(test_round_trip),
+      PB_TEST(test_empty_trace_round_trip),
+      PB_TEST(test_checksum_is_fnv1a),
+      PB_TEST(test_save_is_atomic_and_leaves_no_temp),
+      PB_TEST(test_load_missing_file),
+      PB_TEST(test_rejects_short_and_truncated),
+      PB_TEST(test_rejects_bad_header),
+      PB_TEST(test_rejects_checksum_mismatch),
+      PB_TEST(test_rejects_slot_rule_violations),
+      PB_TEST(test_profile_by_hand),
+      PB_TEST(test_builder_reuses_slots_lifo),
+      PB_TEST(test_builder_grows),
+      PB_TEST(test_builder_aborts_on_generator_bugs),
+      {NULL, NULL},
+  };
+  return pb_run_tests(tests, argc, argv);
+}
