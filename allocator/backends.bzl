@@ -35,6 +35,8 @@ BACKENDS = [
     _backend("tcmalloc", srcs = ["tcmalloc.c"], linkopts = ["-ltcmalloc_minimal"], asan = False),
     _backend("jemalloc", srcs = ["jemalloc.c"], linkopts = ["-ljemalloc"], asan = False),
     _backend("oracle", srcs = ["oracle.c"]),
+    _backend("pool", deps = ["//allocator/pool:backend"]),
+    _backend("pool-debug", deps = ["//allocator/pool:debug_backend"], compare = False),
 ]
 
 BACKEND_NAMES = [b.name for b in BACKENDS]
