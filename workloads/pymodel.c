@@ -1,0 +1,296 @@
+/* CPython 3.11's object allocation as trace operations: see pymodel.h. */
+#include "workloads/pymodel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Free list bounds of CPython 3.11 (PyFloat_MAXFREELIST, PyList_MAXFREELIST,
+ * PyDict_MAXFREELIST, PyTuple_MAXFREELIST). */
+#define FLOAT_FREELIST 100
+#define LIST_FREELIST 80
+#define DICT_FREELIST 80
+#define TUPLE_FREELIST 2000
+#define DICT_LOG_MINSIZE 3
+
+static size_t storage_slots(void) {
+  return FLOAT_FREELIST + LIST_FREELIST + 2 * DICT_FREELIST +
+         (PY_TUPLE_MAXSAVESIZE - 1) * TUPLE_FREELIST;
+}
+
+static void carve(py_freelist *fl, uint32_t **next, uint32_t max) {
+  fl->slots = *next;
+  fl->count = 0;
+  fl->max = max;
+  *next += max;
+}
+
+void py_heap_init(py_heap *h, pb_trace *t) {
+  memset(h, 0, sizeof *h);
+  h->t = t;
+  size_t bytes = storage_slots() * sizeof(uint32_t);
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    fprintf(stderr, "py_heap_init: cannot map %zu bytes: %s\n", bytes,
+            strerror(errno));
+    abort();
+  }
+  h->storage = p;
+  uint32_t *next = p;
+  carve(&h->floats, &next, FLOAT_FREELIST);
+  carve(&h->lists, &next, LIST_FREELIST);
+  carve(&h->dicts, &next, DICT_FREELIST);
+  carve(&h->dict_keys, &next, DICT_FREELIST);
+  for (int n = 1; n < PY_TUPLE_MAXSAVESIZE; n++)
+    carve(&h->tuples[n], &next, TUPLE_FREELIST);
+}
+
+static void drain(py_heap *h, py_freelist *fl) {
+  while (fl->count > 0) pb_trace_free(h->t, fl->slots[--fl->count]);
+}
+
+void py_heap_finish(py_heap *h) {
+  /* CPython's order (clear_freelists): tuples, floats, lists, dicts (the
+   * objects, then the keys tables); each free list most recent first. */
+  for (int n = 1; n < PY_TUPLE_MAXSAVESIZE; n++) drain(h, &h->tuples[n]);
+  drain(h, &h->floats);
+  drain(h, &h->lists);
+  drain(h, &h->dicts);
+  drain(h, &h->dict_keys);
+  munmap(h->storage, storage_slots() * sizeof(uint32_t));
+  memset(h, 0, sizeof *h);
+}
+
+/* A block of size bytes, from the free list when it has one. */
+static uint32_t take(py_heap *h, py_freelist *fl, uint32_t size,
+                     pb_touch touch) {
+  if (fl->count > 0) {
+    h->reused++;
+    return fl->slots[--fl->count];
+  }
+  return pb_trace_malloc(h->t, size, touch);
+}
+
+/* A dying block goes to the free list when it has room. */
+static void give(py_heap *h, py_freelist *fl, uint32_t slot) {
+  if (fl->count < fl->max)
+    fl->slots[fl->count++] = slot;
+  else
+    pb_trace_free(h->t, slot);
+}
+
+void py_free(py_heap *h, uint32_t slot) {
+  if (slot != PY_NO_BLOCK) pb_trace_free(h->t, slot);
+}
+
+/* ---- ints, floats, strs, tuples ------------------------------------------ */
+
+uint32_t py_int_size(unsigned __int128 magnitude) {
+  uint32_t digits = 0; /* 30-bit digits; 0 has none */
+  while (magnitude) {
+    digits++;
+    magnitude >>= 30;
+  }
+  return 24 + 4 * digits;
+}
+
+uint32_t py_int_new(py_heap *h, int64_t value) {
+  if (value >= PY_INT_SMALL_MIN && value <= PY_INT_SMALL_MAX)
+    return PY_NO_BLOCK;
+  uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+  return pb_trace_malloc(h->t, py_int_size(magnitude), PB_TOUCH_OBJECT);
+}
+
+uint32_t py_int_new_big(py_heap *h, unsigned __int128 magnitude) {
+  if (magnitude <= PY_INT_SMALL_MAX) return PY_NO_BLOCK;
+  return pb_trace_malloc(h->t, py_int_size(magnitude), PB_TOUCH_OBJECT);
+}
+
+uint32_t py_float_new(py_heap *h) {
+  return take(h, &h->floats, PY_FLOAT_SIZE, PB_TOUCH_OBJECT);
+}
+
+void py_float_free(py_heap *h, uint32_t slot) { give(h, &h->floats, slot); }
+
+uint32_t py_str_new(py_heap *h, uint32_t len) {
+  if (len <= 1) return PY_NO_BLOCK; /* "" and latin-1 chars are singletons */
+  return pb_trace_malloc(h->t, PY_STR_SIZE(len), PB_TOUCH_OBJECT);
+}
+
+uint32_t py_tuple_new(py_heap *h, uint32_t n) {
+  if (n == 0) return PY_NO_BLOCK; /* () is a singleton */
+  if (n < PY_TUPLE_MAXSAVESIZE)
+    return take(h, &h->tuples[n], PY_TUPLE_SIZE(n), PB_TOUCH_OBJECT);
+  return pb_trace_malloc(h->t, PY_TUPLE_SIZE(n), PB_TOUCH_OBJECT);
+}
+
+void py_tuple_free(py_heap *h, uint32_t slot, uint32_t n) {
+  if (n == 0) return;
+  if (n < PY_TUPLE_MAXSAVESIZE)
+    give(h, &h->tuples[n], slot);
+  else
+    pb_trace_free(h->t, slot);
+}
+
+/* ---- lists ----------------------------------------------------------------
+ */
+
+uint32_t py_list_capacity(uint32_t size, uint32_t newsize) {
+  if (newsize == 0) return 0;
+  uint64_t cap = ((uint64_t)newsize + (newsize >> 3) + 6) & ~(uint64_t)3;
+  /* A large extend gets exactly what it asked for, rounded up to 4. */
+  if (newsize > size && (uint64_t)newsize - size > cap - newsize)
+    cap = ((uint64_t)newsize + 3) & ~(uint64_t)3;
+  return cap > UINT32_MAX / 8 ? UINT32_MAX / 8 : (uint32_t)cap;
+}
+
+void py_list_new(py_heap *h, py_list *l) {
+  l->obj = take(h, &h->lists, PY_LIST_SIZE, PB_TOUCH_OBJECT);
+  l->items = PY_NO_BLOCK;
+  l->size = l->allocated = 0;
+}
+
+void py_list_new_sized(py_heap *h, py_list *l, uint32_t n) {
+  py_list_new(h, l);
+  if (n > 0) {
+    l->items = pb_trace_calloc(h->t, 8 * n, PB_TOUCH_ARRAY);
+    l->size = l->allocated = n;
+  }
+}
+
+void py_list_resize(py_heap *h, py_list *l, uint32_t newsize) {
+  /* Room already, and not less than half used: only the size changes. */
+  if (l->allocated >= newsize && newsize >= (l->allocated >> 1)) {
+    l->size = newsize;
+    return;
+  }
+  uint32_t cap = py_list_capacity(l->size, newsize);
+  if (cap == 0) {
+    /* CPython reallocs to 0 bytes here; a replay of realloc(p, 0) is not
+     * portable (glibc frees), so the empty array is freed instead. */
+    py_free(h, l->items);
+    l->items = PY_NO_BLOCK;
+  } else if (l->items == PY_NO_BLOCK) {
+    l->items =
+        pb_trace_malloc(h->t, 8 * cap, PB_TOUCH_ARRAY); /* realloc(NULL) */
+  } else {
+    pb_trace_realloc(h->t, l->items, 8 * cap, PB_TOUCH_ARRAY);
+  }
+  l->size = newsize;
+  l->allocated = cap;
+}
+
+void py_list_append(py_heap *h, py_list *l) {
+  py_list_resize(h, l, l->size + 1);
+}
+
+void py_list_clear(py_heap *h, py_list *l) {
+  py_free(h, l->items);
+  l->items = PY_NO_BLOCK;
+  l->size = l->allocated = 0;
+}
+
+void py_list_dealloc(py_heap *h, py_list *l) {
+  py_list_clear(h, l);
+  py_list_object_free(h, l->obj);
+  l->obj = PY_NO_BLOCK;
+}
+
+void py_list_object_free(py_heap *h, uint32_t obj) { give(h, &h->lists, obj); }
+
+/* ---- dicts ----------------------------------------------------------------
+ */
+
+static uint32_t usable_fraction(unsigned log2_size) {
+  return (uint32_t)(((uint64_t)2 << log2_size) / 3);
+}
+
+uint32_t py_dict_keys_size(unsigned log2_size, int unicode) {
+  unsigned log2_index_bytes = log2_size < 8    ? log2_size
+                              : log2_size < 16 ? log2_size + 1
+                              : log2_size < 32 ? log2_size + 2
+                                               : log2_size + 3;
+  uint64_t entry = unicode ? 16 : 24; /* (key, value) or (hash, key, value) */
+  uint64_t bytes = 32 + ((uint64_t)1 << log2_index_bytes) +
+                   entry * usable_fraction(log2_size);
+  return bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+}
+
+/* Smallest table of at least minsize slots, never below 8. */
+static unsigned log2_keysize(uint64_t minsize) {
+  unsigned log2 = DICT_LOG_MINSIZE;
+  while (((uint64_t)1 << log2) < minsize) log2++;
+  return log2;
+}
+
+static uint32_t new_keys(py_heap *h, unsigned log2_size, int unicode) {
+  uint32_t size = py_dict_keys_size(log2_size, unicode);
+  /* The table is initialized in full (memset), hence PB_TOUCH_ARRAY. */
+  if (log2_size == DICT_LOG_MINSIZE && unicode)
+    return take(h, &h->dict_keys, size, PB_TOUCH_ARRAY);
+  return pb_trace_malloc(h->t, size, PB_TOUCH_ARRAY);
+}
+
+void py_dict_keys_free(py_heap *h, uint32_t keys, unsigned log2_size,
+                       int unicode) {
+  if (keys == PY_NO_BLOCK) return;
+  if (log2_size == DICT_LOG_MINSIZE && unicode)
+    give(h, &h->dict_keys, keys);
+  else
+    pb_trace_free(h->t, keys);
+}
+
+void py_dict_new(py_heap *h, py_dict *d, int unicode) {
+  d->obj = take(h, &h->dicts, PY_DICT_SIZE, PB_TOUCH_OBJECT);
+  d->keys = PY_NO_BLOCK;
+  d->used = d->usable = 0;
+  d->log2_size = 0;
+  d->unicode = (uint8_t)(unicode != 0);
+}
+
+void py_dict_new_presized(py_heap *h, py_dict *d, uint32_t n, int unicode) {
+  if (n <= usable_fraction(DICT_LOG_MINSIZE)) {
+    py_dict_new(h, d, unicode);
+    return;
+  }
+  /* estimate_log2_keysize, capped at 2**17 like dict_new_presized. */
+  unsigned log2 =
+      n > usable_fraction(17) ? 17 : log2_keysize(((uint64_t)n * 3 + 1) / 2);
+  d->keys = new_keys(h, log2, unicode); /* the table first, then the dict */
+  d->obj = take(h, &h->dicts, PY_DICT_SIZE, PB_TOUCH_OBJECT);
+  d->used = 0;
+  d->usable = usable_fraction(log2);
+  d->log2_size = (uint8_t)log2;
+  d->unicode = (uint8_t)(unicode != 0);
+}
+
+void py_dict_insert(py_heap *h, py_dict *d) {
+  if (d->usable == 0) {
+    /* insertion_resize: a table for used * 3 (GROWTH_RATE); the entries move
+     * to the new table and the old one is freed. */
+    unsigned log2 = log2_keysize((uint64_t)d->used * 3);
+    uint32_t keys = new_keys(h, log2, d->unicode);
+    py_dict_keys_free(h, d->keys, d->log2_size, d->unicode);
+    d->keys = keys;
+    d->log2_size = (uint8_t)log2;
+    d->usable = usable_fraction(log2) - d->used;
+  }
+  d->usable--;
+  d->used++;
+}
+
+void py_dict_delete(py_heap *h, py_dict *d) {
+  (void)h;
+  d->used--; /* the entry becomes a dummy: usable does not come back */
+}
+
+void py_dict_dealloc(py_heap *h, py_dict *d) {
+  py_dict_keys_free(h, d->keys, d->log2_size, d->unicode);
+  py_dict_object_free(h, d->obj);
+  d->keys = d->obj = PY_NO_BLOCK;
+}
+
+void py_dict_object_free(py_heap *h, uint32_t obj) { give(h, &h->dicts, obj); }
