@@ -1,0 +1,40 @@
+/* The workload registry: names, one-line descriptions, generators. */
+#include <string.h>
+
+#include "workloads/generators.h"
+#include "workloads/workloads.h"
+
+const pb_workload pb_workloads[] = {
+    {"ints",
+     "arithmetic churn: short-lived 28/32/36-byte ints, mostly LIFO, a few "
+     "survivors",
+     pb_generate_ints},
+    {"tuples",
+     "batches of 0..10-item tuples of ints and floats, mixed lifetimes, "
+     "tuple and float free lists",
+     pb_generate_tuples},
+    {"lists",
+     "lists grown by append (realloc across 512 bytes), then popped, sliced, "
+     "cleared or dropped",
+     pb_generate_lists},
+    {"objgraph",
+     "json.loads of a ~300 MB graph, torn down in creation then random "
+     "order, 3 times",
+     pb_generate_objgraph},
+    {"pinning",
+     "many small objects, a random 1% kept, then other size classes: pools "
+     "pinned",
+     pb_generate_pinning},
+    {"generational",
+     "request loop: heavy short-lived churn, a slowly growing long-lived "
+     "cache",
+     pb_generate_generational},
+    {NULL, NULL, NULL},
+};
+
+const pb_workload *pb_workload_find(const char *name) {
+  if (!name) return NULL;
+  for (const pb_workload *w = pb_workloads; w->name; w++)
+    if (strcmp(w->name, name) == 0) return w;
+  return NULL;
+}

@@ -1,0 +1,295 @@
+/* Every workload at a small scale: a valid trace, the same for the same
+ * seed, another for another seed, everything freed by the end, sizes where
+ * CPython puts them, and the shape each workload promises. */
+#include "workloads/workloads.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "testing/check.h"
+
+#define SCALE 0.02
+
+static const char *const expected_names[] = {
+    "ints", "tuples", "lists", "objgraph", "pinning", "generational", NULL};
+
+/* A walk over a trace that knows each op's block's previous size. */
+typedef struct walker {
+  const pb_trace *t;
+  uint32_t *size; /* per slot */
+  uint64_t i;
+  uint32_t old_size; /* of the current op's slot, before the op */
+  uint64_t live_bytes;
+} walker;
+
+static walker walk_start(const pb_trace *t) {
+  walker w = {t, calloc(t->slots + 1, sizeof(uint32_t)), 0, 0, 0};
+  PB_CHECK(w.size != NULL);
+  return w;
+}
+
+/* Applies op i and returns it, or NULL at the end. */
+static const pb_op *walk_next(walker *w) {
+  if (w->i == w->t->count) {
+    free(w->size);
+    w->size = NULL;
+    return NULL;
+  }
+  const pb_op *op = &w->t->ops[w->i++];
+  w->old_size = w->size[op->slot];
+  uint32_t new_size = op->kind == PB_OP_FREE ? 0 : op->size;
+  w->live_bytes = w->live_bytes - w->old_size + new_size;
+  w->size[op->slot] = new_size;
+  return op;
+}
+
+static int is_alloc(const pb_op *op) {
+  return op->kind == PB_OP_MALLOC || op->kind == PB_OP_CALLOC;
+}
+
+static void generate(const char *name, uint64_t seed, double scale,
+                     pb_trace *t) {
+  const pb_workload *w = pb_workload_find(name);
+  PB_CHECKF(w != NULL, "no workload %s", name);
+  w->generate(t, seed, scale);
+}
+
+static void test_registry(void) {
+  size_t n = 0;
+  for (const pb_workload *w = pb_workloads; w->name; w++, n++) {
+    PB_CHECKF(expected_names[n] && strcmp(w->name, expected_names[n]) == 0,
+              "workload %zu is %s", n, w->name);
+    PB_CHECK(w->description && strlen(w->description) > 10);
+    PB_CHECK(strchr(w->description, '\n') == NULL);
+    PB_CHECK(w->generate != NULL);
+    PB_CHECK(pb_workload_find(w->name) == w);
+  }
+  PB_CHECK_EQ(n, 6);
+  PB_CHECK(pb_workload_find("nosuch") == NULL);
+  PB_CHECK(pb_workload_find("") == NULL);
+  PB_CHECK(pb_workload_find(NULL) == NULL);
+}
+
+/* The properties every workload shares. */
+static void check_common(const char *name) {
+  pb_trace a, b, c;
+  generate(name, 1, SCALE, &a);
+  generate(name, 1, SCALE, &b);
+  generate(name, 2, SCALE, &c);
+
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_validate(&a, err) == 0, "%s: %s", name, err);
+  PB_CHECKF(pb_trace_validate(&c, err) == 0, "%s: %s", name, err);
+  PB_CHECK(strcmp(a.workload, name) == 0);
+  PB_CHECK_EQ(a.seed, 1);
+  PB_CHECK(a.scale == SCALE);
+  PB_CHECKF(a.count > 1000, "%s: only %llu ops", name,
+            (unsigned long long)a.count);
+
+  /* Deterministic for a seed, different for another. */
+  PB_CHECK_EQ(a.count, b.count);
+  PB_CHECK_EQ(a.slots, b.slots);
+  PB_CHECK_EQ(pb_trace_checksum(a.ops, a.count),
+              pb_trace_checksum(b.ops, b.count));
+  PB_CHECKF(
+      pb_trace_checksum(a.ops, a.count) != pb_trace_checksum(c.ops, c.count),
+      "%s: seeds 1 and 2 give the same trace", name);
+
+  /* Everything is freed by the end (valid + as many frees as allocations
+   * means every slot ends empty). */
+  pb_trace_profile p;
+  pb_trace_profile_compute(&a, &p);
+  PB_CHECKF(p.mallocs + p.callocs == p.frees, "%s: %llu allocs, %llu frees",
+            name, (unsigned long long)(p.mallocs + p.callocs),
+            (unsigned long long)p.frees);
+  PB_CHECK(p.peak_live_bytes > 0);
+
+  /* Touches follow the kind of block: arrays are arrays, frees none. */
+  walker w = walk_start(&a);
+  for (const pb_op *op; (op = walk_next(&w));) {
+    if (op->kind == PB_OP_FREE) PB_CHECK_EQ(op->touch, PB_TOUCH_NONE);
+    if (op->kind == PB_OP_REALLOC) PB_CHECK_EQ(op->touch, PB_TOUCH_ARRAY);
+    PB_CHECK(op->kind == PB_OP_FREE || op->size > 0);
+  }
+  uint64_t ops = a.count;
+  pb_trace_destroy(&a);
+  pb_trace_destroy(&b);
+  pb_trace_destroy(&c);
+
+  /* Scale is linear: twice the scale, about twice the ops. */
+  pb_trace d;
+  generate(name, 1, 2 * SCALE, &d);
+  double ratio = (double)d.count / (double)ops;
+  pb_trace_destroy(&d);
+  PB_CHECKF(ratio > 1.5 && ratio < 2.5, "%s: scale x2 gives ops x%.2f", name,
+            ratio);
+
+  /* A tiny scale still makes a small, complete workload. */
+  pb_trace tiny;
+  generate(name, 7, 0.0001, &tiny);
+  PB_CHECKF(pb_trace_validate(&tiny, err) == 0, "%s: %s", name, err);
+  pb_trace_profile_compute(&tiny, &p);
+  PB_CHECK_EQ(p.mallocs + p.callocs, p.frees);
+  pb_trace_destroy(&tiny);
+}
+
+static void test_all_common(void) {
+  for (const char *const *n = expected_names; *n; n++) check_common(*n);
+}
+
+/* ints: objects are 28, 32 or 36 bytes (1, 2, 3 digits), plus the one list
+ * object that keeps the survivors; most die almost at once. */
+static void test_ints_shape(void) {
+  pb_trace t;
+  generate("ints", 3, SCALE, &t);
+  uint64_t by_size[40] = {0}, lists = 0, objects = 0, quick = 0;
+  uint32_t *born = calloc(t.slots, sizeof *born);
+  walker w = walk_start(&t);
+  for (const pb_op *op; (op = walk_next(&w));) {
+    if (is_alloc(op) && op->touch == PB_TOUCH_OBJECT) {
+      objects++;
+      born[op->slot] = (uint32_t)w.i;
+      if (op->size == 56)
+        lists++;
+      else
+        PB_CHECKF(op->size == 28 || op->size == 32 || op->size == 36,
+                  "int of %u bytes", op->size);
+      if (op->size < 40) by_size[op->size]++;
+    }
+    if (op->kind == PB_OP_FREE && w.i - born[op->slot] <= 8) quick++;
+  }
+  PB_CHECK_EQ(lists, 1);
+  PB_CHECK(by_size[28] > 0 && by_size[32] > 0 && by_size[36] > 0);
+  /* Temporaries: most ints die within a few ops of their birth. */
+  PB_CHECKF(quick > objects / 2, "%llu of %llu die young",
+            (unsigned long long)quick, (unsigned long long)objects);
+  free(born);
+  pb_trace_destroy(&t);
+}
+
+/* tuples: every tuple size 48..120 occurs; items are floats (24) and ints
+ * (28, 32); the rows lists are 56-byte objects like 2-tuples. */
+static void test_tuples_shape(void) {
+  pb_trace t;
+  generate("tuples", 3, SCALE, &t);
+  uint64_t by_size[128] = {0};
+  walker w = walk_start(&t);
+  for (const pb_op *op; (op = walk_next(&w));) {
+    if (!is_alloc(op) || op->touch != PB_TOUCH_OBJECT) continue;
+    uint32_t s = op->size;
+    PB_CHECKF(
+        s == 24 || s == 28 || s == 32 || (s >= 48 && s <= 120 && s % 8 == 0),
+        "object of %u bytes", s);
+    by_size[s]++;
+  }
+  for (uint32_t n = 1; n <= 10; n++)
+    PB_CHECKF(by_size[40 + 8 * n] > 0, "no tuple of %u items", n);
+  PB_CHECK(by_size[24] > 0 && by_size[28] > 0 && by_size[32] > 0);
+  pb_trace_destroy(&t);
+}
+
+/* lists: item arrays grow by realloc across 512 bytes and shrink back. */
+static void test_lists_shape(void) {
+  pb_trace t;
+  generate("lists", 3, SCALE, &t);
+  uint64_t crossing = 0, shrinking = 0, arrays = 0;
+  walker w = walk_start(&t);
+  for (const pb_op *op; (op = walk_next(&w));) {
+    if (op->touch == PB_TOUCH_ARRAY) arrays++;
+    if (op->kind != PB_OP_REALLOC) continue;
+    if (w.old_size <= 512 && op->size > 512) crossing++;
+    if (op->size < w.old_size) shrinking++;
+    PB_CHECK_EQ(op->size % 8, 0);
+  }
+  PB_CHECK(arrays > 0);
+  PB_CHECKF(crossing > 0, "no realloc crosses 512 bytes");
+  PB_CHECKF(shrinking > 0, "no list shrinks");
+  pb_trace_destroy(&t);
+}
+
+/* Counts the times live bytes fall from above half the peak to below a
+ * twentieth of it. */
+static int valleys(const pb_trace *t, uint64_t peak) {
+  int count = 0, high = 0;
+  walker w = walk_start(t);
+  while (walk_next(&w)) {
+    if (w.live_bytes > peak / 2) high = 1;
+    if (high && w.live_bytes < peak / 20) {
+      count++;
+      high = 0;
+    }
+  }
+  return count;
+}
+
+/* objgraph: big requests (lines, bios, blobs), and three peaks with valleys
+ * between them. */
+static void test_objgraph_shape(void) {
+  pb_trace t;
+  generate("objgraph", 3, SCALE, &t);
+  pb_trace_profile p;
+  pb_trace_profile_compute(&t, &p);
+  uint64_t big = 0;
+  walker w = walk_start(&t);
+  for (const pb_op *op; (op = walk_next(&w));)
+    if (op->kind != PB_OP_FREE && op->size > 512) big++;
+  PB_CHECK(big > 0);
+  /* ~300 MB at scale 1: a few MB at 0.02. */
+  PB_CHECKF(p.peak_live_bytes > 3000000 && p.peak_live_bytes < 12000000,
+            "peak %llu", (unsigned long long)p.peak_live_bytes);
+  PB_CHECK_EQ(valleys(&t, p.peak_live_bytes), 3);
+  pb_trace_destroy(&t);
+}
+
+/* pinning: ~99% of the small objects die before the texts (149..449 bytes)
+ * are allocated. */
+static void test_pinning_shape(void) {
+  pb_trace t;
+  generate("pinning", 3, SCALE, &t);
+  uint64_t live_blocks = 0, max_blocks = 0, at_first_text = 0, texts = 0;
+  walker w = walk_start(&t);
+  for (const pb_op *op; (op = walk_next(&w));) {
+    if (is_alloc(op)) live_blocks++;
+    if (op->kind == PB_OP_FREE) live_blocks--;
+    if (live_blocks > max_blocks) max_blocks = live_blocks;
+    if (is_alloc(op) && op->size >= 149 && op->size <= 449)
+      if (texts++ == 0) at_first_text = live_blocks;
+  }
+  PB_CHECK(texts > 0);
+  /* The survivors (1%), and the 2000 dead 2-tuples the tuple free list
+   * keeps: CPython never frees those before exit. */
+  PB_CHECKF(at_first_text < max_blocks / 50 + 2100,
+            "%llu of %llu blocks live at the first text",
+            (unsigned long long)at_first_text, (unsigned long long)max_blocks);
+  pb_trace_destroy(&t);
+}
+
+/* generational: the live heap grows over the run under the churn. */
+static void test_generational_shape(void) {
+  pb_trace t;
+  generate("generational", 3, SCALE, &t);
+  uint64_t at_tenth = 0, at_nine_tenths = 0;
+  walker w = walk_start(&t);
+  while (walk_next(&w)) {
+    if (w.i == t.count / 10) at_tenth = w.live_bytes;
+    if (w.i == t.count / 10 * 9) at_nine_tenths = w.live_bytes;
+  }
+  PB_CHECKF(at_nine_tenths > 3 * at_tenth, "live %llu then %llu",
+            (unsigned long long)at_tenth, (unsigned long long)at_nine_tenths);
+  pb_trace_destroy(&t);
+}
+
+int main(int argc, char **argv) {
+  static const pb_test tests[] = {
+      PB_TEST(test_registry),
+      PB_TEST(test_all_common),
+      PB_TEST(test_ints_shape),
+      PB_TEST(test_tuples_shape),
+      PB_TEST(test_lists_shape),
+      PB_TEST(test_objgraph_shape),
+      PB_TEST(test_pinning_shape),
+      PB_TEST(test_generational_shape),
+      {NULL, NULL},
+  };
+  return pb_run_tests(tests, argc, argv);
+}
