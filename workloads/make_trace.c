@@ -1,0 +1,251 @@
+/* make_trace: writes a workload's trace to a file, lists the workloads, or
+ * describes a trace file.
+ *
+ *   bazel run //workloads:make_trace -- --workload=NAME --out=FILE
+ *                                       [--scale=X] [--seed=N]
+ *   bazel run //workloads:make_trace -- --list
+ *   bazel run //workloads:make_trace -- --info=FILE
+ *
+ * Usage errors (an unknown option or workload, a malformed number) print one
+ * line on stderr and exit 2; a file that cannot be written or loaded exits
+ * 1. Relative paths are taken from the directory bazel run was started in. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "workloads/trace.h"
+#include "workloads/workloads.h"
+
+#define MAX_SCALE 100.0
+
+static const char usage[] =
+    "usage: make_trace --workload=NAME --out=FILE [--scale=X] [--seed=N]\n"
+    "       make_trace --list\n"
+    "       make_trace --info=FILE\n"
+    "\n"
+    "  --workload=NAME  the workload to generate (see --list)\n"
+    "  --out=FILE       where to write the trace (atomically)\n"
+    "  --scale=X        size, 1 = standard (default 1; 0 < X <= 100)\n"
+    "  --seed=N         random seed, a non-negative integer (default 1)\n"
+    "  --list           print the workloads with their descriptions\n"
+    "  --info=FILE      load a trace file; print its header and profile\n";
+
+static void usage_error(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
+
+static void usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("make_trace: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputs(" (see --help)\n", stderr);
+  va_end(ap);
+  exit(2);
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* v with thousands separators, in one of a few rotating buffers. */
+static const char *grouped(uint64_t v) {
+  static char bufs[4][32];
+  static int next;
+  char *out = bufs[next++ % 4];
+  char digits[24];
+  int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+  int o = 0;
+  for (int i = 0; i < n; i++) {
+    if (i > 0 && (n - i) % 3 == 0) out[o++] = ',';
+    out[o++] = digits[i];
+  }
+  out[o] = '\0';
+  return out;
+}
+
+static double parse_scale(const char *s) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end != '\0') usage_error("--scale: '%s' is not a number", s);
+  if (errno == ERANGE || !isfinite(v) || !(v > 0) || v > MAX_SCALE)
+    usage_error("--scale: %s is out of range: 0 < scale <= %g", s, MAX_SCALE);
+  return v;
+}
+
+static uint64_t parse_seed(const char *s) {
+  /* strtoull accepts a sign and leading blanks: only digits will do. */
+  if (*s < '0' || *s > '9')
+    usage_error("--seed: '%s' is not a non-negative integer", s);
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (*end != '\0')
+    usage_error("--seed: '%s' is not a non-negative integer", s);
+  if (errno == ERANGE) usage_error("--seed: %s is out of range", s);
+  return v;
+}
+
+/* A path as the user meant it: relative to where bazel run was started. */
+static const char *user_path(const char *path, char *buf, size_t size) {
+  const char *dir = getenv("BUILD_WORKING_DIRECTORY");
+  if (path[0] == '/' || !dir || !*dir) return path;
+  int n = snprintf(buf, size, "%s/%s", dir, path);
+  if (n < 0 || (size_t)n >= size) usage_error("path too long: %s", path);
+  return buf;
+}
+
+/* Matches "--name=value" or "--name value"; sets *value (NULL when the
+ * option takes none). Returns 1 when argv[*i] is that option. */
+static int option(int argc, char **argv, int *i, const char *name,
+                  int takes_value, const char **value) {
+  const char *arg = argv[*i];
+  size_t len = strlen(name);
+  if (strncmp(arg, name, len) != 0) return 0;
+  if (arg[len] == '\0') {
+    if (!takes_value) return 1;
+    if (*i + 1 >= argc) usage_error("%s needs a value", name);
+    *value = argv[++*i];
+    return 1;
+  }
+  if (arg[len] != '=') return 0;
+  if (!takes_value) usage_error("%s takes no value", name);
+  *value = arg + len + 1;
+  return 1;
+}
+
+static int list_workloads(void) {
+  for (const pb_workload *w = pb_workloads; w->name; w++)
+    printf("%-13s %s\n", w->name, w->description);
+  return 0;
+}
+
+static int info(const char *path) {
+  pb_trace t;
+  char err[PB_TRACE_ERROR_MAX];
+  double t0 = now();
+  if (pb_trace_load(&t, path, err) != 0) {
+    fprintf(stderr, "make_trace: %s\n", err);
+    return 1;
+  }
+  double loaded = now() - t0;
+  pb_trace_profile p;
+  pb_trace_profile_compute(&t, &p);
+  uint64_t big = 0;
+  for (uint64_t i = 0; i < t.count; i++)
+    if (t.ops[i].kind != PB_OP_FREE && t.ops[i].size > 512) big++;
+  uint64_t live = p.mallocs + p.callocs - p.frees;
+
+  printf("file                   %s\n", path);
+  printf("workload               %s\n", t.workload[0] ? t.workload : "(none)");
+  printf("format version         %d\n", PB_TRACE_VERSION);
+  printf("seed                   %llu\n", (unsigned long long)t.seed);
+  printf("scale                  %g\n", t.scale);
+  printf("ops                    %s\n", grouped(t.count));
+  printf("slots                  %s\n", grouped(t.slots));
+  printf("checksum               0x%016llx\n",
+         (unsigned long long)pb_trace_checksum(t.ops, t.count));
+  printf("mallocs                %s\n", grouped(p.mallocs));
+  printf("callocs                %s\n", grouped(p.callocs));
+  printf("reallocs               %s\n", grouped(p.reallocs));
+  printf("frees                  %s\n", grouped(p.frees));
+  printf("requests > 512 bytes   %s\n", grouped(big));
+  printf("peak_live_bytes        %s (%.1f MiB)\n", grouped(p.peak_live_bytes),
+         (double)p.peak_live_bytes / (1 << 20));
+  printf("peak_op                %s\n", grouped(p.peak_op));
+  printf("peak_live_blocks       %s\n", grouped(p.peak_live_blocks));
+  printf("total_requested_bytes  %s\n", grouped(p.total_requested_bytes));
+  printf("live blocks at end     %s\n", grouped(live));
+  printf("load time              %.3f s\n", loaded);
+  pb_trace_destroy(&t);
+  return 0;
+}
+
+static int make(const pb_workload *w, const char *out, double scale,
+                uint64_t seed) {
+  pb_trace t;
+  double t0 = now();
+  w->generate(&t, seed, scale);
+  double generated = now() - t0;
+  char err[PB_TRACE_ERROR_MAX];
+  t0 = now();
+  if (pb_trace_save(&t, out, err) != 0) {
+    fprintf(stderr, "make_trace: %s\n", err);
+    pb_trace_destroy(&t);
+    return 1;
+  }
+  double saved = now() - t0;
+  pb_trace_profile p;
+  pb_trace_profile_compute(&t, &p);
+  printf(
+      "wrote %s: %s, seed %llu, scale %g: %s ops, peak live %.1f MiB; "
+      "generated in %.2f s, saved in %.2f s\n",
+      out, w->name, (unsigned long long)seed, scale, grouped(t.count),
+      (double)p.peak_live_bytes / (1 << 20), generated, saved);
+  pb_trace_destroy(&t);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *workload = NULL, *out = NULL, *info_file = NULL;
+  const char *scale_arg = NULL, *seed_arg = NULL;
+  int list = 0;
+  if (argc < 2) usage_error("nothing to do: give --workload, --list or --info");
+  for (int i = 1; i < argc; i++) {
+    const char *v = NULL;
+    const char *arg = argv[i];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      fputs(usage, stdout);
+      return 0;
+    } else if (option(argc, argv, &i, "--workload", 1, &v)) {
+      if (workload) usage_error("--workload given twice");
+      workload = v;
+    } else if (option(argc, argv, &i, "--out", 1, &v)) {
+      if (out) usage_error("--out given twice");
+      out = v;
+    } else if (option(argc, argv, &i, "--scale", 1, &v)) {
+      if (scale_arg) usage_error("--scale given twice");
+      scale_arg = v;
+    } else if (option(argc, argv, &i, "--seed", 1, &v)) {
+      if (seed_arg) usage_error("--seed given twice");
+      seed_arg = v;
+    } else if (option(argc, argv, &i, "--info", 1, &v)) {
+      if (info_file) usage_error("--info given twice");
+      info_file = v;
+    } else if (option(argc, argv, &i, "--list", 0, &v)) {
+      list = 1;
+    } else {
+      usage_error("unknown argument '%s'", arg);
+    }
+  }
+
+  if (list + (info_file != NULL) + (workload != NULL) != 1)
+    usage_error("give exactly one of --workload, --list and --info");
+  if (!workload && (out || scale_arg || seed_arg))
+    usage_error("--out, --scale and --seed go with --workload");
+  char path[8192];
+  if (list) return list_workloads();
+  if (info_file) {
+    if (!*info_file) usage_error("--info: empty file name");
+    return info(user_path(info_file, path, sizeof path));
+  }
+
+  const pb_workload *w = pb_workload_find(workload);
+  if (!w) {
+    char known[512] = "";
+    for (const pb_workload *k = pb_workloads; k->name; k++)
+      snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
+               known[0] ? ", " : "", k->name);
+    usage_error("unknown workload '%s' (known: %s)", workload, known);
+  }
+  if (!out || !*out) usage_error("--workload needs --out=FILE");
+  double scale = scale_arg ? parse_scale(scale_arg) : 1.0;
+  uint64_t seed = seed_arg ? parse_seed(seed_arg) : 1;
+  return make(w, user_path(out, path, sizeof path), scale, seed);
+}
