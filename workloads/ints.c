@@ -7,7 +7,7 @@
  *           x = i * a + b
  *           total += x * x % 1000003
  *           h = (h * 1000003 ^ x) & 0xFFFFFFFFFFFFFFFF
- *           if h % 256 == 0:
+ *           if h >> 56 == 0:
  *               keep.append(h)
  *       return total
  *
@@ -16,7 +16,8 @@
  * result is a cached small int (-5..256). A temporary operand dies as soon as
  * the operation that consumed it returns, and a variable's old value when the
  * variable is rebound: short-lived blocks, freed in nearly LIFO order. About
- * one h in 256 survives in keep until the function returns. */
+ * one h in 256 (those below 2**56) survives in keep until the function returns.
+ */
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
 #include "workloads/rng.h"
@@ -91,8 +92,8 @@ void pb_generate_ints(pb_trace *t, uint64_t seed, double scale) {
     hv = t8;
     h_in_keep = 0;
 
-    /* if h % 256 == 0: keep.append(h)   (h % 256 is a cached small int) */
-    if (hv.value % 256 == 0) {
+    /* if h >> 56 == 0: keep.append(h)   (h >> 56 is a cached small int) */
+    if (hv.value >> 56 == 0) {
       py_list_append(h, &keep);
       wl_push_u32(&kept, hv.slot);
       h_in_keep = 1;

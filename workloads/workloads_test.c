@@ -160,6 +160,12 @@ static void test_ints_shape(void) {
   }
   PB_CHECK_EQ(lists, 1);
   PB_CHECK(by_size[28] > 0 && by_size[32] > 0 && by_size[36] > 0);
+  /* A few survivors (about 1 in 256 iterations) fill keep's item array. */
+  pb_trace_profile p;
+  pb_trace_profile_compute(&t, &p);
+  PB_CHECKF(p.reallocs >= 3, "keep grew %llu times",
+            (unsigned long long)p.reallocs);
+  PB_CHECK(p.peak_live_bytes > 20 * 32);
   /* Temporaries: most ints die within a few ops of their birth. */
   PB_CHECKF(quick > objects / 2, "%llu of %llu die young",
             (unsigned long long)quick, (unsigned long long)objects);
