@@ -29,19 +29,23 @@ void pool_os_unmap_arena(void *address, size_t size) {
   POOL_ASSERT(rc == 0);
 }
 
-void *pool_os_meta_calloc(size_t nelem, size_t elsize) {
-  if (POOL_UNLIKELY(pool_g.fail_next_meta > 0)) {
-    pool_g.fail_next_meta--;
-    return NULL;
+/* The metadata test hook: skip successes, then failures. */
+static int meta_fails(void) {
+  if (pool_g.meta_skip > 0) {
+    pool_g.meta_skip--;
+    return 0;
   }
+  pool_g.fail_next_meta--;
+  return 1;
+}
+
+void *pool_os_meta_calloc(size_t nelem, size_t elsize) {
+  if (POOL_UNLIKELY(pool_g.fail_next_meta > 0) && meta_fails()) return NULL;
   return calloc(nelem, elsize);
 }
 
 void *pool_os_meta_realloc(void *ptr, size_t size) {
-  if (POOL_UNLIKELY(pool_g.fail_next_meta > 0)) {
-    pool_g.fail_next_meta--;
-    return NULL;
-  }
+  if (POOL_UNLIKELY(pool_g.fail_next_meta > 0) && meta_fails()) return NULL;
   return realloc(ptr, size);
 }
 
@@ -49,4 +53,7 @@ void pool_os_meta_free(void *ptr) { free(ptr); }
 
 void pool_os_fail_next_mmaps(unsigned n) { pool_g.fail_next_mmaps = n; }
 
-void pool_os_fail_next_meta(unsigned n) { pool_g.fail_next_meta = n; }
+void pool_os_fail_meta(unsigned skip, unsigned n) {
+  pool_g.meta_skip = skip;
+  pool_g.fail_next_meta = n;
+}

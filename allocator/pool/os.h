@@ -8,9 +8,9 @@
  * or unmapped, or at pool_init.
  *
  * Test hooks: pool_os_fail_next_mmaps(n) makes the next n arena mmaps fail
- * as if the OS were out of memory; pool_os_fail_next_meta(n) does the same
- * for the next n metadata allocations. Always compiled in; they are read
- * only on those slow paths. */
+ * as if the OS were out of memory; pool_os_fail_meta(skip, n) lets skip
+ * metadata allocations succeed and fails the n after them. Always compiled
+ * in; they are read only on those slow paths. */
 #ifndef POOLBENCH_ALLOCATOR_POOL_OS_H
 #define POOLBENCH_ALLOCATOR_POOL_OS_H
 
@@ -26,6 +26,6 @@ void *pool_os_meta_realloc(void *ptr, size_t size);
 void pool_os_meta_free(void *ptr);
 
 void pool_os_fail_next_mmaps(unsigned n);
-void pool_os_fail_next_meta(unsigned n);
+void pool_os_fail_meta(unsigned skip, unsigned n);
 
 #endif /* POOLBENCH_ALLOCATOR_POOL_OS_H */

@@ -62,6 +62,9 @@ void pool_teardown(void) {
   pool_map_teardown();
   pool_os_meta_free(pool_hot.usedpools);
   memset(&pool_hot, 0, sizeof pool_hot);
+  pool_g.arena_mmap_calls = 0;
+  pool_g.arena_munmap_calls = 0;
+  pool_g.arena_mmap_failures = 0;
   pool_g.initialized = 0;
 }
 

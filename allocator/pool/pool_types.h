@@ -323,7 +323,8 @@ typedef struct pool_state {
   uint64_t arena_munmap_calls;
   uint64_t arena_mmap_failures;
   unsigned fail_next_mmaps; /* test hook: fail this many arena mmaps */
-  unsigned fail_next_meta;  /* test hook: fail this many metadata allocs */
+  unsigned meta_skip;       /* test hook: let this many metadata allocs */
+  unsigned fail_next_meta;  /* succeed, then fail this many */
 } pool_state;
 
 extern pool_hot_t pool_hot;
