@@ -136,8 +136,13 @@ static uint32_t take_slot(pb_trace *t) {
       t->live_capacity = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
     }
   }
-  t->live[slot] = 1;
   return slot;
+}
+
+/* A live slot's byte holds its block's touch + 1 (0: empty), so that the
+ * free records how the block is touched before it dies. */
+static void mark_live(pb_trace *t, uint32_t slot, pb_touch touch) {
+  t->live[slot] = (uint8_t)(touch + 1);
 }
 
 static void check_live(const pb_trace *t, uint32_t slot, const char *what) {
@@ -156,6 +161,7 @@ static void check_touch(const pb_trace *t, pb_touch touch) {
 uint32_t pb_trace_malloc(pb_trace *t, uint32_t size, pb_touch touch) {
   check_touch(t, touch);
   uint32_t slot = take_slot(t);
+  mark_live(t, slot, touch);
   append(t, slot, size, PB_OP_MALLOC, touch);
   return slot;
 }
@@ -163,6 +169,7 @@ uint32_t pb_trace_malloc(pb_trace *t, uint32_t size, pb_touch touch) {
 uint32_t pb_trace_calloc(pb_trace *t, uint32_t size, pb_touch touch) {
   check_touch(t, touch);
   uint32_t slot = take_slot(t);
+  mark_live(t, slot, touch);
   append(t, slot, size, PB_OP_CALLOC, touch);
   return slot;
 }
@@ -171,12 +178,13 @@ void pb_trace_realloc(pb_trace *t, uint32_t slot, uint32_t size,
                       pb_touch touch) {
   check_touch(t, touch);
   check_live(t, slot, "realloc");
+  mark_live(t, slot, touch);
   append(t, slot, size, PB_OP_REALLOC, touch);
 }
 
 void pb_trace_free(pb_trace *t, uint32_t slot) {
   check_live(t, slot, "free");
-  append(t, slot, 0, PB_OP_FREE, PB_TOUCH_NONE);
+  append(t, slot, 0, PB_OP_FREE, (pb_touch)(t->live[slot] - 1));
   t->live[slot] = 0;
   if (t->free_count == t->free_capacity) {
     void *base = t->free_slots;
