@@ -1,0 +1,56 @@
+#include "harness/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pb_cli_option(int argc, char **argv, int *i, const char *name,
+                  const char **value) {
+  const char *arg = argv[*i];
+  size_t len = strlen(name);
+  if (strncmp(arg, name, len) != 0) return 0;
+  if (arg[len] == '=') {
+    *value = arg + len + 1;
+    return 1;
+  }
+  if (arg[len] != '\0') return 0;
+  if (*i + 1 >= argc) {
+    *value = NULL;
+    return 1;
+  }
+  *value = argv[++*i];
+  return 1;
+}
+
+int pb_cli_u64(const char *text, uint64_t *value) {
+  if (!text || !*text || *text == '-' || *text == '+') return -1;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(text, &end, 10);
+  if (errno || *end != '\0') return -1;
+  *value = v;
+  return 0;
+}
+
+int pb_cli_positive_double(const char *text, double *value) {
+  if (!text || !*text) return -1;
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (errno || *end != '\0' || !isfinite(v) || v <= 0) return -1;
+  *value = v;
+  return 0;
+}
+
+void pb_cli_usage_error(const char *program, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "%s: ", program);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}

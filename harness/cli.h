@@ -1,0 +1,23 @@
+/* Command-line parsing shared by the runner and the comparison driver:
+ * strict numbers (the whole string must parse) and --name=value options. */
+#ifndef POOLBENCH_HARNESS_CLI_H
+#define POOLBENCH_HARNESS_CLI_H
+
+#include <stdint.h>
+
+/* If argv[*i] is "--name=VALUE" or "--name" followed by VALUE, stores VALUE,
+ * advances *i past what it used and returns 1; otherwise returns 0. A
+ * "--name" with nothing after it is an error: *value is set to NULL and 1 is
+ * returned, for the caller to report. */
+int pb_cli_option(int argc, char **argv, int *i, const char *name,
+                  const char **value);
+
+/* Each returns 0, or -1 when text is not a number of that kind. */
+int pb_cli_u64(const char *text, uint64_t *value);
+int pb_cli_positive_double(const char *text, double *value);
+
+/* Prints "PROGRAM: MESSAGE" on stderr and exits with status 2. */
+void pb_cli_usage_error(const char *program, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
+
+#endif /* POOLBENCH_HARNESS_CLI_H */

@@ -1,0 +1,242 @@
+/* bench_<backend>: replays one workload (or trace file) on the backend this
+ * binary is linked with, and reports what it cost in time and memory.
+ *
+ *   bazel run //harness:bench_pool -- --workload=objgraph --json
+ *
+ * The measurement, in order:
+ *   1. generate or load the trace (mmap'd memory, not the allocator's);
+ *   2. reset the kernel's RSS high-water mark and take the RSS baseline, so
+ *      that the trace and the slot table are not charged to the allocator;
+ *   3. replay the trace in segments, timing only the segments; between them
+ *      (never inside the timer) sample RSS about 100 times and, right after
+ *      the op at which the live bytes peak, snapshot internal fragmentation
+ *      and the allocator's statistics;
+ *   4. free every block still live, record RSS (retained), call pb_release()
+ *      and record RSS again.
+ *
+ * Exit status: 0 measured, 2 bad input (one line on stderr), 3 the allocator
+ * returned NULL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "allocator/allocator.h"
+#include "harness/cli.h"
+#include "harness/memory.h"
+#include "harness/replay.h"
+#include "harness/result.h"
+#include "workloads/trace.h"
+#include "workloads/workloads.h"
+
+#define RSS_SAMPLES 100
+
+/* Options that go to the backend as parameters, under these names. */
+static const struct {
+  const char *option;
+  const char *param;
+} backend_options[] = {
+    {"--layout", "layout"},
+    {"--arena-size", "arena_size"},
+    {"--pool-size", "pool_size"},
+    {"--threshold", "threshold"},
+};
+#define BACKEND_OPTIONS (sizeof backend_options / sizeof backend_options[0])
+
+typedef struct options {
+  const char *workload;
+  const char *trace_file;
+  double scale;
+  uint64_t seed;
+  int json;
+  int describe;
+  pb_param params[BACKEND_OPTIONS];
+  size_t nparams;
+} options;
+
+static const char *program = "bench";
+
+static void print_help(void) {
+  printf(
+      "usage: bench_%s --workload=NAME | --trace=FILE [options]\n"
+      "\n"
+      "Replays a Python-like allocation workload on the %s backend and\n"
+      "reports throughput, peak RSS, fragmentation and retained memory.\n"
+      "\n"
+      "  --workload=NAME   generate and replay this workload (see below)\n"
+      "  --trace=FILE      replay a trace file instead\n"
+      "  --scale=X         workload size, 1 = standard (default 1)\n"
+      "  --seed=N          workload seed (default 1)\n"
+      "  --layout=L        backend layout, e.g. 3.10 or 3.8 (pool backends)\n"
+      "  --arena-size=N    custom arena size, bytes or K/M suffix (pool)\n"
+      "  --pool-size=N     custom pool size (pool)\n"
+      "  --threshold=N     custom small-request threshold (pool)\n"
+      "  --json            print one JSON object instead of text\n"
+      "  --describe        print the backend's name, version, layout and\n"
+      "                    parameters as JSON (after checking the options)\n"
+      "  --help            this text\n"
+      "\nworkloads:\n",
+      pb_name(), pb_name());
+  for (const pb_workload *w = pb_workloads; w->name; w++)
+    printf("  %-14s %s\n", w->name, w->description);
+}
+
+static options parse_options(int argc, char **argv) {
+  options o = {.scale = 1.0, .seed = 1};
+  for (int i = 1; i < argc; i++) {
+    const char *value = NULL;
+    const char *arg = argv[i];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      print_help();
+      exit(0);
+    } else if (strcmp(arg, "--json") == 0) {
+      o.json = 1;
+      continue;
+    } else if (strcmp(arg, "--describe") == 0) {
+      o.describe = 1;
+      continue;
+    }
+    if (pb_cli_option(argc, argv, &i, "--workload", &value)) {
+      o.workload = value;
+    } else if (pb_cli_option(argc, argv, &i, "--trace", &value)) {
+      o.trace_file = value;
+    } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
+      if (value && pb_cli_positive_double(value, &o.scale) != 0)
+        pb_cli_usage_error(program, "--scale: '%s' is not a positive number",
+                           value);
+    } else if (pb_cli_option(argc, argv, &i, "--seed", &value)) {
+      if (value && pb_cli_u64(value, &o.seed) != 0)
+        pb_cli_usage_error(program, "--seed: '%s' is not a whole number",
+                           value);
+    } else {
+      size_t k;
+      for (k = 0; k < BACKEND_OPTIONS; k++)
+        if (pb_cli_option(argc, argv, &i, backend_options[k].option, &value))
+          break;
+      if (k == BACKEND_OPTIONS)
+        pb_cli_usage_error(program, "unknown option '%s' (see --help)", arg);
+      if (value)
+        o.params[o.nparams++] = (pb_param){backend_options[k].param, value};
+    }
+    if (!value) pb_cli_usage_error(program, "%s needs a value", arg);
+  }
+  if (o.describe) return o;
+  if (!o.workload == !o.trace_file)
+    pb_cli_usage_error(program, "give exactly one of --workload or --trace");
+  if (o.workload && !pb_workload_find(o.workload))
+    pb_cli_usage_error(program, "unknown workload '%s' (see --help)",
+                       o.workload);
+  return o;
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t above(uint64_t value, uint64_t baseline) {
+  return value > baseline ? value - baseline : 0;
+}
+
+/* Replays the whole trace, filling the measured fields of *r. */
+static int measure(const pb_trace *trace, pb_result *r) {
+  char err[PB_TRACE_ERROR_MAX];
+  pb_replay replay;
+  if (pb_replay_init(&replay, trace, err) != 0)
+    pb_cli_usage_error(program, "%s", err);
+
+  r->rss_baseline_bytes = pb_rss_bytes();
+  if (pb_rss_reset_peak() != 0)
+    pb_cli_usage_error(program,
+                       "cannot reset the RSS high-water mark "
+                       "(/proc/self/clear_refs)");
+  uint64_t faults_before = pb_minor_faults();
+
+  /* Segment ends: RSS_SAMPLES evenly spaced points, and the op just after
+   * the peak of live bytes (where the snapshot is taken). */
+  uint64_t count = trace->count;
+  uint64_t peak_end = count ? r->profile.peak_op + 1 : 0;
+  double elapsed = 0;
+  int peak_done = 0;
+  for (unsigned k = 1; k <= RSS_SAMPLES; k++) {
+    uint64_t point = count * k / RSS_SAMPLES;
+    uint64_t end = !peak_done && peak_end < point ? peak_end : point;
+    double start = now_seconds();
+    int rc = pb_replay_run(&replay, end);
+    elapsed += now_seconds() - start;
+    if (rc != 0) {
+      const pb_op *op = &trace->ops[replay.next_op];
+      fprintf(stderr, "%s: %s returned NULL for a %u-byte request at op %llu\n",
+              program, pb_name(), op->size, (unsigned long long)replay.next_op);
+      return 3;
+    }
+    if (r->timeline_count < PB_TIMELINE_MAX)
+      r->timeline[r->timeline_count++] =
+          (pb_rss_sample){end, above(pb_rss_bytes(), r->rss_baseline_bytes)};
+    if (!peak_done && end == peak_end) {
+      peak_done = 1;
+      r->internal_fragmentation_bytes =
+          pb_replay_internal_fragmentation(&replay);
+      pb_stats_get(&r->stats_at_peak);
+    }
+    if (end < point) k--; /* stopped short at the peak: finish this point */
+  }
+  r->seconds = elapsed;
+  r->minor_page_faults = pb_minor_faults() - faults_before;
+  r->peak_rss_bytes = above(pb_rss_peak_bytes(), r->rss_baseline_bytes);
+
+  pb_replay_free_all(&replay);
+  r->retained_bytes = above(pb_rss_bytes(), r->rss_baseline_bytes);
+  pb_release();
+  r->retained_after_release_bytes =
+      above(pb_rss_bytes(), r->rss_baseline_bytes);
+  pb_stats_get(&r->stats_after_release);
+  pb_replay_destroy(&replay);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  static char name[64];
+  snprintf(name, sizeof name, "bench_%s", pb_name());
+  program = name;
+  options o = parse_options(argc, argv);
+
+  char err[PB_ERROR_MAX > PB_TRACE_ERROR_MAX ? PB_ERROR_MAX
+                                             : PB_TRACE_ERROR_MAX];
+  if (pb_init(o.params, o.nparams, err) != 0)
+    pb_cli_usage_error(program, "%s", err);
+  if (o.describe) return pb_result_print_backend(stdout) == 0 ? 0 : 1;
+
+  pb_trace trace;
+  if (o.trace_file) {
+    if (pb_trace_load(&trace, o.trace_file, err) != 0)
+      pb_cli_usage_error(program, "%s", err);
+  } else {
+    pb_workload_find(o.workload)->generate(&trace, o.seed, o.scale);
+  }
+
+  static pb_result r; /* large (stats, timeline): not on the stack */
+  r.backend = pb_name();
+  r.backend_version = pb_version();
+  r.config = pb_config();
+  r.workload = trace.workload;
+  r.trace_file = o.trace_file;
+  r.scale = o.trace_file ? trace.scale : o.scale;
+  r.seed = o.trace_file ? trace.seed : o.seed;
+  pb_trace_profile_compute(&trace, &r.profile);
+
+  int rc = measure(&trace, &r);
+  if (rc == 0) {
+    if (o.json) {
+      if (pb_result_print_json(&r, stdout) != 0) {
+        fprintf(stderr, "%s: cannot write the JSON result\n", program);
+        rc = 1;
+      }
+    } else {
+      pb_result_print_text(&r, stdout);
+    }
+  }
+  pb_trace_destroy(&trace);
+  return rc;
+}
