@@ -30,14 +30,25 @@ static pool_map_cover *map_entry(uintptr_t a, int create) {
     if (!create) return NULL;
     bot = pool_os_meta_calloc(pool_hot.bot_mask + 1, sizeof *bot);
     if (bot == NULL) return NULL;
+    for (uintptr_t i = 0; i <= pool_hot.bot_mask; i++)
+      bot[i].gap = (uint32_t)pool_g.layout.arena_size; /* nothing owned */
     mid->bot[i2] = bot;
     pool_g.map_bot_count++;
   }
   return &bot[(a >> pool_hot.arena_shift) & pool_hot.bot_mask];
 }
 
+/* The owned pieces of a chunk: [0, lo_end) and [hi_start, arena_size). */
+static uint32_t hi_start(const pool_map_cover *c) { return c->lo_end + c->gap; }
+
+static void set_cover(pool_map_cover *c, uint32_t lo_end, uint32_t hi_start) {
+  POOL_ASSERT(lo_end <= hi_start);
+  c->lo_end = lo_end;
+  c->gap = hi_start - lo_end;
+}
+
 int pool_map_mark_used(uintptr_t base) {
-  uintptr_t size = pool_hot.arena_size;
+  uintptr_t size = pool_g.layout.arena_size;
   uintptr_t tail = base & pool_hot.arena_mask;
   /* Find (or make) both entries before writing either, so that a failed
    * allocation leaves nothing half-marked. */
@@ -48,20 +59,24 @@ int pool_map_mark_used(uintptr_t base) {
     lo = map_entry(base + size, 1);
     if (lo == NULL) return -1;
   }
-  POOL_ASSERT(hi->hi_len == 0 && (lo == NULL || lo->lo_end == 0));
-  hi->hi_len = (uint32_t)(size - tail);
-  if (lo != NULL) lo->lo_end = (uint32_t)tail;
+  /* The arena owns [tail, size) of its first chunk and [0, tail) of the
+   * next one. */
+  POOL_ASSERT(hi_start(hi) == size && (lo == NULL || lo->lo_end == 0));
+  set_cover(hi, hi->lo_end, (uint32_t)tail);
+  if (lo != NULL) set_cover(lo, (uint32_t)tail, hi_start(lo));
   return 0;
 }
 
 void pool_map_mark_unused(uintptr_t base) {
+  uintptr_t size = pool_g.layout.arena_size;
+  uintptr_t tail = base & pool_hot.arena_mask;
   pool_map_cover *hi = map_entry(base, 0);
-  POOL_ASSERT(hi != NULL);
-  if (hi != NULL) hi->hi_len = 0;
-  if ((base & pool_hot.arena_mask) != 0) {
-    pool_map_cover *lo = map_entry(base + pool_hot.arena_size, 0);
-    POOL_ASSERT(lo != NULL);
-    if (lo != NULL) lo->lo_end = 0;
+  POOL_ASSERT(hi != NULL && hi_start(hi) == tail);
+  if (hi != NULL) set_cover(hi, hi->lo_end, (uint32_t)size);
+  if (tail != 0) {
+    pool_map_cover *lo = map_entry(base + size, 0);
+    POOL_ASSERT(lo != NULL && lo->lo_end == tail);
+    if (lo != NULL) set_cover(lo, 0, hi_start(lo));
   }
 }
 

@@ -9,7 +9,7 @@
 #include "allocator/pool/pool_types.h"
 
 /* True iff p lies inside an allocated arena. Three dependent loads (root,
- * mid, bottom entry) and two compares; false before pool_init. */
+ * mid, bottom entry) and one compare; false before pool_init. */
 static inline int pool_owns(const void *p) {
   uintptr_t a = (uintptr_t)p;
   uintptr_t i1 = a >> POOL_MAP_ROOT_SHIFT;
@@ -20,8 +20,8 @@ static inline int pool_owns(const void *p) {
       mid->bot[(a >> POOL_MAP_MID_SHIFT) & (POOL_MAP_MID_LEN - 1)];
   if (POOL_UNLIKELY(bot == NULL)) return 0;
   pool_map_cover c = bot[(a >> pool_hot.arena_shift) & pool_hot.bot_mask];
-  uintptr_t t = a & pool_hot.arena_mask;
-  return t < c.lo_end || pool_hot.arena_size - t <= c.hi_len;
+  uint32_t t = (uint32_t)(a & pool_hot.arena_mask);
+  return t - c.lo_end >= c.gap;
 }
 
 /* Records that the arena at base (arena_size bytes) is ours. Returns 0, or

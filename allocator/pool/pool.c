@@ -48,7 +48,6 @@ int pool_init(const pool_layout *layout, char err[PB_ERROR_MAX]) {
   pool_hot.usedpools = usedpools;
   pool_hot.pool_mask = ~((uintptr_t)layout->pool_size - 1);
   pool_hot.arena_mask = (uintptr_t)layout->arena_size - 1;
-  pool_hot.arena_size = layout->arena_size;
   pool_hot.arena_shift = shift;
   pool_hot.bot_mask = ((uintptr_t)1 << (POOL_MAP_MID_SHIFT - shift)) - 1;
   pool_hot.threshold = layout->threshold; /* last: opens the pools */

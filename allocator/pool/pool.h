@@ -58,7 +58,7 @@ static inline pool_header *pool_of(const void *p) {
 static inline void *pool_malloc(size_t n) {
   /* n - 1 wraps for n == 0, so one compare tests 1 <= n <= threshold. */
   if (POOL_LIKELY(n - 1 < pool_hot.threshold)) {
-    uint32_t idx = pool_size_class(n);
+    size_t idx = (n - 1) >> POOL_ALIGNMENT_SHIFT; /* pool_size_class(n) */
     pool_header *head = &pool_hot.usedpools[idx];
     pool_header *pool = head->nextpool;
     if (POOL_LIKELY(pool != head)) {
@@ -68,7 +68,7 @@ static inline void *pool_malloc(size_t n) {
         pool_out_of_free_blocks(pool);
       return bp;
     }
-    return pool_malloc_from_new_pool(idx);
+    return pool_malloc_from_new_pool((uint32_t)idx);
   }
   return pool_raw_malloc(n);
 }

@@ -134,18 +134,16 @@
  * the address's top bits; a bottom node has one entry per arena_size-aligned
  * chunk of the address range it covers (28 - log2(arena_size) bits: 8 bits
  * for 1 MiB arenas, as in 3.10). Since an arena covers parts of at most two
- * chunks, each entry says how much of its chunk belongs to arenas:
- *
- *     lo_end   bytes at the chunk's start owned by an arena that began in
- *              the previous chunk
- *     hi_len   bytes at the chunk's end owned by an arena that begins in
- *              this chunk (arena_size when the arena is chunk-aligned)
- *
- * and an address at offset t in its chunk is ours iff t < lo_end or
- * arena_size - t <= hi_len. Nodes are allocated on first use (calloc, as in
- * CPython) and kept until pool_teardown(). Addresses of 2^48 and above are
- * never ours. The 3.8 way (reading pool->arenaindex from a possibly foreign
- * page) is not used in any layout.
+ * chunks, a chunk is owned in at most two pieces, [0, lo_end) by an arena
+ * that began in the previous chunk and [hi_start, arena_size) by one that
+ * begins in this chunk (hi_start = arena_size when none does). An entry
+ * holds lo_end and gap = hi_start - lo_end, so that an address at offset t
+ * in its chunk is ours iff (uint32_t)(t - lo_end) >= gap: one subtraction
+ * and one compare (t < lo_end wraps around to a huge value). Nodes are
+ * allocated on first use (calloc, as in CPython; entries start as {0,
+ * arena_size}, nothing owned) and kept until pool_teardown(). Addresses of
+ * 2^48 and above are never ours. The 3.8 way (reading pool->arenaindex from a
+ * possibly foreign page) is not used in any layout.
  *
  * ======================================================================
  * Invariants (each is checked by pool_check(), check.c)
@@ -265,8 +263,8 @@ typedef struct pool_arena {
 
 /* One arena_size-aligned chunk of the address space (see above). */
 typedef struct pool_map_cover {
-  uint32_t lo_end;
-  uint32_t hi_len;
+  uint32_t lo_end; /* [0, lo_end) is owned */
+  uint32_t gap;    /* [lo_end, lo_end + gap) is not; the rest is */
 } pool_map_cover;
 
 /* A mid node: bottom nodes (arrays of pool_map_cover, sized by the layout),
@@ -286,7 +284,6 @@ typedef struct pool_hot {
   pool_header *usedpools; /* one sentinel per size class */
   uintptr_t pool_mask;    /* ~(pool_size - 1) */
   uintptr_t arena_mask;   /* arena_size - 1 */
-  uintptr_t arena_size;   /* for the ownership test */
   uintptr_t bot_mask;     /* entries per bottom node - 1 */
   unsigned arena_shift;   /* log2(arena_size) */
 } __attribute__((aligned(64))) pool_hot_t;
