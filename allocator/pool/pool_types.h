@@ -24,8 +24,9 @@
  * to the system allocator (glibc malloc/realloc/free) untouched, as CPython
  * sends it to PyMem_RawMalloc: requests of 0 bytes (as malloc(1), like
  * CPython's raw malloc) and of more than threshold bytes, and every pointer
- * the pool does not own. The pool never sees those blocks again and does
- * not count them in its statistics.
+ * the pool does not own. Those blocks are not in the _debugmallocstats
+ * accounting (as in CPython); pool.c only adds up their usable sizes for
+ * the interface's allocated_bytes (stats.c).
  *
  * ======================================================================
  * Memory layout
@@ -87,6 +88,11 @@
  *   empty  count == 0: on its arena's freepools list; it keeps szidx and its
  *          free list, so reusing it for the same class needs no set-up.
  *
+ * (CPython's layouts hold at least 7 blocks per pool: 512-byte blocks in
+ * 4 KiB pools. A custom threshold above half the pool capacity makes
+ * classes of one block per pool, which go straight from empty to full and
+ * back; pool.c handles that case.)
+ *
  * usedpools[c] (an array of sentinel pool_headers, one per class, made by
  * pool_init; pool_hot.usedpools points at it) heads a circular doubly linked
  * list (nextpool/prevpool) of the used pools of class c. malloc takes the first
@@ -121,7 +127,10 @@
  * When the last pool of an arena comes free, the arena is munmapped, except
  * when it is the last arena of usable_arenas: then it is kept, so that usage
  * hovering at an arena boundary does not mmap and munmap on every iteration
- * (bpo-37257, 3.9+). pb_release() returns such a kept arena too.
+ * (bpo-37257, 3.9+). pb_release() returns such a kept arena too. (In a
+ * custom layout of two pools per arena, an arena that mmap did not align
+ * has a single usable pool, so it comes free while on no list; it is then
+ * unmapped unless no other arena has a free pool.)
  *
  * ======================================================================
  * Address ownership (address.h, address.c)

@@ -14,9 +14,9 @@ void pool_print_size_classes(FILE *out, const pool_layout *layout) {
   fprintf(out,
           "layout %s: %s arenas, %s pools, threshold %zu, %u size classes\n\n",
           config, arena, pool, layout->threshold, nclasses);
-  fprintf(out, "%-18s  %-23s  %s\n", "request in bytes",
+  fprintf(out, "%18s  %23s  %16s\n", "request in bytes",
           "size of allocated block", "size class index");
-  fprintf(out, "%-18s  %-23s  %s\n", "----------------",
+  fprintf(out, "%18s  %23s  %16s\n", "----------------",
           "-----------------------", "----------------");
   for (uint32_t idx = 0; idx < nclasses; idx++) {
     size_t size = pool_class_size(idx);
