@@ -27,7 +27,8 @@ int pool_init(const pool_layout *layout, char err[PB_ERROR_MAX]);
 
 /* Unmaps every arena and frees all metadata, whatever is still in use:
  * pool blocks become invalid. Pointers from the system allocator stay
- * valid (free still routes them there). */
+ * valid (free still routes them there). The arena and mmap counters
+ * restart from zero. */
 void pool_teardown(void);
 
 /* pb_release: returns wholly free arenas, including the one kept against
