@@ -108,16 +108,6 @@ static void check_names(const char *list, const char *known, const char *what) {
                          known);
 }
 
-static const struct {
-  const char *option;
-  const char *param;
-} backend_options[] = {
-    {"--layout", "layout"},
-    {"--arena-size", "arena_size"},
-    {"--pool-size", "pool_size"},
-    {"--threshold", "threshold"},
-};
-
 static options parse_options(int argc, char **argv, const char *all_workloads) {
   options o = {.runs = 5, .scale = 0.5, .timeout = 300, .reference = NULL};
   snprintf(o.backends, sizeof o.backends, "%s", PB_DEFAULT_BACKENDS);
@@ -159,14 +149,11 @@ static options parse_options(int argc, char **argv, const char *all_workloads) {
     } else if (pb_cli_option(argc, argv, &i, "--reference", &value)) {
       o.reference = value;
     } else {
-      size_t k, n = sizeof backend_options / sizeof backend_options[0];
-      for (k = 0; k < n; k++)
-        if (pb_cli_option(argc, argv, &i, backend_options[k].option, &value))
-          break;
-      if (k == n)
+      pb_param param;
+      if (!pb_cli_backend_option(argc, argv, &i, &param))
         pb_cli_usage_error(program, "unknown option '%s' (see --help)", arg);
-      if (value)
-        o.params[o.nparams++] = (pb_param){backend_options[k].param, value};
+      value = param.value;
+      if (value && o.nparams < PB_MAX_PARAMS) o.params[o.nparams++] = param;
     }
     if (!value) pb_cli_usage_error(program, "%s needs a value", arg);
   }
@@ -213,11 +200,7 @@ static json_t *describe(const pb_variant *v) {
   argv[argc++] = (char *)v->runner;
   argv[argc++] = "--describe";
   for (size_t k = 0; k < v->nparams; k++) {
-    const char *option = NULL;
-    for (size_t b = 0; b < sizeof backend_options / sizeof backend_options[0];
-         b++)
-      if (strcmp(backend_options[b].param, v->params[k].name) == 0)
-        option = backend_options[b].option;
+    const char *option = pb_cli_backend_option_name(v->params[k].name);
     if (!option)
       pb_cli_usage_error(program, "%s: unknown parameter '%s'", v->label,
                          v->params[k].name);
@@ -394,12 +377,9 @@ static void run_cell(const pb_matrix *m, pb_cell *cell, int r, double timeout) {
   argv[argc++] = trace_opt;
   argv[argc++] = "--json";
   for (size_t k = 0; k < v->nparams; k++) {
-    /* --arena_size=... is spelled --arena-size on the command line. */
-    char option[64];
-    snprintf(option, sizeof option, "%s", v->params[k].name);
-    for (char *c = option; *c; c++)
-      if (*c == '_') *c = '-';
-    snprintf(opts[k], sizeof opts[k], "--%s=%s", option, v->params[k].value);
+    /* describe() has checked that every parameter has an option. */
+    snprintf(opts[k], sizeof opts[k], "%s=%s",
+             pb_cli_backend_option_name(v->params[k].name), v->params[k].value);
     argv[argc++] = opts[k];
   }
   argv[argc] = NULL;

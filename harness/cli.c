@@ -25,6 +25,35 @@ int pb_cli_option(int argc, char **argv, int *i, const char *name,
   return 1;
 }
 
+static const struct {
+  const char *option;
+  const char *param;
+} backend_options[] = {
+    {"--layout", "layout"},
+    {"--arena-size", "arena_size"},
+    {"--pool-size", "pool_size"},
+    {"--threshold", "threshold"},
+};
+#define BACKEND_OPTIONS (sizeof backend_options / sizeof backend_options[0])
+
+int pb_cli_backend_option(int argc, char **argv, int *i, pb_param *param) {
+  for (size_t k = 0; k < BACKEND_OPTIONS; k++) {
+    const char *value;
+    if (pb_cli_option(argc, argv, i, backend_options[k].option, &value)) {
+      *param = (pb_param){backend_options[k].param, value};
+      return 1;
+    }
+  }
+  return 0;
+}
+
+const char *pb_cli_backend_option_name(const char *param) {
+  for (size_t k = 0; k < BACKEND_OPTIONS; k++)
+    if (strcmp(backend_options[k].param, param) == 0)
+      return backend_options[k].option;
+  return NULL;
+}
+
 int pb_cli_u64(const char *text, uint64_t *value) {
   if (!text || !*text || *text == '-' || *text == '+') return -1;
   char *end;

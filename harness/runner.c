@@ -31,17 +31,8 @@
 
 #define RSS_SAMPLES 100
 
-/* Options that go to the backend as parameters, under these names. */
-static const struct {
-  const char *option;
-  const char *param;
-} backend_options[] = {
-    {"--layout", "layout"},
-    {"--arena-size", "arena_size"},
-    {"--pool-size", "pool_size"},
-    {"--threshold", "threshold"},
-};
-#define BACKEND_OPTIONS (sizeof backend_options / sizeof backend_options[0])
+/* Room for every backend option (harness/cli.h) once. */
+#define BACKEND_OPTIONS 4
 
 typedef struct options {
   const char *workload;
@@ -109,14 +100,11 @@ static options parse_options(int argc, char **argv) {
         pb_cli_usage_error(program, "--seed: '%s' is not a whole number",
                            value);
     } else {
-      size_t k;
-      for (k = 0; k < BACKEND_OPTIONS; k++)
-        if (pb_cli_option(argc, argv, &i, backend_options[k].option, &value))
-          break;
-      if (k == BACKEND_OPTIONS)
+      pb_param param;
+      if (!pb_cli_backend_option(argc, argv, &i, &param))
         pb_cli_usage_error(program, "unknown option '%s' (see --help)", arg);
-      if (value)
-        o.params[o.nparams++] = (pb_param){backend_options[k].param, value};
+      value = param.value;
+      if (value && o.nparams < BACKEND_OPTIONS) o.params[o.nparams++] = param;
     }
     if (!value) pb_cli_usage_error(program, "%s needs a value", arg);
   }
