@@ -61,15 +61,6 @@ static void decref(py_heap *h, shared *s) {
   if (--s->refs == 0) py_free(h, s->slot);
 }
 
-static uint32_t digits(uint64_t v) {
-  uint32_t d = 1;
-  while (v >= 10) {
-    v /= 10;
-    d++;
-  }
-  return d;
-}
-
 /* dict_dealloc of req: its entries in order, the keys table, the dict. */
 static void req_die(py_heap *h, req_objs *r) {
   decref(h, &r->s->step); /* "id" */
@@ -127,13 +118,13 @@ void pb_generate_generational(pb_trace *t, uint64_t seed, double scale) {
     new_req.s = s;
     s->step.refs++;
     uint32_t mod = py_int_new(h, (int64_t)(step % 9973));
-    uint32_t mod_str = py_str_new(h, digits(step % 9973));
+    uint32_t mod_str = py_str_new(h, py_decimal_digits(step % 9973));
     py_free(h, mod);
-    s->user.slot = py_str_new(h, 4 + digits(step % 9973));
+    s->user.slot = py_str_new(h, 4 + py_decimal_digits(step % 9973));
     s->user.refs = 1;
     py_free(h, mod_str);
-    uint32_t step_str = py_str_new(h, digits(step));
-    new_req.path = py_str_new(h, 11 + digits(step));
+    uint32_t step_str = py_str_new(h, py_decimal_digits(step));
+    new_req.path = py_str_new(h, 11 + py_decimal_digits(step));
     py_free(h, step_str);
     new_req.score = py_float_new(h);
     py_list_new_sized(h, &new_req.tags, 2);
@@ -147,7 +138,7 @@ void pb_generate_generational(pb_trace *t, uint64_t seed, double scale) {
     new_parts.list.size = 4;
     new_parts.strs[0] = py_str_new(h, 3);
     new_parts.strs[1] = py_str_new(h, 5);
-    new_parts.strs[2] = py_str_new(h, digits(step));
+    new_parts.strs[2] = py_str_new(h, py_decimal_digits(step));
     if (k > 0) parts_die(h, &parts);
     parts = new_parts;
 

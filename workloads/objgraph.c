@@ -102,15 +102,6 @@ static void tok(planner *p, uint32_t type, uint64_t value, uint64_t text) {
   p->text += text;
 }
 
-static uint32_t digits(uint64_t v) {
-  uint32_t d = 1;
-  while (v >= 10) {
-    v /= 10;
-    d++;
-  }
-  return d;
-}
-
 static void key(planner *p, unsigned k) {
   tok(p, TK_KEY, k, key_len[k] + 4u); /* "k": and a comma or brace */
 }
@@ -122,7 +113,7 @@ static void str(planner *p, uint64_t lo, uint64_t hi) {
 
 static void num(planner *p, uint64_t lo, uint64_t hi) {
   uint64_t v = wl_rng_range(p->rng, lo, hi);
-  tok(p, TK_INT, v, digits(v) + 1);
+  tok(p, TK_INT, v, py_decimal_digits(v) + 1);
 }
 
 static void flt(planner *p) {
@@ -294,7 +285,7 @@ static void parse_value(parser *p) {
       will_die(p, py_str_new(h, (uint32_t)t->value), D_FREE);
       break;
     case TK_INT: {
-      uint32_t bytes = number_bytes(p, digits(t->value));
+      uint32_t bytes = number_bytes(p, py_decimal_digits(t->value));
       /* PyLong_FromString allocates even a small int, then returns the
        * cached one instead. */
       uint32_t v =

@@ -32,15 +32,6 @@ static void row_die(py_heap *h, const row *r) {
   py_tuple_free(h, r->tuple, 2);
 }
 
-static uint32_t digits(uint64_t v) {
-  uint32_t d = 1;
-  while (v >= 10) {
-    v /= 10;
-    d++;
-  }
-  return d;
-}
-
 void pb_generate_pinning(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "pinning", seed, scale);
   py_heap heap, *h = &heap;
@@ -59,7 +50,7 @@ void pb_generate_pinning(pb_trace *t, uint64_t seed, double scale) {
   for (uint64_t k = 0; k < n; k++) {
     row *r = wl_array_push(&rows);
     r->num = py_int_new(h, (int64_t)(start + k));
-    r->text = py_str_new(h, digits(start + k));
+    r->text = py_str_new(h, py_decimal_digits(start + k));
     r->tuple = py_tuple_new(h, 2);
     r->survives = 0;
     py_list_append(h, &rows_list);

@@ -294,3 +294,12 @@ void py_dict_dealloc(py_heap *h, py_dict *d) {
 }
 
 void py_dict_object_free(py_heap *h, uint32_t obj) { give(h, &h->dicts, obj); }
+
+uint32_t py_decimal_digits(uint64_t v) {
+  uint32_t d = 1;
+  while (v >= 10) {
+    v /= 10;
+    d++;
+  }
+  return d;
+}

@@ -78,6 +78,9 @@ void py_float_free(py_heap *h, uint32_t slot);
 /* An ASCII str of len characters; PY_NO_BLOCK for len 0 and 1. */
 uint32_t py_str_new(py_heap *h, uint32_t len);
 
+/* len(str(v)): the length of a str made from a non-negative int. */
+uint32_t py_decimal_digits(uint64_t v);
+
 /* A tuple of n items (their objects are the caller's); PY_NO_BLOCK for n 0. */
 uint32_t py_tuple_new(py_heap *h, uint32_t n);
 void py_tuple_free(py_heap *h, uint32_t slot, uint32_t n);
