@@ -8,6 +8,7 @@
 #include "allocator/pool/debug.h"
 #include "allocator/pool/pool.h"
 #include "allocator/pool/test_util.h"
+#include "testing/backend_test.h"
 #include "testing/check.h"
 
 static void expect_bytes(const uint8_t *p, size_t n, uint8_t value,
@@ -167,11 +168,6 @@ static void errors_are_detected(void) {
 }
 
 int main(int argc, char **argv) {
-  char err[PB_ERROR_MAX];
-  if (pb_init(NULL, 0, err) != 0) {
-    fprintf(stderr, "pb_init: %s\n", err);
-    return 1;
-  }
   static const pb_test tests[] = {
       PB_TEST(blocks_carry_size_id_and_guards),
       PB_TEST(debug_overhead_shifts_size_classes),
@@ -181,5 +177,5 @@ int main(int argc, char **argv) {
       PB_TEST(errors_are_detected),
       {NULL, NULL},
   };
-  return pb_run_tests(tests, argc, argv);
+  return pb_backend_test_main(tests, argc, argv);
 }

@@ -9,6 +9,7 @@
 #include "allocator/pool/os.h"
 #include "allocator/pool/pool.h"
 #include "allocator/pool/test_util.h"
+#include "testing/backend_test.h"
 #include "testing/check.h"
 
 static void first_arena_mmap_fails(void) {
@@ -113,11 +114,6 @@ static void init_metadata_failure(void) {
 }
 
 int main(int argc, char **argv) {
-  char err[PB_ERROR_MAX];
-  if (pb_init(NULL, 0, err) != 0) {
-    fprintf(stderr, "pb_init: %s\n", err);
-    return 1;
-  }
   static const pb_test tests[] = {
       PB_TEST(first_arena_mmap_fails),
       PB_TEST(a_later_arena_mmap_fails),
@@ -125,5 +121,5 @@ int main(int argc, char **argv) {
       PB_TEST(init_metadata_failure),
       {NULL, NULL},
   };
-  return pb_run_tests(tests, argc, argv);
+  return pb_backend_test_main(tests, argc, argv);
 }

@@ -9,6 +9,7 @@
 #include "allocator/pool/check.h"
 #include "allocator/pool/pool.h"
 #include "allocator/pool/test_util.h"
+#include "testing/backend_test.h"
 #include "testing/check.h"
 
 typedef struct slot {
@@ -210,11 +211,6 @@ static void checker_catches_corruption(void) {
 }
 
 int main(int argc, char **argv) {
-  char err[PB_ERROR_MAX];
-  if (pb_init(NULL, 0, err) != 0) {
-    fprintf(stderr, "pb_init: %s\n", err);
-    return 1;
-  }
   static const pb_test tests[] = {
       PB_TEST(layout_3_10),
       PB_TEST(layout_3_8),
@@ -225,5 +221,5 @@ int main(int argc, char **argv) {
       PB_TEST(checker_catches_corruption),
       {NULL, NULL},
   };
-  return pb_run_tests(tests, argc, argv);
+  return pb_backend_test_main(tests, argc, argv);
 }

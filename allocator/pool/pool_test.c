@@ -11,6 +11,7 @@
 #include "allocator/pool/size_class.h"
 #include "allocator/pool/stats.h"
 #include "allocator/pool/test_util.h"
+#include "testing/backend_test.h"
 #include "testing/check.h"
 
 /* ---- size classes and pools ---------------------------------------------- */
@@ -492,11 +493,6 @@ static void print_line_groups_thousands(void) {
 }
 
 int main(int argc, char **argv) {
-  char err[PB_ERROR_MAX];
-  if (pb_init(NULL, 0, err) != 0) {
-    fprintf(stderr, "pb_init: %s\n", err);
-    return 1;
-  }
   static const pb_test tests[] = {
       PB_TEST(small_requests_get_their_class),
       PB_TEST(malloc_zero_is_distinct_and_raw),
@@ -515,5 +511,5 @@ int main(int argc, char **argv) {
       PB_TEST(print_line_groups_thousands),
       {NULL, NULL},
   };
-  return pb_run_tests(tests, argc, argv);
+  return pb_backend_test_main(tests, argc, argv);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "allocator/allocator.h"
+#include "testing/backend_test.h"
 #include "testing/check.h"
 
 static void check_block(void *p, size_t request) {
@@ -286,11 +287,6 @@ static void unknown_parameters_are_rejected(void) {
 }
 
 int main(int argc, char **argv) {
-  char err[PB_ERROR_MAX];
-  if (pb_init(NULL, 0, err) != 0) {
-    fprintf(stderr, "pb_init: %s\n", err);
-    return 1;
-  }
   static const pb_test tests[] = {
       PB_TEST(malloc_zero_gives_distinct_pointers),
       PB_TEST(every_size_is_aligned_and_fits),
@@ -304,5 +300,5 @@ int main(int argc, char **argv) {
       PB_TEST(unknown_parameters_are_rejected),
       {NULL, NULL},
   };
-  return pb_run_tests(tests, argc, argv);
+  return pb_backend_test_main(tests, argc, argv);
 }
