@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/rng.h" /* pb_rng, for randomized tests */
+
 void pb_check_failed(const char *file, int line, const char *expr,
                      const char *fmt, ...)
     __attribute__((noreturn, format(printf, 4, 5)));
@@ -51,29 +53,5 @@ int pb_run_tests(const pb_test *tests, int argc, char **argv);
  * SIGABRT with a message on stderr containing expected. Returns normally
  * when it did; fails the test otherwise. */
 void pb_expect_death(void (*fn)(void), const char *expected);
-
-/* Deterministic pseudo-random numbers (xorshift64*), the same everywhere. */
-typedef struct pb_rng {
-  uint64_t state;
-} pb_rng;
-
-static inline pb_rng pb_rng_seeded(uint64_t seed) {
-  pb_rng r = {seed * 0x9E3779B97F4A7C15ull + 1};
-  return r;
-}
-
-static inline uint64_t pb_rng_next(pb_rng *r) {
-  uint64_t x = r->state;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  r->state = x;
-  return x * 0x2545F4914F6CDD1Dull;
-}
-
-/* Uniform in [0, n). */
-static inline uint64_t pb_rng_below(pb_rng *r, uint64_t n) {
-  return (uint64_t)(((__uint128_t)pb_rng_next(r) * n) >> 64);
-}
 
 #endif /* POOLBENCH_TESTING_CHECK_H */

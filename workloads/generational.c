@@ -23,9 +23,9 @@
  * evictions remove a quarter of the additions, so the old generation grows
  * slowly, to several MB, and the cache's keys table is reallocated as it
  * doubles (its int keys make 24-byte entries). */
+#include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
-#include "workloads/rng.h"
 #include "workloads/scratch.h"
 
 #define DICT_ITER_SIZE 72 /* dictiterobject with its GC header */
@@ -88,10 +88,10 @@ void pb_generate_generational(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "generational", seed, scale);
   py_heap heap, *h = &heap;
   py_heap_init(h, t);
-  wl_rng rng = wl_rng_seeded(seed, 6);
+  pb_rng rng = pb_rng_seeded(seed, 6);
 
   const uint64_t n = wl_scaled(170000, scale);
-  const uint64_t first = 1000000 + wl_rng_below(&rng, 8000000);
+  const uint64_t first = 1000000 + pb_rng_below(&rng, 8000000);
   wl_array steps, entries;
   wl_array_init(&steps, sizeof(step_objs));
   wl_array_reserve(&steps, n);
@@ -145,8 +145,8 @@ void pb_generate_generational(pb_trace *t, uint64_t seed, double scale) {
     /* body = render(req, parts): pieces, then the joined body. */
     uint32_t pieces[3];
     for (int j = 0; j < 3; j++)
-      pieces[j] = py_str_new(h, (uint32_t)wl_rng_range(&rng, 20, 60));
-    s->body.slot = py_str_new(h, (uint32_t)wl_rng_range(&rng, 100, 400));
+      pieces[j] = py_str_new(h, (uint32_t)pb_rng_range(&rng, 20, 60));
+    s->body.slot = py_str_new(h, (uint32_t)pb_rng_range(&rng, 100, 400));
     s->body.refs = 1;
     for (int j = 2; j >= 0; j--) py_free(h, pieces[j]);
     if (prev) decref(h, &prev->body);

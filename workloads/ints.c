@@ -18,9 +18,9 @@
  * variable is rebound: short-lived blocks, freed in nearly LIFO order. About
  * one h in 256 (those below 2**56) survives in keep until the function returns.
  */
+#include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
-#include "workloads/rng.h"
 #include "workloads/scratch.h"
 
 typedef unsigned __int128 u128;
@@ -41,12 +41,12 @@ void pb_generate_ints(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "ints", seed, scale);
   py_heap heap, *h = &heap;
   py_heap_init(h, t);
-  wl_rng rng = wl_rng_seeded(seed, 1);
+  pb_rng rng = pb_rng_seeded(seed, 1);
 
   const uint64_t n = wl_scaled(300000, scale);
-  const u128 a = wl_rng_range(&rng, 3, 999);
-  const u128 b = wl_rng_range(&rng, 0, 999);
-  const u128 start = 257 + wl_rng_below(&rng, 1u << 20);
+  const u128 a = pb_rng_range(&rng, 3, 999);
+  const u128 b = pb_rng_range(&rng, 0, 999);
+  const u128 start = 257 + pb_rng_below(&rng, 1u << 20);
   const u128 mask = UINT64_MAX;
 
   py_list keep;
@@ -55,7 +55,7 @@ void pb_generate_ints(pb_trace *t, uint64_t seed, double scale) {
   wl_array_init(&kept, sizeof(uint32_t));
 
   /* The argument h is the caller's (a constant, say): not ours to free. */
-  pyint hv = {wl_rng_next(&rng), PY_NO_BLOCK};
+  pyint hv = {pb_rng_next(&rng), PY_NO_BLOCK};
   int h_in_keep = 0;
   pyint total = {0, PY_NO_BLOCK};
   pyint i = {0, PY_NO_BLOCK}, x = {0, PY_NO_BLOCK};

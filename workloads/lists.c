@@ -30,9 +30,9 @@
  * Python-level details that allocate are kept: len() of a list longer than
  * 256 makes an int, and deleting more than 8 items through a slice mallocs a
  * temporary array of the removed items (list_ass_slice). */
+#include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
-#include "workloads/rng.h"
 #include "workloads/scratch.h"
 
 #define MAX_COLS 8
@@ -84,17 +84,17 @@ static void group_die(py_heap *h, group *g) {
   py_list_dealloc(h, &g->cols);
 }
 
-static uint32_t list_length(wl_rng *rng) {
-  unsigned r = (unsigned)wl_rng_below(rng, 100);
-  if (r < 70) return (uint32_t)wl_rng_range(rng, 1, 16);
-  if (r < 90) return (uint32_t)wl_rng_range(rng, 17, 200);
-  if (r < 99) return (uint32_t)wl_rng_range(rng, 201, 2000);
-  return (uint32_t)wl_rng_range(rng, 2001, 20000);
+static uint32_t list_length(pb_rng *rng) {
+  unsigned r = (unsigned)pb_rng_below(rng, 100);
+  if (r < 70) return (uint32_t)pb_rng_range(rng, 1, 16);
+  if (r < 90) return (uint32_t)pb_rng_range(rng, 17, 200);
+  if (r < 99) return (uint32_t)pb_rng_range(rng, 201, 2000);
+  return (uint32_t)pb_rng_range(rng, 2001, 20000);
 }
 
-static void shrink_or_clear(py_heap *h, wl_rng *rng, column *c) {
+static void shrink_or_clear(py_heap *h, pb_rng *rng, column *c) {
   py_float_free(h, py_float_new(h)); /* r = random.random() */
-  unsigned r = (unsigned)wl_rng_below(rng, 10);
+  unsigned r = (unsigned)pb_rng_below(rng, 10);
   if (r < 2) {
     /* while len(col) > 2: col.pop()  -- resize first, then the item dies */
     for (;;) {
@@ -131,7 +131,7 @@ void pb_generate_lists(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "lists", seed, scale);
   py_heap heap, *h = &heap;
   py_heap_init(h, t);
-  wl_rng rng = wl_rng_seeded(seed, 3);
+  pb_rng rng = pb_rng_seeded(seed, 3);
 
   /* Groups live in a ring: KEEP_GROUPS in recent plus the one being built. */
   static const size_t ring = KEEP_GROUPS + 1;
@@ -150,7 +150,7 @@ void pb_generate_lists(pb_trace *t, uint64_t seed, double scale) {
     group *g = &groups[next % ring];
 
     /* cols = [[] for _ in range(k)] */
-    g->ncols = (unsigned)wl_rng_range(&rng, 1, MAX_COLS);
+    g->ncols = (unsigned)pb_rng_range(&rng, 1, MAX_COLS);
     py_list_new(h, &g->cols);
     for (unsigned k = 0; k < g->ncols; k++) {
       py_list_new(h, &g->col[k].list);
@@ -159,7 +159,7 @@ void pb_generate_lists(pb_trace *t, uint64_t seed, double scale) {
     }
 
     /* base = random.randrange(1000, 10**9): the old base dies. */
-    uint64_t base_value = wl_rng_range(&rng, 1000, 999999999);
+    uint64_t base_value = pb_rng_range(&rng, 1000, 999999999);
     uint32_t new_base = py_int_new(h, (int64_t)base_value);
     py_free(h, base);
     base = new_base;

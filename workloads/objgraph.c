@@ -39,9 +39,9 @@
  * entry by entry (key, then value), lists last item first, and a shared key
  * str with its last reference. Peaks of ~300 MB of live requests at scale 1,
  * valleys near zero in between. */
+#include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
-#include "workloads/rng.h"
 #include "workloads/scratch.h"
 
 #define CYCLES 3
@@ -91,7 +91,7 @@ typedef struct token {
 
 typedef struct planner {
   wl_array *tokens;
-  wl_rng *rng;
+  pb_rng *rng;
   uint64_t text; /* characters of the JSON text so far */
 } planner;
 
@@ -107,22 +107,22 @@ static void key(planner *p, unsigned k) {
 }
 
 static void str(planner *p, uint64_t lo, uint64_t hi) {
-  uint64_t len = wl_rng_range(p->rng, lo, hi);
+  uint64_t len = pb_rng_range(p->rng, lo, hi);
   tok(p, TK_STR, len, len + 2);
 }
 
 static void num(planner *p, uint64_t lo, uint64_t hi) {
-  uint64_t v = wl_rng_range(p->rng, lo, hi);
+  uint64_t v = pb_rng_range(p->rng, lo, hi);
   tok(p, TK_INT, v, py_decimal_digits(v) + 1);
 }
 
 static void flt(planner *p) {
-  uint64_t d = wl_rng_range(p->rng, 3, 18);
+  uint64_t d = pb_rng_range(p->rng, 3, 18);
   tok(p, TK_FLOAT, d, d + 1);
 }
 
 static void plan_document(planner *p) {
-  wl_rng *r = p->rng;
+  pb_rng *r = p->rng;
   tok(p, TK_OBJECT, 0, 2);
   key(p, K_ID), num(p, 100000, 2000000000);
   key(p, K_NAME), str(p, 6, 20);
@@ -130,13 +130,13 @@ static void plan_document(planner *p) {
   key(p, K_SCORE), flt(p);
   key(p, K_ACTIVE), tok(p, TK_CONST, 0, 5);
   key(p, K_TAGS), tok(p, TK_LIST, 0, 2);
-  for (uint64_t n = wl_rng_below(r, 9); n > 0; n--) str(p, 3, 12);
+  for (uint64_t n = pb_rng_below(r, 9); n > 0; n--) str(p, 3, 12);
   tok(p, TK_END, 0, 0);
   key(p, K_POS), tok(p, TK_LIST, 0, 2);
-  for (uint64_t n = wl_rng_range(r, 2, 3); n > 0; n--) flt(p);
+  for (uint64_t n = pb_rng_range(r, 2, 3); n > 0; n--) flt(p);
   tok(p, TK_END, 0, 0);
   key(p, K_HISTORY), tok(p, TK_LIST, 0, 2);
-  for (uint64_t n = wl_rng_below(r, 17); n > 0; n--) {
+  for (uint64_t n = pb_rng_below(r, 17); n > 0; n--) {
     tok(p, TK_OBJECT, 0, 2);
     key(p, K_T), num(p, 1600000000, 1700000000);
     key(p, K_V), flt(p);
@@ -147,13 +147,13 @@ static void plan_document(planner *p) {
   key(p, K_SOURCE), str(p, 4, 10);
   key(p, K_VERSION), num(p, 1, 20);
   key(p, K_FLAGS), tok(p, TK_LIST, 0, 2);
-  for (uint64_t n = wl_rng_below(r, 5); n > 0; n--) num(p, 0, 255);
+  for (uint64_t n = pb_rng_below(r, 5); n > 0; n--) num(p, 0, 255);
   tok(p, TK_END, 0, 0);
   tok(p, TK_END, 0, 0);
-  if (wl_rng_percent(r, 20)) key(p, K_BIO), str(p, 200, 5000);
-  if (wl_rng_percent(r, 3)) {
+  if (pb_rng_percent(r, 20)) key(p, K_BIO), str(p, 200, 5000);
+  if (pb_rng_percent(r, 3)) {
     key(p, K_BLOB), tok(p, TK_LIST, 0, 2);
-    for (uint64_t n = wl_rng_range(r, 100, 1500); n > 0; n--)
+    for (uint64_t n = pb_rng_range(r, 100, 1500); n > 0; n--)
       num(p, 1000000, 1000000000000ull);
     tok(p, TK_END, 0, 0);
   }
@@ -371,7 +371,7 @@ void pb_generate_objgraph(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "objgraph", seed, scale);
   py_heap heap, *h = &heap;
   py_heap_init(h, t);
-  wl_rng rng = wl_rng_seeded(seed, 4);
+  pb_rng rng = pb_rng_seeded(seed, 4);
   const uint64_t n = wl_scaled(54000, scale); /* documents per cycle */
 
   wl_array tokens, seq, marks, records, order;
@@ -426,7 +426,7 @@ void pb_generate_objgraph(pb_trace *t, uint64_t seed, double scale) {
         o->num = py_int_new(h, (int64_t)i);
       }
       for (size_t i = n - 1; i > 0; i--) {
-        size_t j = wl_rng_below(&rng, i + 1);
+        size_t j = pb_rng_below(&rng, i + 1);
         order_item tmp = WL_AT(&order, order_item, i);
         WL_AT(&order, order_item, i) = WL_AT(&order, order_item, j);
         WL_AT(&order, order_item, j) = tmp;

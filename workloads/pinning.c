@@ -16,9 +16,9 @@
  * allocator that reuses free pages across size classes recycles the space.
  * random.random() and randint() results above 256 are real objects too, but
  * short-lived (the float free list absorbs the floats). */
+#include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
-#include "workloads/rng.h"
 #include "workloads/scratch.h"
 
 typedef struct row {
@@ -36,10 +36,10 @@ void pb_generate_pinning(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "pinning", seed, scale);
   py_heap heap, *h = &heap;
   py_heap_init(h, t);
-  wl_rng rng = wl_rng_seeded(seed, 5);
+  pb_rng rng = pb_rng_seeded(seed, 5);
 
   const uint64_t n = wl_scaled(1000000, scale);
-  const uint64_t start = 1000000 + wl_rng_below(&rng, 1000000);
+  const uint64_t start = 1000000 + pb_rng_below(&rng, 1000000);
   wl_array rows;
   wl_array_init(&rows, sizeof(row));
   wl_array_reserve(&rows, n);
@@ -61,7 +61,7 @@ void pb_generate_pinning(pb_trace *t, uint64_t seed, double scale) {
   py_list_new(h, &survivors);
   for (uint64_t k = 0; k < n; k++) {
     py_float_free(h, py_float_new(h));
-    if (wl_rng_below(&rng, 100) == 0) {
+    if (pb_rng_below(&rng, 100) == 0) {
       WL_AT(&rows, row, k).survives = 1;
       py_list_append(h, &survivors);
     }
@@ -82,7 +82,7 @@ void pb_generate_pinning(pb_trace *t, uint64_t seed, double scale) {
   py_list texts_list;
   py_list_new(h, &texts_list);
   for (uint64_t k = 0; k < m; k++) {
-    uint32_t len = (uint32_t)wl_rng_range(&rng, 100, 400);
+    uint32_t len = (uint32_t)pb_rng_range(&rng, 100, 400);
     uint32_t len_obj = py_int_new(h, len); /* randint's result */
     uint32_t text = py_str_new(h, len);
     py_free(h, len_obj);

@@ -22,9 +22,9 @@
  * length wait for reuse (so a dying batch of 40000 returns only its overflow
  * to the allocator, and the next batch takes those 2000 back first), 100
  * floats likewise, and the empty tuple is a singleton. */
+#include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
-#include "workloads/rng.h"
 #include "workloads/scratch.h"
 
 #define MAX_FIELDS 10
@@ -38,22 +38,22 @@ typedef struct row {
 } row;
 
 /* struct.unpack: the tuple first, then each field's object. */
-static row unpack(py_heap *h, wl_rng *rng) {
+static row unpack(py_heap *h, pb_rng *rng) {
   row r = {0};
-  r.n = (uint8_t)wl_rng_below(rng, MAX_FIELDS + 1);
+  r.n = (uint8_t)pb_rng_below(rng, MAX_FIELDS + 1);
   r.tuple = py_tuple_new(h, r.n);
   for (unsigned j = 0; j < r.n; j++) {
-    unsigned kind = (unsigned)wl_rng_below(rng, 10);
+    unsigned kind = (unsigned)pb_rng_below(rng, 10);
     if (kind < 3) { /* a double */
       r.items[j] = py_float_new(h);
       r.float_mask |= (uint16_t)(1u << j);
     } else if (kind < 6) { /* a small count or flag: cached */
-      r.items[j] = py_int_new(h, (int64_t)wl_rng_below(rng, 257));
+      r.items[j] = py_int_new(h, (int64_t)pb_rng_below(rng, 257));
     } else if (kind < 9) { /* an id: one digit */
-      r.items[j] = py_int_new(h, (int64_t)wl_rng_range(rng, 257, 1 << 29));
+      r.items[j] = py_int_new(h, (int64_t)pb_rng_range(rng, 257, 1 << 29));
     } else { /* a timestamp in microseconds: two digits */
       r.items[j] =
-          py_int_new(h, (int64_t)wl_rng_range(rng, 1ull << 50, 1ull << 52));
+          py_int_new(h, (int64_t)pb_rng_range(rng, 1ull << 50, 1ull << 52));
     }
   }
   return r;
@@ -85,7 +85,7 @@ void pb_generate_tuples(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "tuples", seed, scale);
   py_heap heap, *h = &heap;
   py_heap_init(h, t);
-  wl_rng rng = wl_rng_seeded(seed, 2);
+  pb_rng rng = pb_rng_seeded(seed, 2);
 
   uint64_t remaining = wl_scaled(600000, scale); /* records in all batches */
 
@@ -100,7 +100,7 @@ void pb_generate_tuples(pb_trace *t, uint64_t seed, double scale) {
   int have_pending = 0;
 
   while (remaining > 0) {
-    uint64_t size = wl_rng_range(&rng, 20000, 60000);
+    uint64_t size = pb_rng_range(&rng, 20000, 60000);
     if (size > remaining) size = remaining;
     remaining -= size;
 
@@ -109,7 +109,7 @@ void pb_generate_tuples(pb_trace *t, uint64_t seed, double scale) {
       row r = unpack(h, &rng);
       if (have_pending) row_die(h, &pending);
       have_pending = 0;
-      if (r.n > 0 && wl_rng_percent(&rng, 25)) {
+      if (r.n > 0 && pb_rng_percent(&rng, 25)) {
         pending = r;
         have_pending = 1;
         continue;
@@ -118,7 +118,7 @@ void pb_generate_tuples(pb_trace *t, uint64_t seed, double scale) {
       /* random.random(): a float that dies at once, so it only cycles
        * through the float free list. */
       py_float_free(h, py_float_new(h));
-      if (wl_rng_below(&rng, 100) == 0) {
+      if (pb_rng_below(&rng, 100) == 0) {
         r.kept = 1;
         py_list_append(h, &keep);
         *(row *)wl_array_push(&kept) = r;

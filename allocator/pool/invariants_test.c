@@ -104,7 +104,7 @@ static void randomized(const char *layout, uint64_t seed) {
   fresh_pool(layout);
   slot *slots = calloc(SLOTS, sizeof *slots);
   PB_CHECK(slots != NULL);
-  pb_rng rng = pb_rng_seeded(seed);
+  pb_rng rng = pb_rng_seeded(seed, 0);
   uint64_t next_id = 1;
   fewest_pools_seen = UINT32_MAX;
   phase(slots, &rng, 60000, 90, &next_id); /* grow */

@@ -374,7 +374,7 @@ static void stats_account_for_every_byte(void) {
   fresh_pool("layout=3.10");
   expect_accounting();
   PB_CHECK_EQ(stat_of("mapped_bytes"), 0);
-  pb_rng rng = pb_rng_seeded(3);
+  pb_rng rng = pb_rng_seeded(3, 0);
   enum { N = 50000 };
   void **blocks = calloc(N, sizeof *blocks);
   PB_CHECK(blocks != NULL);

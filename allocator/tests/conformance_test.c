@@ -174,7 +174,7 @@ static void release_midway_and_verify(slot *slots) {
 
 static void randomized_stress(void) {
   static slot slots[SLOTS];
-  pb_rng rng = pb_rng_seeded(20261121);
+  pb_rng rng = pb_rng_seeded(20261121, 0);
   uint64_t next_id = 1;
   for (long op = 0; op < STRESS_OPS; op++) {
     slot *s = &slots[pb_rng_below(&rng, SLOTS)];
@@ -223,7 +223,7 @@ static void release_keeps_live_blocks(void) {
    * it, then release: survivors must be intact and still freeable. */
   enum { N = 200000 };
   static slot live[N];
-  pb_rng rng = pb_rng_seeded(7);
+  pb_rng rng = pb_rng_seeded(7, 0);
   for (int i = 0; i < N; i++) {
     live[i].size = random_size(&rng);
     live[i].block = pb_malloc(live[i].size);

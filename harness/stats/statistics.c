@@ -2,6 +2,8 @@
  * their sources. */
 #include "harness/stats/statistics.h"
 
+#include "common/rng.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,41 +146,11 @@ pb_interval pb_median_ci(const double *x, size_t n, double level) {
 
 /* ---- bootstrap ----------------------------------------------------------- */
 
-/* Random numbers: xorshift64* (Vigna, "An experimental exploration of
- * Marsaglia's xorshift generators, scrambled", ACM TOMS 42(4), 2016), its
- * state seeded through splitmix64 (Steele, Lea & Flood, "Fast splittable
- * pseudorandom number generators", OOPSLA 2014) so that nearby seeds give
- * unrelated streams. Indices below n by multiply-and-shift (Lemire, "Fast
- * random integer generation in an interval", ACM TOMACS 29(1), 2019); its
- * bias, under n / 2^64, is irrelevant here. */
-typedef struct rng {
-  uint64_t state;
-} rng;
-
-static rng rng_seeded(uint64_t seed) {
-  uint64_t z = seed + 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  rng r = {z ? z : 0x9E3779B97F4A7C15ull}; /* xorshift needs a nonzero state */
-  return r;
-}
-
-static uint64_t rng_next(rng *r) {
-  uint64_t x = r->state;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  r->state = x;
-  return x * 0x2545F4914F6CDD1Dull;
-}
-
-static size_t rng_below(rng *r, size_t n) {
-  return (size_t)(((__uint128_t)rng_next(r) * n) >> 64);
-}
-
-static void resample(rng *r, const double *x, size_t n, double *out) {
-  for (size_t i = 0; i < n; i++) out[i] = x[rng_below(r, n)];
+/* Resampling draws from common/rng.h (SplitMix64); indices below n by
+ * multiply-and-shift (Lemire, ACM TOMACS 29(1), 2019), whose bias, under
+ * n / 2^64, is irrelevant here. */
+static void resample(pb_rng *r, const double *x, size_t n, double *out) {
+  for (size_t i = 0; i < n; i++) out[i] = x[pb_rng_below(r, n)];
 }
 
 /* The percentile interval from the bootstrap replicates (sorted here). */
@@ -201,7 +173,7 @@ pb_interval pb_bootstrap_ci(const double *x, size_t n,
   double *reps = malloc(resamples * sizeof *reps);
   pb_interval r = nan_interval();
   if (sample && reps) {
-    rng g = rng_seeded(seed);
+    pb_rng g = pb_rng_seeded(seed, 0);
     for (unsigned b = 0; b < resamples; b++) {
       resample(&g, x, n, sample);
       reps[b] = statistic(sample, n);
@@ -222,7 +194,7 @@ pb_interval pb_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
   double *reps = malloc(resamples * sizeof *reps);
   pb_interval r = nan_interval();
   if (sa && sb && reps) {
-    rng g = rng_seeded(seed);
+    pb_rng g = pb_rng_seeded(seed, 0);
     for (unsigned k = 0; k < resamples; k++) {
       /* The scratch arrays are ours, so sort them in place. */
       resample(&g, a, na, sa);
