@@ -35,6 +35,8 @@ static const struct {
     {"--threshold", "threshold"},
 };
 #define BACKEND_OPTIONS (sizeof backend_options / sizeof backend_options[0])
+_Static_assert(BACKEND_OPTIONS == PB_CLI_BACKEND_OPTIONS,
+               "PB_CLI_BACKEND_OPTIONS counts the table");
 
 int pb_cli_backend_option(int argc, char **argv, int *i, pb_param *param) {
   for (size_t k = 0; k < BACKEND_OPTIONS; k++) {

@@ -24,6 +24,7 @@ int pb_cli_positive_double(const char *text, double *value);
  * *param (value NULL when it is missing), advances *i like pb_cli_option
  * and returns 1; otherwise returns 0. */
 int pb_cli_backend_option(int argc, char **argv, int *i, pb_param *param);
+#define PB_CLI_BACKEND_OPTIONS 4 /* how many there are */
 
 /* "--arena-size" for "arena_size"; NULL for a parameter with no option. */
 const char *pb_cli_backend_option_name(const char *param);

@@ -1,5 +1,6 @@
 /* Reports of the comparison matrix: the per-metric tables (Markdown, which is
  * also what the terminal shows), CSV, the full JSON record and the charts. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -460,6 +461,21 @@ static int timeline_chart(const pb_matrix *m, size_t w, FILE *script,
   return blocks;
 }
 
+/* Removes a scratch directory of plain files (data, script, charts). */
+static void remove_scratch_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  if (d) {
+    char path[4200];
+    for (struct dirent *e; (e = readdir(d));) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      unlink(path);
+    }
+    closedir(d);
+  }
+  rmdir(dir);
+}
+
 int pb_report_charts(const pb_matrix *m, const char *dir) {
   char tmpdir[] = "/tmp/poolbench-charts.XXXXXX";
   if (!mkdtemp(tmpdir)) {
@@ -546,19 +562,6 @@ int pb_report_charts(const pb_matrix *m, const char *dir) {
     free(buf);
     fclose(f);
   }
-  /* Clean the scratch directory. */
-  char cmd_path[4200];
-  for (int i = 0; i < ncharts; i++) unlink(charts[i].output);
-  snprintf(cmd_path, sizeof cmd_path, "%s/bars0.dat", tmpdir);
-  unlink(cmd_path);
-  snprintf(cmd_path, sizeof cmd_path, "%s/bars1.dat", tmpdir);
-  unlink(cmd_path);
-  for (size_t k = 0; k < 2; k++) {
-    snprintf(cmd_path, sizeof cmd_path, "%s/timeline_%s.dat", tmpdir,
-             over_time[k]);
-    unlink(cmd_path);
-  }
-  unlink(script_path);
-  rmdir(tmpdir);
+  remove_scratch_dir(tmpdir);
   return written;
 }

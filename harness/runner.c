@@ -31,9 +31,6 @@
 
 #define RSS_SAMPLES 100
 
-/* Room for every backend option (harness/cli.h) once. */
-#define BACKEND_OPTIONS 4
-
 typedef struct options {
   const char *workload;
   const char *trace_file;
@@ -41,7 +38,7 @@ typedef struct options {
   uint64_t seed;
   int json;
   int describe;
-  pb_param params[BACKEND_OPTIONS];
+  pb_param params[PB_CLI_BACKEND_OPTIONS];
   size_t nparams;
 } options;
 
@@ -104,7 +101,8 @@ static options parse_options(int argc, char **argv) {
       if (!pb_cli_backend_option(argc, argv, &i, &param))
         pb_cli_usage_error(program, "unknown option '%s' (see --help)", arg);
       value = param.value;
-      if (value && o.nparams < BACKEND_OPTIONS) o.params[o.nparams++] = param;
+      if (value && o.nparams < PB_CLI_BACKEND_OPTIONS)
+        o.params[o.nparams++] = param;
     }
     if (!value) pb_cli_usage_error(program, "%s needs a value", arg);
   }
