@@ -8,10 +8,6 @@
 
 #include "allocator/pool/os.h"
 
-size_t pool_map_bot_bytes(void) {
-  return (pool_hot.bot_mask + 1) * sizeof(pool_map_cover);
-}
-
 /* The entry for the chunk holding address a, creating nodes when create. */
 static pool_map_cover *map_entry(uintptr_t a, int create) {
   uintptr_t i1 = a >> POOL_MAP_ROOT_SHIFT;

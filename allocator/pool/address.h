@@ -31,9 +31,6 @@ int pool_map_mark_used(uintptr_t base);
 /* Forgets the arena at base. Nodes are kept for reuse. */
 void pool_map_mark_unused(uintptr_t base);
 
-/* Bytes of one bottom node in the current layout. */
-size_t pool_map_bot_bytes(void);
-
 /* Frees every node (pool_teardown). */
 void pool_map_teardown(void);
 

@@ -186,12 +186,8 @@ void *pool_realloc(void *p, size_t n) {
   if (p == NULL) return pool_malloc(n);
   if (!pool_owns(p)) return raw_realloc(p, n);
   size_t size = pool_class_size(pool_of(p)->szidx);
-  if (n <= size) {
-    /* Shrinking by less than 25% (or growing within the class) keeps the
-     * block: copying would cost more than the memory it saves. */
-    if (4 * n > 3 * size) return p;
-    size = n;
-  }
+  if (pool_keeps_block(size, n)) return p;
+  if (n < size) size = n; /* the bytes to copy */
   void *q = pool_malloc(n);
   if (q != NULL) {
     memcpy(q, p, size);
@@ -218,6 +214,5 @@ size_t pool_usable_size(void *p) {
 
 int pool_realloc_keeps(const void *p, size_t n) {
   if (!pool_owns(p)) return 0;
-  size_t size = pool_class_size(pool_of(p)->szidx);
-  return n <= size && 4 * n > 3 * size;
+  return pool_keeps_block(pool_class_size(pool_of(p)->szidx), n);
 }

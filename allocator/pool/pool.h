@@ -105,8 +105,16 @@ void *pool_calloc(size_t nelem, size_t elsize);
 /* The block size of a pool block, malloc_usable_size of another. */
 size_t pool_usable_size(void *p);
 
-/* Whether pool_realloc(p, n) would return p itself: p is a pool block of
- * block size s and n <= s and 4 * n > 3 * s (CPython's pymalloc_realloc). */
+/* CPython's pymalloc_realloc rule: a pool block of `size` bytes stays put
+ * for a request of n bytes when n <= size and 4 n > 3 size. Growing within
+ * the class, or shrinking by less than 25%, would cost a copy for less
+ * memory than it saves. */
+static inline int pool_keeps_block(size_t size, size_t n) {
+  return n <= size && 4 * n > 3 * size;
+}
+
+/* Whether pool_realloc(p, n) would return p itself (pool_keeps_block for a
+ * block the pool owns). */
 int pool_realloc_keeps(const void *p, size_t n);
 
 #endif /* POOLBENCH_ALLOCATOR_POOL_POOL_H */

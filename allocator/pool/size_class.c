@@ -31,15 +31,16 @@ void pool_print_size_classes(FILE *out, const pool_layout *layout) {
 }
 
 int pool_size_classes_main(int argc, char **argv, FILE *out, FILE *err) {
-  enum { MAX_PARAMS = 16 };
-  pb_param params[MAX_PARAMS];
-  char names[MAX_PARAMS][64];
+  pb_param params[PB_PARAMS_MAX];
   size_t nparams = 0;
   for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
+    char *arg = argv[i];
     if (strncmp(arg, "--", 2) == 0) arg += 2;
-    const char *eq = strchr(arg, '=');
-    if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof names[0]) {
+    if (nparams == PB_PARAMS_MAX) {
+      fprintf(err, "size_classes: more than %d parameters\n", PB_PARAMS_MAX);
+      return 2;
+    }
+    if (pb_param_split(arg, &params[nparams]) != 0) {
       fprintf(err,
               "size_classes: '%s' is not NAME=VALUE (usage: size_classes "
               "[layout=3.10|3.8] [arena_size=N] [pool_size=N] "
@@ -47,14 +48,6 @@ int pool_size_classes_main(int argc, char **argv, FILE *out, FILE *err) {
               argv[i]);
       return 2;
     }
-    if (nparams == MAX_PARAMS) {
-      fprintf(err, "size_classes: too many arguments\n");
-      return 2;
-    }
-    memcpy(names[nparams], arg, (size_t)(eq - arg));
-    names[nparams][eq - arg] = '\0';
-    params[nparams].name = names[nparams];
-    params[nparams].value = eq + 1;
     nparams++;
   }
   pool_layout layout;

@@ -14,7 +14,8 @@ typedef struct run {
 
 static run run_tool(int argc, const char **args) {
   char *argv[16] = {"size_classes"};
-  for (int i = 0; i < argc; i++) argv[i + 1] = (char *)args[i];
+  /* Writable copies: the tool splits NAME=VALUE in place, as argv allows. */
+  for (int i = 0; i < argc; i++) argv[i + 1] = strdup(args[i]);
   run r;
   size_t out_len, err_len;
   FILE *out = open_memstream(&r.out, &out_len);
@@ -23,6 +24,7 @@ static run run_tool(int argc, const char **args) {
   r.status = pool_size_classes_main(argc + 1, argv, out, err);
   fclose(out);
   fclose(err);
+  for (int i = 0; i < argc; i++) free(argv[i + 1]);
   return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include "allocator/pool/pool_types.h"
 #include "allocator/pool/size_class.h"
+#include "common/grouped.h"
 
 void pool_usage_get(pool_usage *u, pool_class_usage *per_class) {
   memset(u, 0, sizeof *u);
@@ -110,15 +111,8 @@ void pool_stats_fill(pb_stats *stats) {
 
 uint64_t pool_stats_print_line(FILE *out, const char *label, uint64_t value) {
   /* Digits grouped by three, right-aligned in 21 columns. */
-  char digits[32], grouped[48];
-  int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)value);
-  int g = 0;
-  for (int i = 0; i < n; i++) {
-    if (i > 0 && (n - i) % 3 == 0) grouped[g++] = ',';
-    grouped[g++] = digits[i];
-  }
-  grouped[g] = '\0';
-  fprintf(out, "%-35s=%21s\n", label, grouped);
+  char grouped[PB_GROUPED_MAX];
+  fprintf(out, "%-35s=%21s\n", label, pb_grouped(value, grouped));
   return value;
 }
 
