@@ -50,20 +50,33 @@ static inline void pb_aligned_calloc_request(size_t *nelem, size_t *elsize) {
   }
 }
 
-/* ---- parameters ---------------------------------------------------------- */
+/* ---- parameters ----------------------------------------------------------
+ * Users give a backend's parameters as NAME=VALUE ("layout=3.8",
+ * "pool_size=64KiB"); the harness hands them to pb_init without reading
+ * them. */
 
 typedef struct pb_param {
   const char *name;  /* "layout", "arena_size", ... */
   const char *value; /* as the user typed it */
 } pb_param;
 
+/* The most parameters one backend is given (more is a usage error). */
+#define PB_PARAMS_MAX 16
+
 /* Room for the one-line messages pb_init writes on failure. */
 #define PB_ERROR_MAX 256
 
 /* The parameter names the backend takes, comma-separated ("layout,
  * arena_size,pool_size,threshold"), or "" when it takes none. The harness
- * passes a user's option only to the backends that list it. */
+ * passes a user's parameter only to the backends that list it. */
 const char *pb_parameters(void);
+
+/* Splits "NAME=VALUE" in place (the first '=' becomes a NUL) into *param.
+ * Returns 0, or -1 when text has no '=' or an empty name or value. */
+int pb_param_split(char *text, pb_param *param);
+
+/* 1 when the comma-separated list (a pb_parameters() answer) holds name. */
+int pb_param_listed(const char *list, const char *name);
 
 /* Initialize the backend. Returns 0 on success; on failure returns -1 and
  * writes one line (no newline) naming the problem into err. Parameters the

@@ -1,32 +1,53 @@
-"""The list of backends, and the macro that makes one target per backend.
+"""The list of backends, and the macros that make targets from it.
 
 Adding a backend is one line in BACKENDS plus its source file in allocator/.
-Every package that needs a target per backend (the conformance tests, the
-benchmark runners) calls per_backend(); nothing else names backends.
+Everything that differs between backends is declared here, beside the
+backend it belongs to: what it links, whether it runs under ASan, whether the
+default comparison includes it, which backend ratios are against, and which
+parameter sets --sweep compares. Every package that needs a target per
+backend calls per_backend(); the harness reads the rest from the generated
+registry (allocator/registry.h); nothing else names backends.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
 
-def _backend(name, srcs = [], deps = [], linkopts = [], asan = True, compare = True):
+def _backend(
+        name,
+        srcs = [],
+        deps = [],
+        copts = [],
+        linkopts = [],
+        asan = True,
+        compare = True,
+        reference = False,
+        sweep = []):
     """One backend.
 
     Args:
       name: the backend's name, as users type it (--backends=NAME).
       srcs: its source file(s) in allocator/, implementing allocator.h.
       deps: libraries it is built from (the pool's concept libraries).
+      copts: compiler options its source needs (include paths).
       linkopts: the system library it links (-lmimalloc, ...).
       asan: False when the backend cannot run under AddressSanitizer
         (it replaces or exports malloc, fighting ASan's allocator).
       compare: False to leave it out of the default comparison (a debugging
         backend); it can still be named with --backends.
+      reference: True for the one backend the comparison's ratios and
+        relative charts are against by default (--reference overrides).
+      sweep: the parameter sets `benchmarks --sweep` compares side by side
+        for this backend, each "name=value[,name=value...]".
     """
     return struct(
         name = name,
         srcs = srcs,
         deps = deps,
+        copts = copts,
         linkopts = linkopts,
         asan = asan,
         compare = compare,
+        reference = reference,
+        sweep = sweep,
     )
 
 BACKENDS = [
@@ -35,13 +56,23 @@ BACKENDS = [
     _backend("tcmalloc", srcs = ["tcmalloc.c"], linkopts = ["-ltcmalloc_minimal"], asan = False),
     _backend("jemalloc", srcs = ["jemalloc.c"], linkopts = ["-ljemalloc"], asan = False),
     _backend("oracle", srcs = ["oracle.c"]),
-    _backend("pool", deps = ["//allocator/pool:backend"]),
+    _backend(
+        "pool",
+        deps = ["//allocator/pool:backend"],
+        reference = True,
+        # CPython 3.10+, CPython 3.8's sizes, and the larger pools of
+        # bpo-37211 in 1 MiB and in 4 MiB arenas.
+        sweep = [
+            "layout=3.10",
+            "layout=3.8",
+            "pool_size=64KiB",
+            "arena_size=4MiB,pool_size=64KiB",
+        ],
+    ),
     _backend("pool-debug", deps = ["//allocator/pool:debug_backend"], compare = False),
 ]
 
 BACKEND_NAMES = [b.name for b in BACKENDS]
-
-DEFAULT_BACKEND_NAMES = [b.name for b in BACKENDS if b.compare]
 
 def backend_libraries():
     """In allocator/BUILD: one cc_library per backend, named after it."""
@@ -49,6 +80,7 @@ def backend_libraries():
         cc_library(
             name = b.name,
             srcs = b.srcs,
+            copts = b.copts,
             linkopts = b.linkopts,
             deps = [":interface"] + b.deps,
             visibility = ["//allocator:__subpackages__", "//harness:__subpackages__"],
@@ -67,3 +99,46 @@ def per_backend(rule, name, deps = [], tags = [], **kwargs):
             tags = tags + ([] if b.asan else ["no_asan"]),
             **kwargs
         )
+
+def _c_string(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+def _registry_source_impl(ctx):
+    lines = [
+        "/* Generated from allocator/backends.bzl by backend_registry(): edit",
+        " * that file, not this one. */",
+        '#include "allocator/registry.h"',
+        "",
+        "const pb_backend_entry pb_backend_registry[] = {",
+    ]
+    for b in BACKENDS:
+        sweep = "NULL"
+        if b.sweep:
+            sweep = "(const char *const[]){%s, NULL}" % ", ".join([_c_string(s) for s in b.sweep])
+        lines.append("    {%s, %d, %d, %s}," % (
+            _c_string(b.name),
+            1 if b.compare else 0,
+            1 if b.reference else 0,
+            sweep,
+        ))
+    lines.append("    {NULL, 0, 0, NULL},")
+    lines.append("};")
+    ctx.actions.write(ctx.outputs.out, "\n".join(lines) + "\n")
+
+_registry_source = rule(
+    implementation = _registry_source_impl,
+    attrs = {"out": attr.output(mandatory = True)},
+)
+
+def backend_registry(name):
+    """In allocator/BUILD: the cc_library behind allocator/registry.h."""
+    references = [b.name for b in BACKENDS if b.reference]
+    if len(references) != 1:
+        fail("exactly one backend in BACKENDS must have reference = True, not %s" % references)
+    _registry_source(name = name + "_source", out = name + "_table.c")
+    cc_library(
+        name = name,
+        srcs = ["registry.c", name + "_table.c"],
+        hdrs = ["registry.h"],
+        visibility = ["//harness:__subpackages__"],
+    )

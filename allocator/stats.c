@@ -1,4 +1,4 @@
-/* Helpers shared by every backend: the statistics list and parameter checks. */
+/* The statistics list every backend fills (allocator.h). */
 #include <string.h>
 
 #include "allocator/allocator.h"
@@ -19,12 +19,4 @@ int pb_stats_find(const pb_stats *stats, const char *name, uint64_t *value) {
     }
   }
   return 0;
-}
-
-int pb_params_none(const char *backend, const pb_param *params, size_t nparams,
-                   char err[PB_ERROR_MAX]) {
-  if (nparams == 0) return 0;
-  snprintf(err, PB_ERROR_MAX, "backend %s takes no parameter '%s'", backend,
-           params[0].name);
-  return -1;
 }
