@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
+#include "common/fail.h"
+#include "common/grouped.h"
 #include "workloads/trace.h"
 #include "workloads/workloads.h"
 
@@ -38,35 +40,18 @@ static void usage_error(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 
 static void usage_error(const char *fmt, ...) {
+  char message[512];
   va_list ap;
   va_start(ap, fmt);
-  fputs("make_trace: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs(" (see --help)\n", stderr);
+  vsnprintf(message, sizeof message, fmt, ap);
   va_end(ap);
-  exit(2);
+  pb_fail(PB_EXIT_BAD_INPUT, "%s (see --help)", message);
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* v with thousands separators, in one of a few rotating buffers. */
-static const char *grouped(uint64_t v) {
-  static char bufs[4][32];
-  static int next;
-  char *out = bufs[next++ % 4];
-  char digits[24];
-  int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-  int o = 0;
-  for (int i = 0; i < n; i++) {
-    if (i > 0 && (n - i) % 3 == 0) out[o++] = ',';
-    out[o++] = digits[i];
-  }
-  out[o] = '\0';
-  return out;
+/* One line of --info: a label and a count, grouped by thousands. */
+static void count_line(const char *label, uint64_t v) {
+  char buf[PB_GROUPED_MAX];
+  printf("%-22s %s\n", label, pb_grouped(v, buf));
 }
 
 static double parse_scale(const char *s) {
@@ -129,12 +114,12 @@ static int list_workloads(void) {
 static int info(const char *path) {
   pb_trace t;
   char err[PB_TRACE_ERROR_MAX];
-  double t0 = now();
+  double t0 = pb_now();
   if (pb_trace_load(&t, path, err) != 0) {
-    fprintf(stderr, "make_trace: %s\n", err);
+    pb_warn("%s", err);
     return 1;
   }
-  double loaded = now() - t0;
+  double loaded = pb_now() - t0;
   pb_trace_profile p;
   pb_trace_profile_compute(&t, &p);
   uint64_t big = 0;
@@ -147,21 +132,23 @@ static int info(const char *path) {
   printf("format version         %d\n", PB_TRACE_VERSION);
   printf("seed                   %llu\n", (unsigned long long)t.seed);
   printf("scale                  %g\n", t.scale);
-  printf("ops                    %s\n", grouped(t.count));
-  printf("slots                  %s\n", grouped(t.slots));
+  count_line("ops", t.count);
+  count_line("slots", t.slots);
   printf("checksum               0x%016llx\n",
          (unsigned long long)pb_trace_checksum(t.ops, t.count));
-  printf("mallocs                %s\n", grouped(p.mallocs));
-  printf("callocs                %s\n", grouped(p.callocs));
-  printf("reallocs               %s\n", grouped(p.reallocs));
-  printf("frees                  %s\n", grouped(p.frees));
-  printf("requests > 512 bytes   %s\n", grouped(big));
-  printf("peak_live_bytes        %s (%.1f MiB)\n", grouped(p.peak_live_bytes),
+  count_line("mallocs", p.mallocs);
+  count_line("callocs", p.callocs);
+  count_line("reallocs", p.reallocs);
+  count_line("frees", p.frees);
+  count_line("requests > 512 bytes", big);
+  char grouped[PB_GROUPED_MAX];
+  printf("peak_live_bytes        %s (%.1f MiB)\n",
+         pb_grouped(p.peak_live_bytes, grouped),
          (double)p.peak_live_bytes / (1 << 20));
-  printf("peak_op                %s\n", grouped(p.peak_op));
-  printf("peak_live_blocks       %s\n", grouped(p.peak_live_blocks));
-  printf("total_requested_bytes  %s\n", grouped(p.total_requested_bytes));
-  printf("live blocks at end     %s\n", grouped(live));
+  count_line("peak_op", p.peak_op);
+  count_line("peak_live_blocks", p.peak_live_blocks);
+  count_line("total_requested_bytes", p.total_requested_bytes);
+  count_line("live blocks at end", live);
   printf("load time              %.3f s\n", loaded);
   pb_trace_destroy(&t);
   return 0;
@@ -170,23 +157,24 @@ static int info(const char *path) {
 static int make(const pb_workload *w, const char *out, double scale,
                 uint64_t seed) {
   pb_trace t;
-  double t0 = now();
+  double t0 = pb_now();
   w->generate(&t, seed, scale);
-  double generated = now() - t0;
+  double generated = pb_now() - t0;
   char err[PB_TRACE_ERROR_MAX];
-  t0 = now();
+  t0 = pb_now();
   if (pb_trace_save(&t, out, err) != 0) {
-    fprintf(stderr, "make_trace: %s\n", err);
+    pb_warn("%s", err);
     pb_trace_destroy(&t);
     return 1;
   }
-  double saved = now() - t0;
+  double saved = pb_now() - t0;
   pb_trace_profile p;
   pb_trace_profile_compute(&t, &p);
+  char ops[PB_GROUPED_MAX];
   printf(
       "wrote %s: %s, seed %llu, scale %g: %s ops, peak live %.1f MiB; "
       "generated in %.2f s, saved in %.2f s\n",
-      out, w->name, (unsigned long long)seed, scale, grouped(t.count),
+      out, w->name, (unsigned long long)seed, scale, pb_grouped(t.count, ops),
       (double)p.peak_live_bytes / (1 << 20), generated, saved);
   pb_trace_destroy(&t);
   return 0;
@@ -196,6 +184,7 @@ int main(int argc, char **argv) {
   const char *workload = NULL, *out = NULL, *info_file = NULL;
   const char *scale_arg = NULL, *seed_arg = NULL;
   int list = 0;
+  pb_set_program("make_trace");
   if (argc < 2) usage_error("nothing to do: give --workload, --list or --info");
   for (int i = 1; i < argc; i++) {
     const char *v = NULL;

@@ -1,11 +1,9 @@
 /* CPython 3.11's object allocation as trace operations: see pymodel.h. */
 #include "workloads/pymodel.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+
+#include "common/map.h"
 
 /* Free list bounds of CPython 3.11 (PyFloat_MAXFREELIST, PyList_MAXFREELIST,
  * PyDict_MAXFREELIST, PyTuple_MAXFREELIST). */
@@ -31,13 +29,7 @@ void py_heap_init(py_heap *h, pb_trace *t) {
   memset(h, 0, sizeof *h);
   h->t = t;
   size_t bytes = storage_slots() * sizeof(uint32_t);
-  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    fprintf(stderr, "py_heap_init: cannot map %zu bytes: %s\n", bytes,
-            strerror(errno));
-    abort();
-  }
+  void *p = pb_map_or_fail(bytes, "the object model's free lists");
   h->storage = p;
   uint32_t *next = p;
   carve(&h->floats, &next, FLOAT_FREELIST);
@@ -60,7 +52,7 @@ void py_heap_finish(py_heap *h) {
   drain(h, &h->lists);
   drain(h, &h->dicts);
   drain(h, &h->dict_keys);
-  munmap(h->storage, storage_slots() * sizeof(uint32_t));
+  pb_unmap(h->storage, storage_slots() * sizeof(uint32_t));
   memset(h, 0, sizeof *h);
 }
 

@@ -1,4 +1,5 @@
-/* The workload registry: names, one-line descriptions, generators. */
+/* The workload registry: names, one-line descriptions, generators, and how
+ * the comparison runs each (workloads.h). */
 #include <string.h>
 
 #include "workloads/generators.h"
@@ -8,28 +9,28 @@ const pb_workload pb_workloads[] = {
     {"ints",
      "arithmetic churn: short-lived 28/32/36-byte ints, mostly LIFO, a few "
      "survivors",
-     pb_generate_ints},
+     pb_generate_ints, 0.5, 0},
     {"tuples",
      "batches of 0..10-item tuples of ints and floats, mixed lifetimes, "
      "tuple and float free lists",
-     pb_generate_tuples},
+     pb_generate_tuples, 0.25, 0},
     {"lists",
      "lists grown by append (realloc across 512 bytes), then popped, sliced, "
      "cleared or dropped",
-     pb_generate_lists},
+     pb_generate_lists, 0.25, 0},
     {"objgraph",
      "json.loads of a ~300 MB graph, torn down in creation then random "
      "order, 3 times",
-     pb_generate_objgraph},
+     pb_generate_objgraph, 0.1, 1},
     {"pinning",
      "many small objects, a random 1% kept, then other size classes: pools "
      "pinned",
-     pb_generate_pinning},
+     pb_generate_pinning, 0.2, 1},
     {"generational",
      "request loop: heavy short-lived churn, a slowly growing long-lived "
      "cache",
-     pb_generate_generational},
-    {NULL, NULL, NULL},
+     pb_generate_generational, 0.5, 0},
+    {NULL, NULL, NULL, 0, 0},
 };
 
 const pb_workload *pb_workload_find(const char *name) {

@@ -1,18 +1,7 @@
 /* Growable mmap'd arrays: see scratch.h. */
 #include "workloads/scratch.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
-static size_t mapping_bytes(size_t cap, size_t elem) {
-  size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  size_t bytes = cap * elem;
-  return (bytes + page - 1) / page * page;
-}
+#include "common/map.h"
 
 void wl_array_init(wl_array *a, size_t elem) {
   a->data = NULL;
@@ -24,17 +13,9 @@ void wl_array_reserve(wl_array *a, size_t n) {
   if (n <= a->cap) return;
   size_t cap = a->cap ? a->cap : 65536 / a->elem;
   while (cap < n) cap *= 2;
-  size_t old_bytes = mapping_bytes(a->cap, a->elem);
-  size_t new_bytes = mapping_bytes(cap, a->elem);
-  void *p = a->data ? mremap(a->data, old_bytes, new_bytes, MREMAP_MAYMOVE)
-                    : mmap(NULL, new_bytes, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    fprintf(stderr, "workload scratch: cannot map %zu bytes: %s\n", new_bytes,
-            strerror(errno));
-    abort();
-  }
-  a->data = p;
+  size_t new_bytes = pb_map_round(cap * a->elem);
+  a->data = pb_remap_or_fail(a->data, a->cap * a->elem, new_bytes,
+                             "a workload generator's scratch array");
   a->cap = new_bytes / a->elem;
 }
 
@@ -44,6 +25,6 @@ void *wl_array_push(wl_array *a) {
 }
 
 void wl_array_free(wl_array *a) {
-  if (a->data) munmap(a->data, mapping_bytes(a->cap, a->elem));
+  pb_unmap(a->data, a->cap * a->elem);
   wl_array_init(a, a->elem);
 }

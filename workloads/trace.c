@@ -15,6 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/atomic_file.h"
+#include "common/map.h"
+
 /* Ops are written to disk exactly as they sit in memory. */
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "trace.c writes op records as they are in memory: little-endian only"
@@ -22,7 +25,6 @@
 _Static_assert(sizeof(pb_op) == 12, "an op record is 12 bytes on disk");
 
 #define OP_SIZE 12u
-#define MAX_PATH_LEN 4096
 
 /* Header field offsets (see the table in trace.h). */
 enum {
@@ -41,11 +43,8 @@ enum {
 
 /* ---- mappings ------------------------------------------------------------ */
 
-static size_t page_round(size_t bytes) {
-  size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  return (bytes + page - 1) / page * page;
-}
-
+/* A broken slot rule while building is a bug in the generator, not bad
+ * input: say which workload, and abort. */
 static void die(const char *workload, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
 
@@ -59,35 +58,15 @@ static void die(const char *workload, const char *fmt, ...) {
   abort();
 }
 
-static void *map_bytes(size_t bytes) {
-  void *p = mmap(NULL, page_round(bytes ? bytes : 1), PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return p == MAP_FAILED ? NULL : p;
-}
-
-static void unmap_bytes(void *p, size_t bytes) {
-  if (p) munmap(p, page_round(bytes ? bytes : 1));
-}
-
 /* Grows the array at *base from *capacity to at least need elements of elem
- * bytes, doubling; the new capacity uses the whole last page. */
-static void grow(const pb_trace *t, void **base, uint64_t *capacity,
-                 uint64_t need, size_t elem, const char *what) {
+ * bytes, doubling; the new capacity uses the whole last page. No memory
+ * left is one line and exit status 3 (common/map.h). */
+static void grow(void **base, uint64_t *capacity, uint64_t need, size_t elem,
+                 const char *what) {
   uint64_t want = *capacity ? *capacity : 4096 / elem;
   while (want < need) want *= 2;
-  size_t old_bytes = page_round(*capacity * elem);
-  size_t new_bytes = page_round(want * elem);
-  void *p;
-  if (*base) {
-    p = mremap(*base, old_bytes, new_bytes, MREMAP_MAYMOVE);
-  } else {
-    p = mmap(NULL, new_bytes, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  }
-  if (p == MAP_FAILED)
-    die(t->workload, "cannot map %zu bytes for the %s: %s", new_bytes, what,
-        strerror(errno));
-  *base = p;
+  size_t new_bytes = pb_map_round(want * elem);
+  *base = pb_remap_or_fail(*base, *capacity * elem, new_bytes, what);
   *capacity = new_bytes / elem;
 }
 
@@ -108,7 +87,7 @@ static void append(pb_trace *t, uint32_t slot, uint32_t size, pb_op_kind kind,
                    pb_touch touch) {
   if (t->count == t->capacity) {
     void *base = t->ops;
-    grow(t, &base, &t->capacity, t->count + 1, sizeof(pb_op), "op array");
+    grow(&base, &t->capacity, t->count + 1, sizeof(pb_op), "the trace's ops");
     t->ops = base;
   }
   pb_op *op = &t->ops[t->count++];
@@ -131,7 +110,7 @@ static uint32_t take_slot(pb_trace *t) {
     if (slot >= t->live_capacity) {
       void *base = t->live;
       uint64_t cap = t->live_capacity;
-      grow(t, &base, &cap, (uint64_t)slot + 1, 1, "live table");
+      grow(&base, &cap, (uint64_t)slot + 1, 1, "the trace's live table");
       t->live = base;
       t->live_capacity = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
     }
@@ -189,8 +168,8 @@ void pb_trace_free(pb_trace *t, uint32_t slot) {
   if (t->free_count == t->free_capacity) {
     void *base = t->free_slots;
     uint64_t cap = t->free_capacity;
-    grow(t, &base, &cap, (uint64_t)t->free_count + 1, sizeof(uint32_t),
-         "free slot list");
+    grow(&base, &cap, (uint64_t)t->free_count + 1, sizeof(uint32_t),
+         "the trace's free slot list");
     t->free_slots = base;
     t->free_capacity = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
   }
@@ -198,9 +177,12 @@ void pb_trace_free(pb_trace *t, uint32_t slot) {
 }
 
 void pb_trace_destroy(pb_trace *t) {
-  unmap_bytes(t->ops, t->capacity * sizeof(pb_op));
-  unmap_bytes(t->free_slots, (size_t)t->free_capacity * sizeof(uint32_t));
-  unmap_bytes(t->live, t->live_capacity);
+  if (t->file_mapping)
+    munmap(t->file_mapping, t->file_mapping_bytes);
+  else
+    pb_unmap(t->ops, t->capacity * sizeof(pb_op));
+  pb_unmap(t->free_slots, (size_t)t->free_capacity * sizeof(uint32_t));
+  pb_unmap(t->live, t->live_capacity);
   memset(t, 0, sizeof *t);
 }
 
@@ -225,7 +207,7 @@ static const char *const kind_names[PB_OP_KIND_COUNT] = {"malloc", "calloc",
 int pb_trace_validate(const pb_trace *t, char err[PB_TRACE_ERROR_MAX]) {
   /* One bit per slot: live or empty. */
   size_t bitmap_bytes = ((size_t)t->slots + 7) / 8;
-  uint8_t *live = map_bytes(bitmap_bytes);
+  uint8_t *live = pb_map(bitmap_bytes);
   if (!live) {
     snprintf(err, PB_TRACE_ERROR_MAX,
              "cannot map %zu bytes to check %u slots: %s", bitmap_bytes,
@@ -291,7 +273,7 @@ int pb_trace_validate(const pb_trace *t, char err[PB_TRACE_ERROR_MAX]) {
     }
     if (rc) break;
   }
-  unmap_bytes(live, bitmap_bytes);
+  pb_unmap(live, bitmap_bytes);
   return rc;
 }
 
@@ -316,20 +298,6 @@ static uint64_t get_u64(const unsigned char *p) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
   return v;
-}
-
-static int write_all(int fd, const void *buf, size_t len) {
-  const char *p = buf;
-  while (len > 0) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
 }
 
 /* Reads up to len bytes; returns how many (fewer only at end of file), or -1.
@@ -382,6 +350,9 @@ static int fail(char err[PB_TRACE_ERROR_MAX], const char *path, const char *fmt,
   return -1;
 }
 
+_Static_assert(PB_TRACE_ERROR_MAX == PB_FILE_ERROR_MAX,
+               "pb_trace_save hands its err to common/atomic_file.h");
+
 int pb_trace_save(const pb_trace *t, const char *path,
                   char err[PB_TRACE_ERROR_MAX]) {
   unsigned char h[PB_TRACE_HEADER_SIZE];
@@ -397,42 +368,16 @@ int pb_trace_save(const pb_trace *t, const char *path,
   put_u64(h + H_CHECKSUM, pb_trace_checksum(t->ops, t->count));
   memcpy(h + H_NAME, t->workload, strnlen(t->workload, PB_TRACE_NAME_MAX));
 
-  /* A temporary name in the same directory, so the rename stays on one file
-   * system and is atomic. */
-  char tmp[MAX_PATH_LEN];
-  int fd = -1;
-  for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-    int len = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%d", path, (long)getpid(),
-                       attempt);
-    if (len < 0 || (size_t)len >= sizeof tmp)
-      return fail(err, path, "path too long");
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST) break;
-  }
-  if (fd < 0)
-    return fail(err, path, "cannot create a temporary file: %s",
-                strerror(errno));
-  const char *step = "write";
-  int ok = write_all(fd, h, sizeof h) == 0 &&
-           write_all(fd, t->ops, t->count * OP_SIZE) == 0;
-  if (ok) {
-    step = "fsync";
-    ok = fsync(fd) == 0;
-  }
-  int saved_errno = errno;
-  if (close(fd) != 0 && ok) {
-    step = "close";
-    ok = 0;
-    saved_errno = errno;
-  }
-  if (ok) {
-    step = "rename into place";
-    ok = rename(tmp, path) == 0;
-    saved_errno = errno;
-  }
-  if (!ok) {
-    unlink(tmp);
-    return fail(err, path, "cannot %s: %s", step, strerror(saved_errno));
+  /* Written beside the target and renamed into place (common/atomic_file.h):
+   * a reader never sees half a trace, and a path that is not a regular file
+   * (/dev/null, a directory) is refused rather than replaced. */
+  pb_atomic_file f;
+  if (pb_atomic_open(&f, path, err) != 0 ||
+      pb_atomic_write(&f, h, sizeof h, err) != 0 ||
+      pb_atomic_write(&f, t->ops, t->count * OP_SIZE, err) != 0 ||
+      pb_atomic_finish(&f, err) != 0 || pb_atomic_commit(&f, err) != 0) {
+    pb_atomic_abort(&f);
+    return -1;
   }
   return 0;
 }
@@ -508,31 +453,30 @@ int pb_trace_load(pb_trace *t, const char *path, char err[PB_TRACE_ERROR_MAX]) {
                 (unsigned long long)count);
   }
 
+  /* The ops are replayed straight from the page cache: a private read-only
+   * mapping of the file, populated at once, so that loading a trace costs no
+   * page fault per page and no anonymous memory (on machines where faults
+   * are slow, that was most of a short run's faults). */
   size_t bytes = (size_t)count * OP_SIZE;
   pb_op *ops = NULL;
   if (count > 0) {
-    ops = map_bytes(bytes);
-    if (!ops) {
+    size_t mapped = PB_TRACE_HEADER_SIZE + bytes;
+    void *file = mmap(NULL, mapped, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (file == MAP_FAILED) {
       int e = errno;
       close(fd);
-      return fail(err, path, "cannot map %zu bytes for %llu ops: %s", bytes,
+      return fail(err, path, "cannot map %zu bytes for %llu ops: %s", mapped,
                   (unsigned long long)count, strerror(e));
     }
-    got = read_all(fd, ops, bytes);
-    if (got < 0 || (size_t)got != bytes) {
-      int e = errno;
-      close(fd);
-      unmap_bytes(ops, bytes);
-      if (got < 0) return fail(err, path, "cannot read: %s", strerror(e));
-      return fail(err, path, "truncated while reading: %zd of %zu op bytes",
-                  got, bytes);
-    }
+    t->file_mapping = file;
+    t->file_mapping_bytes = mapped;
+    ops = (pb_op *)((unsigned char *)file + PB_TRACE_HEADER_SIZE);
   }
   close(fd);
 
   t->ops = ops;
   t->count = count;
-  t->capacity = count;
+  t->capacity = 0; /* the ops belong to the file mapping */
   t->slots = get_u32(h + H_SLOTS);
   t->seed = get_u64(h + H_SEED);
   t->scale = (double)get_u64(h + H_SCALE) / 1e6;
@@ -560,12 +504,8 @@ int pb_trace_load(pb_trace *t, const char *path, char err[PB_TRACE_ERROR_MAX]) {
 void pb_trace_profile_compute(const pb_trace *t, pb_trace_profile *profile) {
   memset(profile, 0, sizeof *profile);
   size_t size_bytes = (size_t)t->slots * sizeof(uint32_t);
-  uint32_t *sizes = map_bytes(size_bytes); /* live block size per slot */
-  if (!sizes) {
-    fprintf(stderr, "pb_trace_profile_compute: cannot map %zu bytes: %s\n",
-            size_bytes, strerror(errno));
-    abort();
-  }
+  uint32_t *sizes = /* live block size per slot */
+      pb_map_or_fail(size_bytes, "the trace profile's slot sizes");
   uint64_t live_bytes = 0, live_blocks = 0;
   for (uint64_t i = 0; i < t->count; i++) {
     const pb_op *op = &t->ops[i];
@@ -604,5 +544,5 @@ void pb_trace_profile_compute(const pb_trace *t, pb_trace_profile *profile) {
       profile->peak_live_blocks = live_blocks;
     }
   }
-  unmap_bytes(sizes, size_bytes);
+  pb_unmap(sizes, size_bytes);
 }

@@ -70,7 +70,8 @@ typedef struct pb_op {
 } pb_op;
 
 typedef struct pb_trace {
-  pb_op *ops;        /* mmap'd; capacity ops long */
+  pb_op *ops;        /* mmap'd; capacity ops long (a loaded trace: in
+                        file_mapping, read-only) */
   uint64_t count;    /* ops in the trace */
   uint64_t capacity; /* ops the mapping holds */
   uint32_t slots;    /* slot count: every op's slot is below it */
@@ -84,6 +85,10 @@ typedef struct pb_trace {
   uint32_t free_capacity;
   uint8_t *live; /* per slot: 1 while a block is live (builder checks) */
   uint32_t live_capacity;
+
+  /* A loaded trace: the file, mapped read-only; ops point into it. */
+  void *file_mapping;
+  size_t file_mapping_bytes;
 } pb_trace;
 
 /* ---- building ------------------------------------------------------------

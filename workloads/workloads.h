@@ -15,6 +15,14 @@ typedef struct pb_workload {
   const char *name;        /* "ints", "tuples", ... */
   const char *description; /* one line, for --help and reports */
   void (*generate)(pb_trace *trace, uint64_t seed, double scale);
+  /* The scale `bazel run //:benchmarks` replays it at by default: chosen so
+   * that one run (a process that loads the trace, replays it and tears it
+   * down) stays around a quarter of a second, page faults included, and the
+   * whole default comparison fits its time budget (README). */
+  double comparison_scale;
+  /* 1 when its memory over time is the story (peaks and valleys, memory
+   * pinned by survivors): the comparison then charts RSS over the run. */
+  int rss_chart;
 } pb_workload;
 
 /* All workloads, in the order reports list them; NULL-terminated. */
