@@ -173,7 +173,7 @@ static void bad_options_run_nothing(void) {
       {"--runs=0", NULL},
       {"--scale=abc", NULL},
       {"--reference=jemalloc", "--backends=glibc"},
-      {"--layout=3.9", NULL}, /* the pool refuses it */
+      {"layout=3.9", NULL}, /* the pool refuses it */
   };
   const char *named[] = {"nosuch", "nosuch",   "--runs",
                          "abc",    "jemalloc", "3.9"};

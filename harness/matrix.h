@@ -1,11 +1,16 @@
 /* The comparison matrix: what `bazel run //:benchmarks` runs and reports.
  *
- * A variant is a backend with a set of parameters ("pool" with layout=3.8 in
- * a sweep, or plain "glibc"). A cell is one (variant, workload) pair, run
- * several times; each run is one process of the variant's runner, whose JSON
- * result is kept whole. Runs are interleaved: repetition r runs every
- * workload on every variant, round-robin over variants, before r + 1 starts,
- * so that drift on a shared machine hits every variant alike. */
+ * A variant is a backend with a set of parameters (a backend with one of
+ * its sweep sets, or a backend as it comes). A cell is one (variant, workload)
+ * pair, run several times; each run is one process of the variant's runner,
+ * whose JSON result is kept whole. Runs are interleaved: repetition r runs
+ * every workload on every variant, round-robin over variants, before r + 1
+ * starts, so that drift on a shared machine hits every variant alike.
+ *
+ * The matrix is filled by the driver (benchmarks.c) and read by the
+ * exporters (export_*.h, charts.h); it names no backend and no workload
+ * itself: both come from the registries (allocator/registry.h,
+ * workloads/workloads.h). */
 #ifndef POOLBENCH_HARNESS_MATRIX_H
 #define POOLBENCH_HARNESS_MATRIX_H
 
@@ -14,16 +19,20 @@
 
 #include "allocator/allocator.h"
 
-#define PB_MAX_PARAMS 4
-
 typedef struct pb_variant {
-  char label[96]; /* "pool", "pool[layout=3.8]" */
-  const char *backend;
-  char runner[512]; /* path of bench_<backend> */
-  pb_param params[PB_MAX_PARAMS];
+  char *label;         /* "B", "B[name=value,...]" (malloc'd) */
+  const char *backend; /* its registry name */
+  char *runner;        /* path of bench_<backend> (malloc'd) */
+  pb_param params[PB_PARAMS_MAX];
   size_t nparams;
-  json_t *identity; /* the runner's --describe: version, layout */
+  json_t *identity; /* the runner's --describe: version, config */
 } pb_variant;
+
+typedef struct pb_matrix_workload {
+  const char *name;
+  double scale;  /* what its trace was generated at */
+  int rss_chart; /* the registry asks for an RSS-over-time chart */
+} pb_matrix_workload;
 
 typedef struct pb_run {
   int ok;
@@ -33,7 +42,7 @@ typedef struct pb_run {
 
 typedef struct pb_cell {
   const pb_variant *variant;
-  const char *workload;
+  const pb_matrix_workload *workload;
   pb_run *runs; /* runs_per_cell entries */
   int failed;   /* at least one run failed */
 } pb_cell;
@@ -47,13 +56,14 @@ typedef struct pb_metric {
   int lower_is_better;
 } pb_metric;
 
+/* The metrics every report shows, in order; the first is throughput. */
 extern const pb_metric pb_metrics[];
 extern const size_t pb_metric_count;
 
 typedef struct pb_matrix {
   pb_variant *variants;
   size_t nvariants;
-  const char **workloads;
+  pb_matrix_workload *workloads;
   size_t nworkloads;
   int runs_per_cell;
   pb_cell *cells; /* workload-major: cells[w * nvariants + v] */
@@ -66,35 +76,13 @@ static inline pb_cell *pb_matrix_cell(const pb_matrix *m, size_t w, size_t v) {
   return &m->cells[w * m->nvariants + v];
 }
 
-/* Summary of one metric over a cell's successful runs. */
-typedef struct pb_summary {
-  size_t n;
-  double median, min, max;
-  double ci_low, ci_high, ci_level; /* distribution-free CI of the median */
-  int unstable;                     /* spread too wide to trust */
-  double ratio;                     /* median / the reference's median */
-  double p_value;                   /* Mann-Whitney against the reference */
-} pb_summary;
+/* The metric's values over the cell's successful runs, in run order, as
+ * shown (divided by the metric's divisor); returns how many. values has
+ * room for runs_per_cell. */
+size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,
+                      const pb_metric *metric, double *values);
 
-/* Fills *s from the cell's runs; returns 0, or -1 if no run succeeded. */
-int pb_summarize(const pb_matrix *m, size_t w, size_t v,
-                 const pb_metric *metric, pb_summary *s);
-
-/* ---- reports (report.c) ---------------------------------------------------
- */
-
-/* The comparison tables, as Markdown (also what the terminal shows). */
-void pb_report_markdown(const pb_matrix *m, FILE *out);
-void pb_report_csv(const pb_matrix *m, FILE *out);
-/* Every run of every cell, the machine, the options, the allocators. */
-json_t *pb_report_json(const pb_matrix *m);
-/* Writes the SVG charts into dir with gnuplot; returns the number written,
- * or -1 with a message on stderr if gnuplot could not run. */
-int pb_report_charts(const pb_matrix *m, const char *dir);
-
-/* Writes data to dir/name atomically (a temporary file renamed into place).
- * Returns 0, or -1 with a message on stderr. */
-int pb_write_file_atomic(const char *dir, const char *name, const char *data,
-                         size_t len);
+/* The failure of the cell's first failed run, or "". */
+const char *pb_cell_failure(const pb_matrix *m, const pb_cell *cell);
 
 #endif /* POOLBENCH_HARNESS_MATRIX_H */

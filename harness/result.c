@@ -83,7 +83,7 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
   json_t *root = json_object();
   json_object_set_new(root, "backend", json_string(r->backend));
   json_object_set_new(root, "backend_version", json_string(r->backend_version));
-  json_object_set_new(root, "layout", json_string(r->config));
+  json_object_set_new(root, "config", json_string(r->config));
   json_object_set_new(root, "workload", json_string(r->workload));
   json_object_set_new(root, "trace_file",
                       r->trace_file ? json_string(r->trace_file) : json_null());
@@ -132,7 +132,7 @@ int pb_result_print_backend(FILE *out) {
     json_array_append_new(parameters, json_string(name));
   json_t *root =
       json_pack("{s:s, s:s, s:s, s:o}", "backend", pb_name(), "version",
-                pb_version(), "layout", pb_config(), "parameters", parameters);
+                pb_version(), "config", pb_config(), "parameters", parameters);
   int rc = root ? json_dumpf(root, out, JSON_COMPACT) : -1;
   fputc('\n', out);
   json_decref(root);

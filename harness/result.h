@@ -20,7 +20,7 @@ typedef struct pb_rss_sample {
 typedef struct pb_result {
   const char *backend;
   const char *backend_version;
-  const char *config; /* the backend's layout or "default" */
+  const char *config; /* pb_config(): the configuration, or "default" */
   const char *workload;
   const char *trace_file; /* NULL for a generated trace */
   double scale;
@@ -50,7 +50,7 @@ void pb_result_print_text(const pb_result *r, FILE *out);
 int pb_result_print_json(const pb_result *r, FILE *out);
 
 /* The linked backend's identity as one JSON object: backend, version,
- * layout and the parameters it takes. */
+ * configuration and the parameters it takes. */
 int pb_result_print_backend(FILE *out);
 
 #endif /* POOLBENCH_HARNESS_RESULT_H */

@@ -1,7 +1,7 @@
 /* bench_<backend>: replays one workload (or trace file) on the backend this
  * binary is linked with, and reports what it cost in time and memory.
  *
- *   bazel run //harness:bench_pool -- --workload=objgraph --json
+ *   bazel run //harness:bench_<backend> -- --workload=NAME [NAME=VALUE] --json
  *
  * The measurement, in order:
  *   1. generate or load the trace (mmap'd memory, not the allocator's);
@@ -19,9 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "allocator/allocator.h"
+#include "common/clock.h"
+#include "common/fail.h"
 #include "harness/cli.h"
 #include "harness/memory.h"
 #include "harness/replay.h"
@@ -38,15 +39,15 @@ typedef struct options {
   uint64_t seed;
   int json;
   int describe;
-  pb_param params[PB_CLI_BACKEND_OPTIONS];
+  pb_param params[PB_PARAMS_MAX];
   size_t nparams;
 } options;
 
-static const char *program = "bench";
-
 static void print_help(void) {
+  const char *params = pb_parameters();
   printf(
-      "usage: bench_%s --workload=NAME | --trace=FILE [options]\n"
+      "usage: bench_%s --workload=NAME | --trace=FILE [options] "
+      "[NAME=VALUE ...]\n"
       "\n"
       "Replays a Python-like allocation workload on the %s backend and\n"
       "reports throughput, peak RSS, fragmentation and retained memory.\n"
@@ -55,16 +56,13 @@ static void print_help(void) {
       "  --trace=FILE      replay a trace file instead\n"
       "  --scale=X         workload size, 1 = standard (default 1)\n"
       "  --seed=N          workload seed (default 1)\n"
-      "  --layout=L        backend layout, e.g. 3.10 or 3.8 (pool backends)\n"
-      "  --arena-size=N    custom arena size, bytes or K/M suffix (pool)\n"
-      "  --pool-size=N     custom pool size (pool)\n"
-      "  --threshold=N     custom small-request threshold (pool)\n"
       "  --json            print one JSON object instead of text\n"
-      "  --describe        print the backend's name, version, layout and\n"
-      "                    parameters as JSON (after checking the options)\n"
+      "  --describe        print the backend's name, version, configuration\n"
+      "                    and parameters as JSON (after checking them)\n"
       "  --help            this text\n"
+      "  NAME=VALUE        a parameter for the backend: %s%s\n"
       "\nworkloads:\n",
-      pb_name(), pb_name());
+      pb_name(), pb_name(), *params ? "it takes " : "it takes none", params);
   for (const pb_workload *w = pb_workloads; w->name; w++)
     printf("  %-14s %s\n", w->name, w->description);
 }
@@ -83,6 +81,16 @@ static options parse_options(int argc, char **argv) {
     } else if (strcmp(arg, "--describe") == 0) {
       o.describe = 1;
       continue;
+    } else if (arg[0] != '-') {
+      /* NAME=VALUE: the backend's, passed to pb_init unread. */
+      if (o.nparams == PB_PARAMS_MAX)
+        pb_fail(PB_EXIT_BAD_INPUT, "more than %d backend parameters",
+                PB_PARAMS_MAX);
+      if (pb_param_split(argv[i], &o.params[o.nparams]) != 0)
+        pb_fail(PB_EXIT_BAD_INPUT,
+                "'%s' is neither an option nor a NAME=VALUE parameter", arg);
+      o.nparams++;
+      continue;
     }
     if (pb_cli_option(argc, argv, &i, "--workload", &value)) {
       o.workload = value;
@@ -90,35 +98,23 @@ static options parse_options(int argc, char **argv) {
       o.trace_file = value;
     } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
       if (value && pb_cli_positive_double(value, &o.scale) != 0)
-        pb_cli_usage_error(program, "--scale: '%s' is not a positive number",
-                           value);
+        pb_fail(PB_EXIT_BAD_INPUT, "--scale: '%s' is not a positive number",
+                value);
     } else if (pb_cli_option(argc, argv, &i, "--seed", &value)) {
       if (value && pb_cli_u64(value, &o.seed) != 0)
-        pb_cli_usage_error(program, "--seed: '%s' is not a whole number",
-                           value);
+        pb_fail(PB_EXIT_BAD_INPUT, "--seed: '%s' is not a whole number", value);
     } else {
-      pb_param param;
-      if (!pb_cli_backend_option(argc, argv, &i, &param))
-        pb_cli_usage_error(program, "unknown option '%s' (see --help)", arg);
-      value = param.value;
-      if (value && o.nparams < PB_CLI_BACKEND_OPTIONS)
-        o.params[o.nparams++] = param;
+      pb_fail(PB_EXIT_BAD_INPUT, "unknown option '%s' (see --help)", arg);
     }
-    if (!value) pb_cli_usage_error(program, "%s needs a value", arg);
+    if (!value) pb_fail(PB_EXIT_BAD_INPUT, "%s needs a value", arg);
   }
   if (o.describe) return o;
   if (!o.workload == !o.trace_file)
-    pb_cli_usage_error(program, "give exactly one of --workload or --trace");
+    pb_fail(PB_EXIT_BAD_INPUT, "give exactly one of --workload or --trace");
   if (o.workload && !pb_workload_find(o.workload))
-    pb_cli_usage_error(program, "unknown workload '%s' (see --help)",
-                       o.workload);
+    pb_fail(PB_EXIT_BAD_INPUT, "unknown workload '%s' (see --help)",
+            o.workload);
   return o;
-}
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static uint64_t above(uint64_t value, uint64_t baseline) {
@@ -130,13 +126,12 @@ static int measure(const pb_trace *trace, pb_result *r) {
   char err[PB_TRACE_ERROR_MAX];
   pb_replay replay;
   if (pb_replay_init(&replay, trace, err) != 0)
-    pb_cli_usage_error(program, "%s", err);
+    pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
 
   r->rss_baseline_bytes = pb_rss_bytes();
   if (pb_rss_reset_peak() != 0)
-    pb_cli_usage_error(program,
-                       "cannot reset the RSS high-water mark "
-                       "(/proc/self/clear_refs)");
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "cannot reset the RSS high-water mark (/proc/self/clear_refs)");
   uint64_t faults_before = pb_minor_faults();
 
   /* Segment ends: RSS_SAMPLES evenly spaced points, and the op just after
@@ -148,14 +143,14 @@ static int measure(const pb_trace *trace, pb_result *r) {
   for (unsigned k = 1; k <= RSS_SAMPLES; k++) {
     uint64_t point = count * k / RSS_SAMPLES;
     uint64_t end = !peak_done && peak_end < point ? peak_end : point;
-    double start = now_seconds();
+    double start = pb_now();
     int rc = pb_replay_run(&replay, end);
-    elapsed += now_seconds() - start;
+    elapsed += pb_now() - start;
     if (rc != 0) {
       const pb_op *op = &trace->ops[replay.next_op];
-      fprintf(stderr, "%s: %s returned NULL for a %u-byte request at op %llu\n",
-              program, pb_name(), op->size, (unsigned long long)replay.next_op);
-      return 3;
+      pb_warn("%s returned NULL for a %u-byte request at op %llu", pb_name(),
+              op->size, (unsigned long long)replay.next_op);
+      return PB_EXIT_OUT_OF_MEMORY;
     }
     if (r->timeline_count < PB_TIMELINE_MAX)
       r->timeline[r->timeline_count++] =
@@ -185,19 +180,19 @@ static int measure(const pb_trace *trace, pb_result *r) {
 int main(int argc, char **argv) {
   static char name[64];
   snprintf(name, sizeof name, "bench_%s", pb_name());
-  program = name;
+  pb_set_program(name);
   options o = parse_options(argc, argv);
 
   char err[PB_ERROR_MAX > PB_TRACE_ERROR_MAX ? PB_ERROR_MAX
                                              : PB_TRACE_ERROR_MAX];
   if (pb_init(o.params, o.nparams, err) != 0)
-    pb_cli_usage_error(program, "%s", err);
+    pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   if (o.describe) return pb_result_print_backend(stdout) == 0 ? 0 : 1;
 
   pb_trace trace;
   if (o.trace_file) {
     if (pb_trace_load(&trace, o.trace_file, err) != 0)
-      pb_cli_usage_error(program, "%s", err);
+      pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   } else {
     pb_workload_find(o.workload)->generate(&trace, o.seed, o.scale);
   }
@@ -216,8 +211,8 @@ int main(int argc, char **argv) {
   if (rc == 0) {
     if (o.json) {
       if (pb_result_print_json(&r, stdout) != 0) {
-        fprintf(stderr, "%s: cannot write the JSON result\n", program);
-        rc = 1;
+        pb_warn("cannot write the JSON result");
+        rc = PB_EXIT_FAILED;
       }
     } else {
       pb_result_print_text(&r, stdout);

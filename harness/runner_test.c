@@ -184,7 +184,7 @@ static void bad_input_is_one_clear_line(void) {
   expect_usage_error(unknown_option, "--fast");
   const char *nothing[] = {NULL};
   expect_usage_error(nothing, "--workload");
-  const char *param[] = {"--workload=ints", "--layout=3.8", NULL};
+  const char *param[] = {"--workload=ints", "layout=3.8", NULL};
   expect_usage_error(param, "layout"); /* the oracle takes no parameters */
   const char *missing_file[] = {"--trace=/nonexistent/x.trace", NULL};
   expect_usage_error(missing_file, "/nonexistent/x.trace");

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "common/clock.h"
 
 extern char **environ;
 
@@ -33,12 +34,6 @@ static void buffer_append(buffer *b, const char *src, size_t n) {
   b->data[b->len] = '\0';
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   memset(r, 0, sizeof *r);
   int out[2], err[2];
@@ -53,7 +48,7 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
   pid_t pid;
-  double start = now();
+  double start = pb_now();
   int rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
@@ -69,7 +64,7 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
   int open_fds = 2;
   while (open_fds > 0) {
-    double left = timeout_seconds - (now() - start);
+    double left = timeout_seconds - (pb_now() - start);
     if (left <= 0) {
       kill(pid, SIGKILL);
       r->timed_out = 1;
@@ -95,7 +90,7 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   int status;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  r->seconds = now() - start;
+  r->seconds = pb_now() - start;
   if (!r->timed_out) {
     if (WIFSIGNALED(status)) {
       r->signaled = 1;

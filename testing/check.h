@@ -2,7 +2,7 @@
  *
  * Tests are built with -c opt, where assert() is compiled out, so checks
  * here are always on. A failed check prints file:line and the expression and
- * exits 1; PB_TEST_MAIN runs the listed tests in order and prints one line
+ * exits 1; pb_run_tests runs the listed tests in order and prints one line
  * each. */
 #ifndef POOLBENCH_TESTING_CHECK_H
 #define POOLBENCH_TESTING_CHECK_H

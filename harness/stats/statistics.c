@@ -2,7 +2,6 @@
  * their sources. */
 #include "harness/stats/statistics.h"
 
-#include "common/rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,15 +28,6 @@ static double *sorted_copy(const double *x, size_t n) {
   return copy;
 }
 
-/* Type-7 quantile of already sorted data, n >= 1, q in [0, 1]. */
-static double sorted_quantile(const double *s, size_t n, double q) {
-  double h = (double)(n - 1) * q;
-  double fl = floor(h);
-  size_t i = (size_t)fl;
-  if (i >= n - 1) return s[n - 1];
-  return s[i] + (h - fl) * (s[i + 1] - s[i]);
-}
-
 static double sorted_median(const double *s, size_t n) {
   size_t mid = n / 2;
   if (n % 2) return s[mid];
@@ -58,17 +48,6 @@ double pb_median(const double *x, size_t n) {
   double m = sorted_median(s, n);
   free(s);
   return m;
-}
-
-double pb_quantile(const double *x, size_t n, double q) {
-  if (isnan(q)) return NAN;
-  if (q < 0) q = 0;
-  if (q > 1) q = 1;
-  double *s = sorted_copy(x, n);
-  if (!s) return NAN;
-  double v = sorted_quantile(s, n, q);
-  free(s);
-  return v;
 }
 
 double pb_mean(const double *x, size_t n) {
@@ -141,73 +120,6 @@ pb_interval pb_median_ci(const double *x, size_t n, double level) {
   if (coverage < 0) coverage = 0; /* rounding when j is the middle */
   pb_interval r = {s[j - 1], s[n - j], coverage, 1};
   free(s);
-  return r;
-}
-
-/* ---- bootstrap ----------------------------------------------------------- */
-
-/* Resampling draws from common/rng.h (SplitMix64); indices below n by
- * multiply-and-shift (Lemire, ACM TOMACS 29(1), 2019), whose bias, under
- * n / 2^64, is irrelevant here. */
-static void resample(pb_rng *r, const double *x, size_t n, double *out) {
-  for (size_t i = 0; i < n; i++) out[i] = x[pb_rng_below(r, n)];
-}
-
-/* The percentile interval from the bootstrap replicates (sorted here). */
-static pb_interval percentile_interval(double *reps, unsigned count,
-                                       double level) {
-  sort_doubles(reps, count);
-  double alpha = 1 - level;
-  if (alpha < 0) alpha = 0;
-  if (alpha > 1) alpha = 1;
-  pb_interval r = {sorted_quantile(reps, count, alpha / 2),
-                   sorted_quantile(reps, count, 1 - alpha / 2), level, 0};
-  return r;
-}
-
-pb_interval pb_bootstrap_ci(const double *x, size_t n,
-                            double (*statistic)(const double *, size_t),
-                            double level, unsigned resamples, uint64_t seed) {
-  if (n == 0 || resamples == 0 || isnan(level)) return nan_interval();
-  double *sample = malloc(n * sizeof *sample);
-  double *reps = malloc(resamples * sizeof *reps);
-  pb_interval r = nan_interval();
-  if (sample && reps) {
-    pb_rng g = pb_rng_seeded(seed, 0);
-    for (unsigned b = 0; b < resamples; b++) {
-      resample(&g, x, n, sample);
-      reps[b] = statistic(sample, n);
-    }
-    r = percentile_interval(reps, resamples, level);
-  }
-  free(sample);
-  free(reps);
-  return r;
-}
-
-pb_interval pb_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-                        double level, unsigned resamples, uint64_t seed) {
-  if (na == 0 || nb == 0 || resamples == 0 || isnan(level))
-    return nan_interval();
-  double *sa = malloc(na * sizeof *sa);
-  double *sb = malloc(nb * sizeof *sb);
-  double *reps = malloc(resamples * sizeof *reps);
-  pb_interval r = nan_interval();
-  if (sa && sb && reps) {
-    pb_rng g = pb_rng_seeded(seed, 0);
-    for (unsigned k = 0; k < resamples; k++) {
-      /* The scratch arrays are ours, so sort them in place. */
-      resample(&g, a, na, sa);
-      resample(&g, b, nb, sb);
-      sort_doubles(sa, na);
-      sort_doubles(sb, nb);
-      reps[k] = sorted_median(sa, na) / sorted_median(sb, nb);
-    }
-    r = percentile_interval(reps, resamples, level);
-  }
-  free(sa);
-  free(sb);
-  free(reps);
   return r;
 }
 
@@ -309,11 +221,6 @@ pb_mwu pb_mann_whitney(const double *a, size_t na, const double *b, size_t nb) {
   r.z = z;
   r.p_value = p;
   return r;
-}
-
-int pb_differs(const double *a, size_t na, const double *b, size_t nb,
-               double alpha) {
-  return pb_mann_whitney(a, na, b, nb).p_value < alpha;
 }
 
 /* ---- stability ----------------------------------------------------------- */

@@ -1,11 +1,11 @@
-/* Statistics for the benchmark driver: summaries, confidence intervals, a
+/* Statistics for the benchmark driver: summaries, a confidence interval, a
  * two-sample test and a stability flag, all on arrays of doubles.
  *
  * The driver runs each (backend, workload) cell several times, interleaved,
  * and reports the median, its spread and the ratio to a reference backend.
  * Benchmark timings are skewed and have outliers, so the tools here are the
- * distribution-free ones: medians and order-statistic intervals, the
- * percentile bootstrap, and the Mann-Whitney U test.
+ * distribution-free ones: medians and order-statistic intervals, and the
+ * Mann-Whitney U test.
  *
  * Conventions:
  *   - Inputs are never modified: functions that need sorted data sort a
@@ -14,7 +14,7 @@
  *   - A function that cannot give an answer (n == 0, or malloc fails)
  *     returns NaN in the affected fields rather than aborting.
  *   - Order statistics are 1-based in the comments: x_(1) <= ... <= x_(n).
- *   - Every function is deterministic; the bootstrap takes an explicit seed.
+ *   - Every function is deterministic.
  *   - No global state: safe to call from several threads at once.
  */
 #ifndef POOLBENCH_HARNESS_STATS_STATISTICS_H
@@ -34,15 +34,6 @@ extern "C" {
  * ones for even n. NaN for n == 0. */
 double pb_median(const double *x, size_t n);
 
-/* The q-quantile with linear interpolation between order statistics:
- * type 7 of Hyndman & Fan ("Sample quantiles in statistical packages", The
- * American Statistician 50(4), 1996), the default of R's quantile() and of
- * numpy's percentile/quantile. With h = (n - 1) q and i = floor(h) (0-based),
- *   Q(q) = x[i] + (h - i) (x[i+1] - x[i])   on the sorted data.
- * q is clamped to [0, 1]; pb_quantile(x, n, 0.5) == pb_median(x, n). NaN for
- * n == 0 or q NaN. */
-double pb_quantile(const double *x, size_t n, double q);
-
 double pb_mean(const double *x, size_t n); /* NaN for n == 0 */
 /* The sample standard deviation, sqrt(sum (x - mean)^2 / (n - 1)); 0 for
  * n < 2. */
@@ -50,17 +41,16 @@ double pb_stddev(const double *x, size_t n);
 double pb_min(const double *x, size_t n); /* NaN for n == 0 */
 double pb_max(const double *x, size_t n); /* NaN for n == 0 */
 
-/* ---- confidence intervals -------------------------------------------------
+/* ---- confidence interval of the median
+ * -------------------------------------------------
  */
 
 typedef struct pb_interval {
   double low, high;
-  /* The confidence level: for pb_median_ci the coverage the interval really
-   * achieves (see there), for the bootstrap the nominal level asked for. */
+  /* The coverage the interval really achieves (see pb_median_ci). */
   double level;
-  /* 1 when the interval meets the level asked for by construction (the
-   * order-statistic interval for the median); 0 when it is an approximation
-   * (bootstrap) or falls short of it (pb_median_ci's small-n fallback). */
+  /* 1 when the interval meets the level asked for; 0 when it falls short of
+   * it (pb_median_ci's small-n fallback). */
   int exact;
 } pb_interval;
 
@@ -85,27 +75,6 @@ typedef struct pb_interval {
  * Ties or discrete data make the real coverage at least the stated one.
  * low = high = level = NaN for n == 0 or a NaN level. */
 pb_interval pb_median_ci(const double *x, size_t n, double level);
-
-/* A percentile-bootstrap confidence interval (Efron & Tibshirani, "An
- * Introduction to the Bootstrap", 1993, chapter 13) for statistic(x, n):
- * draws `resamples` samples of size n with replacement, computes the
- * statistic on each, and returns the (1 - level)/2 and (1 + level)/2 type-7
- * quantiles of those values. Deterministic for a given seed (its own
- * xorshift64* generator seeded through splitmix64). exact = 0 and .level is
- * the nominal level. statistic gets a scratch array it must not keep; it may
- * be pb_median, pb_mean, ... NaN fields for n == 0, resamples == 0 or out of
- * memory. A few thousand resamples are customary for 95% intervals. */
-pb_interval pb_bootstrap_ci(const double *x, size_t n,
-                            double (*statistic)(const double *, size_t),
-                            double level, unsigned resamples, uint64_t seed);
-
-/* A percentile-bootstrap interval for the ratio of medians
- * median(a) / median(b) (b being the reference), resampling a and b
- * independently: how much slower or faster a is than b, with its
- * uncertainty. Same conventions as pb_bootstrap_ci; the point estimate is
- * pb_median(a) / pb_median(b). */
-pb_interval pb_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-                        double level, unsigned resamples, uint64_t seed);
 
 /* ---- two-sample test ------------------------------------------------------
  */
@@ -148,11 +117,6 @@ typedef struct pb_mwu {
  *
  * All fields NaN when na or nb is 0 or out of memory. */
 pb_mwu pb_mann_whitney(const double *a, size_t na, const double *b, size_t nb);
-
-/* 1 when pb_mann_whitney's p_value is below alpha (e.g. 0.05), else 0
- * (including when it is NaN). */
-int pb_differs(const double *a, size_t na, const double *b, size_t nb,
-               double alpha);
 
 /* ---- stability ------------------------------------------------------------
  */

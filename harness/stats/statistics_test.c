@@ -34,30 +34,6 @@ static void median_of_odd_and_even_counts(void) {
   PB_CHECK(isnan(pb_median(odd, 0)));
 }
 
-static void quantiles_match_numpy_type_7(void) {
-  /* 1..10, shuffled. Type 7: h = (n - 1) q = 9 q.
-   *   q = 0.25: h = 2.25 -> x[2] + 0.25 (x[3] - x[2]) = 3.25
-   *   q = 0.9:  h = 8.1  -> 9 + 0.1 = 9.1
-   *   q = 0.75: h = 6.75 -> 7.75;  q = 0.5: h = 4.5 -> 5.5 */
-  const double x[] = {7, 3, 10, 1, 9, 2, 8, 5, 4, 6};
-  size_t n = COUNT(x);
-  CHECK_NEAR(pb_quantile(x, n, 0.25), 3.25, 1e-12);
-  CHECK_NEAR(pb_quantile(x, n, 0.9), 9.1, 1e-12);
-  CHECK_NEAR(pb_quantile(x, n, 0.75), 7.75, 1e-12);
-  CHECK_NEAR(pb_quantile(x, n, 0.5), pb_median(x, n), 1e-12);
-  CHECK_NEAR(pb_quantile(x, n, 0), 1, 0);
-  CHECK_NEAR(pb_quantile(x, n, 1), 10, 0);
-  /* Out of range q is clamped. */
-  CHECK_NEAR(pb_quantile(x, n, -0.5), 1, 0);
-  CHECK_NEAR(pb_quantile(x, n, 1.5), 10, 0);
-  /* [1, 2, 3, 4]: q = 0.1, h = 0.3 -> 1.3 (numpy.quantile gives 1.3). */
-  const double y[] = {4, 2, 1, 3};
-  CHECK_NEAR(pb_quantile(y, 4, 0.1), 1.3, 1e-12);
-  CHECK_NEAR(pb_quantile(y, 1, 0.7), 4, 0); /* one value: itself */
-  PB_CHECK(isnan(pb_quantile(x, 0, 0.5)));
-  PB_CHECK(isnan(pb_quantile(x, n, NAN)));
-}
-
 static void mean_stddev_min_max(void) {
   /* Mean 5; squared deviations 9 1 1 1 0 0 4 16 sum to 32;
    * sample sd = sqrt(32 / 7) = 2.1380899352993950. */
@@ -87,18 +63,13 @@ static void inputs_are_not_modified(void) {
   double ycopy[COUNT(orig)];
   memcpy(ycopy, y, sizeof y);
   (void)pb_median(x, n);
-  (void)pb_quantile(x, n, 0.3);
   (void)pb_mean(x, n);
   (void)pb_stddev(x, n);
   (void)pb_min(x, n);
   (void)pb_max(x, n);
   (void)pb_median_ci(x, n, 0.95);
-  (void)pb_bootstrap_ci(x, n, pb_median, 0.95, 200, 1);
-  (void)pb_bootstrap_ci(x, n, pb_mean, 0.95, 200, 1);
-  (void)pb_ratio_ci(x, n, y, n, 0.95, 200, 1);
   (void)pb_mann_whitney(x, n, y, n);
   (void)pb_mann_whitney(x, 5, y, 5); /* the exact path */
-  (void)pb_differs(x, n, y, n, 0.05);
   (void)pb_unstable(x, n, 0.10);
   PB_CHECK(memcmp(x, orig, sizeof orig) == 0);
   PB_CHECK(memcmp(y, ycopy, sizeof y) == 0);
@@ -223,59 +194,6 @@ static void median_ci_agrees_with_exact_binomial_sums(void) {
   free(huge);
 }
 
-/* ---- bootstrap ------------------------------------------------------------
- */
-
-static void bootstrap_is_deterministic_and_contains_the_median(void) {
-  double x[21];
-  for (unsigned i = 0; i < 21; i++) x[i] = 100 + (i * 5) % 21; /* 100..120 */
-  pb_interval a = pb_bootstrap_ci(x, 21, pb_median, 0.95, 2000, 42);
-  pb_interval b = pb_bootstrap_ci(x, 21, pb_median, 0.95, 2000, 42);
-  PB_CHECK(memcmp(&a, &b, sizeof a) == 0);
-  PB_CHECKF(a.low <= 110 && 110 <= a.high, "[%g, %g]", a.low, a.high);
-  PB_CHECKF(a.low > 100 && a.high < 120, "[%g, %g]", a.low, a.high);
-  CHECK_NEAR(a.level, 0.95, 0);
-  PB_CHECK_EQ(a.exact, 0);
-
-  /* The mean's replicates vary continuously: another seed gives another
-   * interval, and a higher level a wider one. */
-  pb_interval m1 = pb_bootstrap_ci(x, 21, pb_mean, 0.95, 2000, 1);
-  pb_interval m2 = pb_bootstrap_ci(x, 21, pb_mean, 0.95, 2000, 2);
-  pb_interval m3 = pb_bootstrap_ci(x, 21, pb_mean, 0.95, 2000, 1);
-  pb_interval w = pb_bootstrap_ci(x, 21, pb_mean, 0.99, 2000, 1);
-  PB_CHECK(memcmp(&m1, &m3, sizeof m1) == 0);
-  PB_CHECK(m1.low != m2.low || m1.high != m2.high);
-  PB_CHECK(m1.low < 110 && 110 < m1.high);
-  PB_CHECK(w.low <= m1.low && m1.high <= w.high);
-  /* The mean's standard error is 6.06 / sqrt(21) = 1.32: the 95% interval
-   * is about 110 +- 2.6. */
-  PB_CHECKF(m1.high - m1.low > 4 && m1.high - m1.low < 6.5, "[%g, %g]", m1.low,
-            m1.high);
-
-  /* Constant data: every replicate is the constant. */
-  const double c[] = {3, 3, 3, 3};
-  pb_interval k = pb_bootstrap_ci(c, 4, pb_median, 0.95, 100, 7);
-  CHECK_NEAR(k.low, 3, 0);
-  CHECK_NEAR(k.high, 3, 0);
-
-  PB_CHECK(isnan(pb_bootstrap_ci(x, 0, pb_median, 0.95, 100, 1).low));
-  PB_CHECK(isnan(pb_bootstrap_ci(x, 21, pb_median, 0.95, 0, 1).low));
-}
-
-static void ratio_ci_brackets_the_ratio(void) {
-  /* a is b doubled: the ratio of medians is 2, and its interval holds 2. */
-  double a[15], b[15];
-  for (unsigned i = 0; i < 15; i++) b[i] = 1000 + (i * 11) % 15 * 4;
-  for (unsigned i = 0; i < 15; i++) a[i] = 2 * b[(i + 5) % 15];
-  CHECK_NEAR(pb_median(a, 15) / pb_median(b, 15), 2, 1e-12);
-  pb_interval r = pb_ratio_ci(a, 15, b, 15, 0.95, 2000, 3);
-  PB_CHECKF(r.low <= 2 && 2 <= r.high, "[%g, %g]", r.low, r.high);
-  PB_CHECKF(r.low > 1.9 && r.high < 2.1, "[%g, %g]", r.low, r.high);
-  pb_interval again = pb_ratio_ci(a, 15, b, 15, 0.95, 2000, 3);
-  PB_CHECK(memcmp(&r, &again, sizeof r) == 0);
-  PB_CHECK(isnan(pb_ratio_ci(a, 15, b, 0, 0.95, 100, 3).low));
-}
-
 /* ---- Mann-Whitney U --------------------------------------------------------
  */
 
@@ -288,8 +206,8 @@ static void mann_whitney_separated_samples(void) {
   CHECK_NEAR(r.p_value, 2.0 / 252, 1e-12);
   /* z: mean 12.5, variance 25 * 11 / 12, (0 - 12.5 + 0.5) / 4.7871 */
   CHECK_NEAR(r.z, -12 / sqrt(25.0 * 11 / 12), 1e-12);
-  PB_CHECK(pb_differs(a, 5, b, 5, 0.05));
-  PB_CHECK(!pb_differs(a, 5, b, 5, 0.005));
+  PB_CHECK(pb_mann_whitney(a, 5, b, 5).p_value < 0.05);
+  PB_CHECK(!(pb_mann_whitney(a, 5, b, 5).p_value < 0.005));
   /* Swapped: U = 25, the same p, z positive. */
   r = pb_mann_whitney(b, 5, a, 5);
   CHECK_NEAR(r.u, 25, 0);
@@ -304,7 +222,7 @@ static void mann_whitney_interleaved_samples(void) {
   pb_mwu r = pb_mann_whitney(a, 5, b, 5);
   CHECK_NEAR(r.u, 10, 0);
   CHECK_NEAR(r.p_value, 29.0 / 42, 1e-12);
-  PB_CHECK(!pb_differs(a, 5, b, 5, 0.05));
+  PB_CHECK(!(pb_mann_whitney(a, 5, b, 5).p_value < 0.05));
   /* U at its mean (3 * 4 / 2 = 6): p = 1. */
   const double c[] = {1.5, 4, 9}, d[] = {2, 3, 5, 6};
   r = pb_mann_whitney(c, 3, d, 4);
@@ -361,7 +279,7 @@ static void mann_whitney_identical_samples(void) {
   CHECK_NEAR(r.u, 12.5, 0);
   CHECK_NEAR(r.z, 0, 0);
   CHECK_NEAR(r.p_value, 1, 1e-12);
-  PB_CHECK(!pb_differs(a, 5, a, 5, 0.05));
+  PB_CHECK(!(pb_mann_whitney(a, 5, a, 5).p_value < 0.05));
   /* All values equal: the variance is 0; p = 1, not NaN. */
   const double c[] = {2, 2, 2};
   r = pb_mann_whitney(c, 3, c, 2);
@@ -383,8 +301,8 @@ static void mann_whitney_ties_use_midranks(void) {
   CHECK_NEAR(r.z, -10 / sqrt(2.5 * (12 - 36.0 / 110)), 1e-12);
   CHECK_NEAR(r.z, -1.8511594413390131, 1e-12);
   CHECK_NEAR(r.p_value, 0.06414661873440443, 1e-12);
-  PB_CHECK(!pb_differs(a, 5, b, 6, 0.05));
-  PB_CHECK(pb_differs(a, 5, b, 6, 0.10));
+  PB_CHECK(!(pb_mann_whitney(a, 5, b, 6).p_value < 0.05));
+  PB_CHECK(pb_mann_whitney(a, 5, b, 6).p_value < 0.10);
 }
 
 static void mann_whitney_normal_approximation(void) {
@@ -416,13 +334,13 @@ static void mann_whitney_large_shift(void) {
   CHECK_NEAR(r.u, 0, 0);
   PB_CHECKF(r.p_value < 1e-6, "p %g", r.p_value);
   PB_CHECK(r.z < -12);
-  PB_CHECK(pb_differs(a, 100, b, 100, 0.001));
+  PB_CHECK(pb_mann_whitney(a, 100, b, 100).p_value < 0.001);
   /* The same values in both: no difference. */
   r = pb_mann_whitney(a, 100, a, 100);
   CHECK_NEAR(r.p_value, 1, 1e-12);
   pb_mwu none = pb_mann_whitney(a, 0, b, 100);
   PB_CHECK(isnan(none.u) && isnan(none.z) && isnan(none.p_value));
-  PB_CHECK(!pb_differs(a, 0, b, 100, 0.05));
+  PB_CHECK(!(pb_mann_whitney(a, 0, b, 100).p_value < 0.05));
 }
 
 /* ---- stability -------------------------------------------------------------
@@ -449,14 +367,11 @@ static void unstable_like_pyperf(void) {
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
       PB_TEST(median_of_odd_and_even_counts),
-      PB_TEST(quantiles_match_numpy_type_7),
       PB_TEST(mean_stddev_min_max),
       PB_TEST(inputs_are_not_modified),
       PB_TEST(median_ci_for_ten_values),
       PB_TEST(median_ci_small_n_falls_back_to_the_range),
       PB_TEST(median_ci_agrees_with_exact_binomial_sums),
-      PB_TEST(bootstrap_is_deterministic_and_contains_the_median),
-      PB_TEST(ratio_ci_brackets_the_ratio),
       PB_TEST(mann_whitney_separated_samples),
       PB_TEST(mann_whitney_interleaved_samples),
       PB_TEST(mann_whitney_exact_matches_enumeration),

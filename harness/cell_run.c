@@ -1,0 +1,56 @@
+#include "harness/cell_run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/spawn.h"
+#include "harness/variants.h"
+
+double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
+                   double timeout) {
+  char *trace_opt;
+  if (asprintf(&trace_opt, "--trace=%s", trace_file) < 0) trace_opt = NULL;
+  const char *const extra[] = {trace_opt ? trace_opt : "--trace=", "--json",
+                               NULL};
+  char **argv = pb_variant_argv(cell->variant, extra);
+  free(trace_opt);
+
+  pb_run *run = &cell->runs[r];
+  pb_spawn_result res;
+  int started = pb_spawn(argv, timeout, &res) == 0;
+  pb_variant_argv_free(argv);
+  if (!started) {
+    snprintf(run->failure, sizeof run->failure, "cannot start: %s",
+             strerror(errno));
+    cell->failed = 1;
+    return 0;
+  }
+  if (res.exit_status == 0 && !res.signaled && !res.timed_out) {
+    json_error_t error;
+    run->result = json_loads(res.out, 0, &error);
+    if (json_is_object(run->result) &&
+        json_is_number(json_object_get(run->result, "ns_per_op"))) {
+      run->ok = 1;
+    } else {
+      json_decref(run->result);
+      run->result = NULL;
+      snprintf(run->failure, sizeof run->failure, "garbage output");
+    }
+  } else {
+    char what[64];
+    pb_spawn_describe(&res, what, sizeof what);
+    /* The runner's own last line says why, when it said anything. */
+    char *msg = res.err;
+    size_t len = strlen(msg);
+    while (len && msg[len - 1] == '\n') msg[--len] = '\0';
+    char *last = strrchr(msg, '\n');
+    snprintf(run->failure, sizeof run->failure, "%s%s%.180s", what,
+             len ? ": " : "", last ? last + 1 : msg);
+  }
+  if (!run->ok) cell->failed = 1;
+  double seconds = res.seconds;
+  pb_spawn_result_free(&res);
+  return seconds;
+}

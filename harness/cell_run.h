@@ -1,0 +1,14 @@
+/* One run of one cell: the variant's runner on the workload's trace, as a
+ * child process with a time limit; its JSON result, or why it failed (exit
+ * status, signal, timeout, garbage output, and the runner's own last line). */
+#ifndef POOLBENCH_HARNESS_CELL_RUN_H
+#define POOLBENCH_HARNESS_CELL_RUN_H
+
+#include "harness/matrix.h"
+
+/* Runs cell's variant on trace_file and fills cell->runs[r]; marks the cell
+ * failed when the run failed. Returns the run's wall time in seconds. */
+double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
+                   double timeout);
+
+#endif /* POOLBENCH_HARNESS_CELL_RUN_H */

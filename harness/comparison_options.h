@@ -1,0 +1,46 @@
+/* The options of the comparison driver (`bazel run //:benchmarks -- ...`):
+ * what to compare, how often, at what size, and where to write.
+ *
+ * Names are checked against the registries (allocator/registry.h,
+ * workloads/workloads.h), numbers strictly; anything wrong is one line and
+ * exit status 2 before anything runs. Backend parameters are NAME=VALUE
+ * arguments, kept unread: the driver later gives each to the selected
+ * backends that take it (variants.h). */
+#ifndef POOLBENCH_HARNESS_COMPARISON_OPTIONS_H
+#define POOLBENCH_HARNESS_COMPARISON_OPTIONS_H
+
+#include <stddef.h>
+
+#include "allocator/allocator.h"
+
+typedef struct pb_name_list {
+  char **names;
+  size_t count;
+} pb_name_list;
+
+typedef struct pb_comparison_options {
+  pb_name_list backends;  /* default: every backend the registry compares */
+  pb_name_list workloads; /* default: every workload */
+  int runs;               /* runs per cell */
+  double scale;           /* 0: each workload's comparison_scale */
+  double timeout;         /* seconds before a run counts as hung */
+  const char *out;        /* NULL: the workspace's results/ */
+  const char *reference;  /* NULL: the registry's reference backend */
+  int sweep;              /* --sweep given */
+  const char *sweep_sets; /* --sweep=SETS; NULL: each backend's own sets */
+  pb_param params[PB_PARAMS_MAX];
+  size_t nparams;
+  int quick;
+} pb_comparison_options;
+
+/* Parses argv (argv strings may be modified); exits with status 2 and one
+ * line on bad input, with status 0 after --help. */
+pb_comparison_options pb_comparison_options_parse(int argc, char **argv);
+
+/* 1 when the list holds name. */
+int pb_name_list_has(const pb_name_list *list, const char *name);
+
+/* "a,b,c" (malloc'd). */
+char *pb_name_list_join(const pb_name_list *list);
+
+#endif /* POOLBENCH_HARNESS_COMPARISON_OPTIONS_H */

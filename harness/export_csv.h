@@ -1,0 +1,12 @@
+/* The comparison as CSV: one row per run, every metric a column, for
+ * spreadsheets and scripts. */
+#ifndef POOLBENCH_HARNESS_EXPORT_CSV_H
+#define POOLBENCH_HARNESS_EXPORT_CSV_H
+
+#include <stdio.h>
+
+#include "harness/matrix.h"
+
+void pb_export_csv(const pb_matrix *m, FILE *out);
+
+#endif /* POOLBENCH_HARNESS_EXPORT_CSV_H */

@@ -1,0 +1,15 @@
+/* The comparison as one JSON document (latest.json): the machine, the
+ * options, each variant's identity, and every run of every cell whole, with
+ * each metric's summary. Everything else can be recomputed from it. */
+#ifndef POOLBENCH_HARNESS_EXPORT_JSON_H
+#define POOLBENCH_HARNESS_EXPORT_JSON_H
+
+#include <jansson.h>
+
+#include "harness/matrix.h"
+
+/* machine: pb_machine_json(), taken once, so that the JSON and the chart
+ * titles of one comparison name the same machine and date. */
+json_t *pb_export_json(const pb_matrix *m, json_t *machine);
+
+#endif /* POOLBENCH_HARNESS_EXPORT_JSON_H */

@@ -1,0 +1,12 @@
+/* The comparison as Markdown: a heading that says how to read the figures,
+ * then one table per metric. The terminal shows the same text. */
+#ifndef POOLBENCH_HARNESS_EXPORT_MARKDOWN_H
+#define POOLBENCH_HARNESS_EXPORT_MARKDOWN_H
+
+#include <stdio.h>
+
+#include "harness/matrix.h"
+
+void pb_export_markdown(const pb_matrix *m, FILE *out);
+
+#endif /* POOLBENCH_HARNESS_EXPORT_MARKDOWN_H */
