@@ -75,9 +75,6 @@ const char *pb_parameters(void);
  * Returns 0, or -1 when text has no '=' or an empty name or value. */
 int pb_param_split(char *text, pb_param *param);
 
-/* 1 when the comma-separated list (a pb_parameters() answer) holds name. */
-int pb_param_listed(const char *list, const char *name);
-
 /* Initialize the backend. Returns 0 on success; on failure returns -1 and
  * writes one line (no newline) naming the problem into err. Parameters the
  * backend does not take are an error. */

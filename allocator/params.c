@@ -11,18 +11,6 @@ int pb_param_split(char *text, pb_param *param) {
   return 0;
 }
 
-int pb_param_listed(const char *list, const char *name) {
-  size_t len = strlen(name);
-  for (const char *p = list; *p;) {
-    const char *comma = strchr(p, ',');
-    size_t n = comma ? (size_t)(comma - p) : strlen(p);
-    if (n == len && strncmp(p, name, len) == 0) return 1;
-    if (!comma) break;
-    p = comma + 1;
-  }
-  return 0;
-}
-
 int pb_params_none(const char *backend, const pb_param *params, size_t nparams,
                    char err[PB_ERROR_MAX]) {
   if (nparams == 0) return 0;
