@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fail.h"
+
 int pb_cli_option(int argc, char **argv, int *i, const char *name,
                   const char **value) {
   const char *arg = argv[*i];
@@ -42,4 +44,14 @@ int pb_cli_positive_double(const char *text, double *value) {
   if (errno || *end != '\0' || !isfinite(v) || v <= 0) return -1;
   *value = v;
   return 0;
+}
+
+void pb_cli_param(char *arg, pb_param params[PB_PARAMS_MAX], size_t *nparams) {
+  if (*nparams == PB_PARAMS_MAX)
+    pb_fail(PB_EXIT_BAD_INPUT, "more than %d backend parameters",
+            PB_PARAMS_MAX);
+  if (pb_param_split(arg, &params[*nparams]) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "'%s' is neither an option nor a NAME=VALUE parameter", arg);
+  ++*nparams;
 }

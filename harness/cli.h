@@ -5,7 +5,10 @@
 #ifndef POOLBENCH_HARNESS_CLI_H
 #define POOLBENCH_HARNESS_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "allocator/allocator.h"
 
 /* If argv[*i] is "--name=VALUE" or "--name" followed by VALUE, stores VALUE,
  * advances *i past what it used and returns 1; otherwise returns 0. A
@@ -17,5 +20,10 @@ int pb_cli_option(int argc, char **argv, int *i, const char *name,
 /* Each returns 0, or -1 when text is not a number of that kind. */
 int pb_cli_u64(const char *text, uint64_t *value);
 int pb_cli_positive_double(const char *text, double *value);
+
+/* Takes arg, a NAME=VALUE backend parameter, as params[*nparams] (split in
+ * place) and counts it; one line and exit status 2 when arg is not one or
+ * PB_PARAMS_MAX are already given. */
+void pb_cli_param(char *arg, pb_param params[PB_PARAMS_MAX], size_t *nparams);
 
 #endif /* POOLBENCH_HARNESS_CLI_H */

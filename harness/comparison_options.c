@@ -116,13 +116,7 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
       o.sweep = 1;
       o.sweep_sets = arg + 8;
     } else if (arg[0] != '-') {
-      if (o.nparams == PB_PARAMS_MAX)
-        pb_fail(PB_EXIT_BAD_INPUT, "more than %d backend parameters",
-                PB_PARAMS_MAX);
-      if (pb_param_split(argv[i], &o.params[o.nparams]) != 0)
-        pb_fail(PB_EXIT_BAD_INPUT,
-                "'%s' is neither an option nor a NAME=VALUE parameter", arg);
-      o.nparams++;
+      pb_cli_param(argv[i], o.params, &o.nparams);
     } else if (pb_cli_option(argc, argv, &i, "--backends", &value)) {
       if (value)
         parse_names("--backends", value, &o.backends, known_backend, "backend");

@@ -83,13 +83,7 @@ static options parse_options(int argc, char **argv) {
       continue;
     } else if (arg[0] != '-') {
       /* NAME=VALUE: the backend's, passed to pb_init unread. */
-      if (o.nparams == PB_PARAMS_MAX)
-        pb_fail(PB_EXIT_BAD_INPUT, "more than %d backend parameters",
-                PB_PARAMS_MAX);
-      if (pb_param_split(argv[i], &o.params[o.nparams]) != 0)
-        pb_fail(PB_EXIT_BAD_INPUT,
-                "'%s' is neither an option nor a NAME=VALUE parameter", arg);
-      o.nparams++;
+      pb_cli_param(argv[i], o.params, &o.nparams);
       continue;
     }
     if (pb_cli_option(argc, argv, &i, "--workload", &value)) {
