@@ -20,7 +20,8 @@ def _backend(
         asan = True,
         compare = True,
         reference = False,
-        sweep = []):
+        sweep = [],
+        pymalloc = False):
     """One backend.
 
     Args:
@@ -37,6 +38,11 @@ def _backend(
         relative charts are against by default (--reference overrides).
       sweep: the parameter sets `benchmarks --sweep` compares side by side
         for this backend, each "name=value[,name=value...]".
+      pymalloc: True for a backend that is CPython's own pymalloc, called
+        through libpython: pyrun_<backend> then leaves the interpreter's
+        allocator in place instead of installing the backend over it with
+        PyMem_SetAllocator (which would recurse). Its per_backend targets
+        are compiled with PB_BACKEND_IS_PYMALLOC defined.
     """
     return struct(
         name = name,
@@ -48,6 +54,7 @@ def _backend(
         compare = compare,
         reference = reference,
         sweep = sweep,
+        pymalloc = pymalloc,
     )
 
 BACKENDS = [
@@ -83,20 +90,27 @@ def backend_libraries():
             copts = b.copts,
             linkopts = b.linkopts,
             deps = [":interface"] + b.deps,
-            visibility = ["//allocator:__subpackages__", "//harness:__subpackages__"],
+            visibility = [
+                "//allocator:__subpackages__",
+                "//harness:__subpackages__",
+                "//python:__subpackages__",
+            ],
         )
 
-def per_backend(rule, name, deps = [], tags = [], **kwargs):
-    """Instantiates rule once per backend, as name.format(backend=...).
+def per_backend(rule, name, deps = [], tags = [], local_defines = [], **kwargs):
+    """Instantiates rule (a cc_* rule) once per backend, as
+    name.format(backend=...).
 
-    Each instance depends on its backend's library and carries the tag
-    no_asan where the backend cannot run under AddressSanitizer.
+    Each instance depends on its backend's library, carries the tag no_asan
+    where the backend cannot run under AddressSanitizer, and is compiled with
+    PB_BACKEND_IS_PYMALLOC defined where the backend declares pymalloc.
     """
     for b in BACKENDS:
         rule(
             name = name.format(backend = b.name),
             deps = deps + ["//allocator:" + b.name],
             tags = tags + ([] if b.asan else ["no_asan"]),
+            local_defines = local_defines + (["PB_BACKEND_IS_PYMALLOC"] if b.pymalloc else []),
             **kwargs
         )
 
