@@ -84,7 +84,7 @@ void pb_trace_init(pb_trace *t, const char *workload, uint64_t seed,
 }
 
 static void append(pb_trace *t, uint32_t slot, uint32_t size, pb_op_kind kind,
-                   pb_touch touch) {
+                   pb_touch touch, pb_domain domain) {
   if (t->count == t->capacity) {
     void *base = t->ops;
     grow(&base, &t->capacity, t->count + 1, sizeof(pb_op), "the trace's ops");
@@ -95,6 +95,7 @@ static void append(pb_trace *t, uint32_t slot, uint32_t size, pb_op_kind kind,
   op->size = size;
   op->kind = (uint8_t)kind;
   op->touch = (uint8_t)touch;
+  op->domain = (uint8_t)domain;
   op->reserved = 0;
 }
 
@@ -118,10 +119,26 @@ static uint32_t take_slot(pb_trace *t) {
   return slot;
 }
 
-/* A live slot's byte holds its block's touch + 1 (0: empty), so that the
- * free records how the block is touched before it dies. */
-static void mark_live(pb_trace *t, uint32_t slot, pb_touch touch) {
-  t->live[slot] = (uint8_t)(touch + 1);
+/* A live slot's byte holds its block's touch + 1 (0: empty) in the low
+ * nibble and its domain in the high one, so that the free records how the
+ * block is touched before it dies, and in which domain. */
+static void mark_live(pb_trace *t, uint32_t slot, pb_touch touch,
+                      pb_domain domain) {
+  t->live[slot] = (uint8_t)((touch + 1) | domain << 4);
+}
+
+static pb_touch live_touch(const pb_trace *t, uint32_t slot) {
+  return (pb_touch)((t->live[slot] & 15) - 1);
+}
+
+static pb_domain live_domain(const pb_trace *t, uint32_t slot) {
+  return (pb_domain)(t->live[slot] >> 4);
+}
+
+void pb_trace_set_domain(pb_trace *t, pb_domain domain) {
+  if ((unsigned)domain >= PB_DOMAIN_COUNT)
+    die(t->workload, "unknown domain %u", (unsigned)domain);
+  t->domain = domain;
 }
 
 static void check_live(const pb_trace *t, uint32_t slot, const char *what) {
@@ -140,16 +157,16 @@ static void check_touch(const pb_trace *t, pb_touch touch) {
 uint32_t pb_trace_malloc(pb_trace *t, uint32_t size, pb_touch touch) {
   check_touch(t, touch);
   uint32_t slot = take_slot(t);
-  mark_live(t, slot, touch);
-  append(t, slot, size, PB_OP_MALLOC, touch);
+  mark_live(t, slot, touch, t->domain);
+  append(t, slot, size, PB_OP_MALLOC, touch, t->domain);
   return slot;
 }
 
 uint32_t pb_trace_calloc(pb_trace *t, uint32_t size, pb_touch touch) {
   check_touch(t, touch);
   uint32_t slot = take_slot(t);
-  mark_live(t, slot, touch);
-  append(t, slot, size, PB_OP_CALLOC, touch);
+  mark_live(t, slot, touch, t->domain);
+  append(t, slot, size, PB_OP_CALLOC, touch, t->domain);
   return slot;
 }
 
@@ -157,13 +174,14 @@ void pb_trace_realloc(pb_trace *t, uint32_t slot, uint32_t size,
                       pb_touch touch) {
   check_touch(t, touch);
   check_live(t, slot, "realloc");
-  mark_live(t, slot, touch);
-  append(t, slot, size, PB_OP_REALLOC, touch);
+  pb_domain domain = live_domain(t, slot);
+  mark_live(t, slot, touch, domain);
+  append(t, slot, size, PB_OP_REALLOC, touch, domain);
 }
 
 void pb_trace_free(pb_trace *t, uint32_t slot) {
   check_live(t, slot, "free");
-  append(t, slot, 0, PB_OP_FREE, (pb_touch)(t->live[slot] - 1));
+  append(t, slot, 0, PB_OP_FREE, live_touch(t, slot), live_domain(t, slot));
   t->live[slot] = 0;
   if (t->free_count == t->free_capacity) {
     void *base = t->free_slots;
@@ -230,9 +248,15 @@ int pb_trace_validate(const pb_trace *t, char err[PB_TRACE_ERROR_MAX]) {
       rc = -1;
       break;
     }
+    if (op->domain >= PB_DOMAIN_COUNT) {
+      snprintf(err, PB_TRACE_ERROR_MAX, "op %llu: unknown domain %u", n,
+               op->domain);
+      rc = -1;
+      break;
+    }
     if (op->reserved != 0) {
       snprintf(err, PB_TRACE_ERROR_MAX,
-               "op %llu: nonzero reserved field 0x%04x (must be 0)", n,
+               "op %llu: nonzero reserved byte 0x%02x (must be 0)", n,
                op->reserved);
       rc = -1;
       break;
@@ -411,18 +435,19 @@ int pb_trace_load(pb_trace *t, const char *path, char err[PB_TRACE_ERROR_MAX]) {
     return fail(err, path, "not a poolbench trace (wrong magic)");
   }
   uint32_t version = get_u32(h + H_VERSION);
-  if (version != PB_TRACE_VERSION) {
+  if (version < PB_TRACE_VERSION_MIN || version > PB_TRACE_VERSION) {
     close(fd);
-    return fail(err, path, "trace version %u, this reader knows version %d",
-                version, PB_TRACE_VERSION);
+    return fail(err, path,
+                "trace version %u, this reader knows versions %d to %d",
+                version, PB_TRACE_VERSION_MIN, PB_TRACE_VERSION);
   }
   uint32_t header_size = get_u32(h + H_HEADER_SIZE);
   uint32_t op_size = get_u32(h + H_OP_SIZE);
   if (header_size != PB_TRACE_HEADER_SIZE || op_size != OP_SIZE) {
     close(fd);
     return fail(err, path,
-                "header size %u and op size %u, version 1 has %d and %u",
-                header_size, op_size, PB_TRACE_HEADER_SIZE, OP_SIZE);
+                "header size %u and op size %u, version %u has %d and %u",
+                header_size, op_size, version, PB_TRACE_HEADER_SIZE, OP_SIZE);
   }
   const unsigned char *name = h + H_NAME;
   if (!memchr(name, 0, PB_TRACE_NAME_MAX)) {
@@ -461,7 +486,8 @@ int pb_trace_load(pb_trace *t, const char *path, char err[PB_TRACE_ERROR_MAX]) {
   pb_op *ops = NULL;
   if (count > 0) {
     size_t mapped = PB_TRACE_HEADER_SIZE + bytes;
-    void *file = mmap(NULL, mapped, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *file =
+        mmap(NULL, mapped, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (file == MAP_FAILED) {
       int e = errno;
       close(fd);

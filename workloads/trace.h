@@ -23,7 +23,9 @@
  *       56    32  workload name, NUL-padded
  *       88    40  reserved, zero
  *      128  12*n  op records: slot u32, size u32, kind u8, touch u8,
- *                 reserved u16 (zero)
+ *                 domain u8 (pb_domain; version 2), reserved u8 (zero)
+ *
+ * Version 1 files are still read: their ops' domain byte is zero (unknown).
  *
  * A reader rejects, with one line naming the problem: a short file, a wrong
  * magic, another version, a header or op size it does not know, a checksum
@@ -37,7 +39,8 @@
 #include <stdint.h>
 
 #define PB_TRACE_MAGIC "PBTRACE"
-#define PB_TRACE_VERSION 1
+#define PB_TRACE_VERSION 2 /* what pb_trace_save writes */
+#define PB_TRACE_VERSION_MIN 1
 #define PB_TRACE_HEADER_SIZE 128
 #define PB_TRACE_NAME_MAX 32
 #define PB_TRACE_ERROR_MAX 256
@@ -60,13 +63,24 @@ typedef enum pb_touch {
   PB_TOUCH_COUNT
 } pb_touch;
 
+/* CPython's allocator domain (PEP 445) an op's block belongs to: captures
+ * record it; a realloc or free is in its block's domain. */
+typedef enum pb_domain {
+  PB_DOMAIN_UNKNOWN = 0, /* not recorded (every version 1 op) */
+  PB_DOMAIN_RAW = 1,     /* PyMem_RawMalloc and friends */
+  PB_DOMAIN_MEM = 2,     /* PyMem_Malloc and friends */
+  PB_DOMAIN_OBJ = 3,     /* PyObject_Malloc and friends */
+  PB_DOMAIN_COUNT
+} pb_domain;
+
 /* One operation: 12 bytes, the same in memory and on disk. */
 typedef struct pb_op {
   uint32_t slot;
   uint32_t size;
-  uint8_t kind;  /* pb_op_kind */
-  uint8_t touch; /* pb_touch */
-  uint16_t reserved;
+  uint8_t kind;   /* pb_op_kind */
+  uint8_t touch;  /* pb_touch */
+  uint8_t domain; /* pb_domain */
+  uint8_t reserved;
 } pb_op;
 
 typedef struct pb_trace {
@@ -83,8 +97,9 @@ typedef struct pb_trace {
   uint32_t *free_slots;
   uint32_t free_count;
   uint32_t free_capacity;
-  uint8_t *live; /* per slot: 1 while a block is live (builder checks) */
+  uint8_t *live; /* per slot: nonzero while a block is live (builder checks) */
   uint32_t live_capacity;
+  pb_domain domain; /* of the blocks malloc'd or calloc'd next */
 
   /* A loaded trace: the file, mapped read-only; ops point into it. */
   void *file_mapping;
@@ -103,6 +118,9 @@ uint32_t pb_trace_calloc(pb_trace *t, uint32_t size, pb_touch touch);
 void pb_trace_realloc(pb_trace *t, uint32_t slot, uint32_t size,
                       pb_touch touch);
 void pb_trace_free(pb_trace *t, uint32_t slot);
+/* The domain recorded for the blocks malloc'd or calloc'd from now on
+ * (PB_DOMAIN_UNKNOWN until called); a realloc or free records its block's. */
+void pb_trace_set_domain(pb_trace *t, pb_domain domain);
 /* Releases every mapping of the trace. */
 void pb_trace_destroy(pb_trace *t);
 

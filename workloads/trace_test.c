@@ -112,7 +112,7 @@ static void test_empty_trace_round_trip(void) {
 /* Known FNV-1a 64 values: the empty input, and 12 zero bytes. */
 static void test_checksum_is_fnv1a(void) {
   PB_CHECK_EQ(pb_trace_checksum(NULL, 0), 0xcbf29ce484222325ull);
-  pb_op zero = {0, 0, 0, 0, 0};
+  pb_op zero = {0, 0, 0, 0, 0, 0};
   uint64_t h = 0xcbf29ce484222325ull;
   for (int i = 0; i < 12; i++) h *= 0x100000001b3ull; /* h ^= 0 each time */
   PB_CHECK_EQ(pb_trace_checksum(&zero, 1), h);
@@ -183,8 +183,8 @@ static void test_rejects_bad_header(void) {
   expect_load_error(path, "not a poolbench trace (wrong magic)");
 
   save_or_die(&t, path);
-  patch_u32(path, 8, 2);
-  expect_load_error(path, "trace version 2, this reader knows version 1");
+  patch_u32(path, 8, 3);
+  expect_load_error(path, "trace version 3, this reader knows versions 1 to 2");
 
   save_or_die(&t, path);
   patch_u32(path, 12, 64);
@@ -237,34 +237,37 @@ static void expect_rule_error(const pb_op *ops, uint64_t count, uint32_t slots,
 }
 
 static void test_rejects_slot_rule_violations(void) {
-  const pb_op malloc_into_live[] = {{0, 16, PB_OP_MALLOC, 1, 0},
-                                    {0, 16, PB_OP_CALLOC, 1, 0}};
+  const pb_op malloc_into_live[] = {{0, 16, PB_OP_MALLOC, 1, 0, 0},
+                                    {0, 16, PB_OP_CALLOC, 1, 0, 0}};
   expect_rule_error(malloc_into_live, 2, 1,
                     "op 1: calloc into slot 0, which is live");
 
-  const pb_op free_empty[] = {{0, 16, PB_OP_MALLOC, 1, 0},
-                              {0, 0, PB_OP_FREE, 0, 0},
-                              {0, 0, PB_OP_FREE, 0, 0}};
+  const pb_op free_empty[] = {{0, 16, PB_OP_MALLOC, 1, 0, 0},
+                              {0, 0, PB_OP_FREE, 0, 0, 0},
+                              {0, 0, PB_OP_FREE, 0, 0, 0}};
   expect_rule_error(free_empty, 3, 1, "op 2: free of slot 0, which is empty");
 
-  const pb_op realloc_empty[] = {{1, 16, PB_OP_REALLOC, 2, 0}};
+  const pb_op realloc_empty[] = {{1, 16, PB_OP_REALLOC, 2, 0, 0}};
   expect_rule_error(realloc_empty, 1, 2,
                     "op 0: realloc of slot 1, which is empty");
 
-  const pb_op past_slots[] = {{0, 16, PB_OP_MALLOC, 0, 0},
-                              {5, 16, PB_OP_MALLOC, 0, 0}};
+  const pb_op past_slots[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                              {5, 16, PB_OP_MALLOC, 0, 0, 0}};
   expect_rule_error(past_slots, 2, 2,
                     "op 1: malloc of slot 5, past the slot count 2");
 
-  const pb_op bad_kind[] = {{0, 16, 7, 0, 0}};
+  const pb_op bad_kind[] = {{0, 16, 7, 0, 0, 0}};
   expect_rule_error(bad_kind, 1, 1, "op 0: unknown kind 7");
 
-  const pb_op bad_touch[] = {{0, 16, PB_OP_MALLOC, 3, 0}};
+  const pb_op bad_touch[] = {{0, 16, PB_OP_MALLOC, 3, 0, 0}};
   expect_rule_error(bad_touch, 1, 1, "op 0: unknown touch 3");
 
-  const pb_op reserved[] = {{0, 16, PB_OP_MALLOC, 0, 0},
-                            {0, 0, PB_OP_FREE, 0, 0x100}};
-  expect_rule_error(reserved, 2, 1, "op 1: nonzero reserved field 0x0100");
+  const pb_op bad_domain[] = {{0, 16, PB_OP_MALLOC, 0, 4, 0}};
+  expect_rule_error(bad_domain, 1, 1, "op 0: unknown domain 4");
+
+  const pb_op reserved[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                            {0, 0, PB_OP_FREE, 0, 0, 1}};
+  expect_rule_error(reserved, 2, 1, "op 1: nonzero reserved byte 0x01");
 }
 
 /* Hand-computed: live bytes after each op are
@@ -272,18 +275,18 @@ static void test_rejects_slot_rule_violations(void) {
  * so the peak is 270, first reached after op 5, with 3 blocks live. */
 static void test_profile_by_hand(void) {
   const pb_op ops[] = {
-      {0, 100, PB_OP_MALLOC, 1, 0},  /* 100 */
-      {1, 50, PB_OP_CALLOC, 2, 0},   /* 150 */
-      {0, 200, PB_OP_REALLOC, 2, 0}, /* 250 */
-      {1, 0, PB_OP_FREE, 0, 0},      /* 200 */
-      {1, 30, PB_OP_MALLOC, 1, 0},   /* 230 */
-      {2, 40, PB_OP_MALLOC, 0, 0},   /* 270: the peak */
-      {2, 10, PB_OP_REALLOC, 0, 0},  /* 240 */
-      {3, 30, PB_OP_MALLOC, 1, 0},   /* 270 again: not a new peak */
-      {0, 0, PB_OP_FREE, 0, 0},      /* 70 */
-      {1, 0, PB_OP_FREE, 0, 0},      /* 40 */
-      {2, 0, PB_OP_FREE, 0, 0},      /* 30 */
-      {3, 0, PB_OP_FREE, 0, 0},      /* 0 */
+      {0, 100, PB_OP_MALLOC, 1, 0, 0},  /* 100 */
+      {1, 50, PB_OP_CALLOC, 2, 0, 0},   /* 150 */
+      {0, 200, PB_OP_REALLOC, 2, 0, 0}, /* 250 */
+      {1, 0, PB_OP_FREE, 0, 0, 0},      /* 200 */
+      {1, 30, PB_OP_MALLOC, 1, 0, 0},   /* 230 */
+      {2, 40, PB_OP_MALLOC, 0, 0, 0},   /* 270: the peak */
+      {2, 10, PB_OP_REALLOC, 0, 0, 0},  /* 240 */
+      {3, 30, PB_OP_MALLOC, 1, 0, 0},   /* 270 again: not a new peak */
+      {0, 0, PB_OP_FREE, 0, 0, 0},      /* 70 */
+      {1, 0, PB_OP_FREE, 0, 0, 0},      /* 40 */
+      {2, 0, PB_OP_FREE, 0, 0, 0},      /* 30 */
+      {3, 0, PB_OP_FREE, 0, 0, 0},      /* 0 */
   };
   pb_trace t;
   pb_trace_init(&t, "hand", 0, 0);
