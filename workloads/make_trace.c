@@ -4,7 +4,7 @@
  *   bazel run //workloads:make_trace -- --workload=NAME --out=FILE
  *                                       [--scale=X] [--seed=N]
  *   bazel run //workloads:make_trace -- --list
- *   bazel run //workloads:make_trace -- --info=FILE
+ *   bazel run //workloads:make_trace -- --info=FILE [--info=FILE]
  *
  * Usage errors (an unknown option or workload, a malformed number) print one
  * line on stderr and exit 2; a file that cannot be written or loaded exits
@@ -20,6 +20,7 @@
 #include "common/fail.h"
 #include "common/grouped.h"
 #include "workloads/trace.h"
+#include "workloads/trace_info.h"
 #include "workloads/workloads.h"
 
 #define MAX_SCALE 100.0
@@ -27,14 +28,16 @@
 static const char usage[] =
     "usage: make_trace --workload=NAME --out=FILE [--scale=X] [--seed=N]\n"
     "       make_trace --list\n"
-    "       make_trace --info=FILE\n"
+    "       make_trace --info=FILE [--info=FILE]\n"
     "\n"
     "  --workload=NAME  the workload to generate (see --list)\n"
     "  --out=FILE       where to write the trace (atomically)\n"
     "  --scale=X        size, 1 = standard (default 1; 0 < X <= 100)\n"
     "  --seed=N         random seed, a non-negative integer (default 1)\n"
     "  --list           print the workloads with their descriptions\n"
-    "  --info=FILE      load a trace file; print its header and profile\n";
+    "  --info=FILE      load a trace file; print its header and profile (ops\n"
+    "                   by kind and domain, requests per size class,\n"
+    "                   lifetimes, peak live); twice: two side by side\n";
 
 static void usage_error(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
@@ -46,12 +49,6 @@ static void usage_error(const char *fmt, ...) {
   vsnprintf(message, sizeof message, fmt, ap);
   va_end(ap);
   pb_fail(PB_EXIT_BAD_INPUT, "%s (see --help)", message);
-}
-
-/* One line of --info: a label and a count, grouped by thousands. */
-static void count_line(const char *label, uint64_t v) {
-  char buf[PB_GROUPED_MAX];
-  printf("%-22s %s\n", label, pb_grouped(v, buf));
 }
 
 static double parse_scale(const char *s) {
@@ -111,49 +108,6 @@ static int list_workloads(void) {
   return 0;
 }
 
-static int info(const char *path) {
-  pb_trace t;
-  char err[PB_TRACE_ERROR_MAX];
-  double t0 = pb_now();
-  if (pb_trace_load(&t, path, err) != 0) {
-    pb_warn("%s", err);
-    return 1;
-  }
-  double loaded = pb_now() - t0;
-  pb_trace_profile p;
-  pb_trace_profile_compute(&t, &p);
-  uint64_t big = 0;
-  for (uint64_t i = 0; i < t.count; i++)
-    if (t.ops[i].kind != PB_OP_FREE && t.ops[i].size > 512) big++;
-  uint64_t live = p.mallocs + p.callocs - p.frees;
-
-  printf("file                   %s\n", path);
-  printf("workload               %s\n", t.workload[0] ? t.workload : "(none)");
-  printf("format version         %d\n", PB_TRACE_VERSION);
-  printf("seed                   %llu\n", (unsigned long long)t.seed);
-  printf("scale                  %g\n", t.scale);
-  count_line("ops", t.count);
-  count_line("slots", t.slots);
-  printf("checksum               0x%016llx\n",
-         (unsigned long long)pb_trace_checksum(t.ops, t.count));
-  count_line("mallocs", p.mallocs);
-  count_line("callocs", p.callocs);
-  count_line("reallocs", p.reallocs);
-  count_line("frees", p.frees);
-  count_line("requests > 512 bytes", big);
-  char grouped[PB_GROUPED_MAX];
-  printf("peak_live_bytes        %s (%.1f MiB)\n",
-         pb_grouped(p.peak_live_bytes, grouped),
-         (double)p.peak_live_bytes / (1 << 20));
-  count_line("peak_op", p.peak_op);
-  count_line("peak_live_blocks", p.peak_live_blocks);
-  count_line("total_requested_bytes", p.total_requested_bytes);
-  count_line("live blocks at end", live);
-  printf("load time              %.3f s\n", loaded);
-  pb_trace_destroy(&t);
-  return 0;
-}
-
 static int make(const pb_workload *w, const char *out, double scale,
                 uint64_t seed) {
   pb_trace t;
@@ -181,7 +135,8 @@ static int make(const pb_workload *w, const char *out, double scale,
 }
 
 int main(int argc, char **argv) {
-  const char *workload = NULL, *out = NULL, *info_file = NULL;
+  const char *workload = NULL, *out = NULL, *info_files[2] = {NULL, NULL};
+  size_t ninfo = 0;
   const char *scale_arg = NULL, *seed_arg = NULL;
   int list = 0;
   pb_set_program("make_trace");
@@ -205,8 +160,9 @@ int main(int argc, char **argv) {
       if (seed_arg) usage_error("--seed given twice");
       seed_arg = v;
     } else if (option(argc, argv, &i, "--info", 1, &v)) {
-      if (info_file) usage_error("--info given twice");
-      info_file = v;
+      if (ninfo == 2) usage_error("--info given more than twice");
+      if (!*v) usage_error("--info: empty file name");
+      info_files[ninfo++] = v;
     } else if (option(argc, argv, &i, "--list", 0, &v)) {
       list = 1;
     } else {
@@ -214,15 +170,17 @@ int main(int argc, char **argv) {
     }
   }
 
-  if (list + (info_file != NULL) + (workload != NULL) != 1)
+  if (list + (ninfo > 0) + (workload != NULL) != 1)
     usage_error("give exactly one of --workload, --list and --info");
   if (!workload && (out || scale_arg || seed_arg))
     usage_error("--out, --scale and --seed go with --workload");
-  char path[8192];
+  char path[8192], second[8192];
   if (list) return list_workloads();
-  if (info_file) {
-    if (!*info_file) usage_error("--info: empty file name");
-    return info(user_path(info_file, path, sizeof path));
+  if (ninfo) {
+    const char *paths[2] = {
+        user_path(info_files[0], path, sizeof path),
+        ninfo > 1 ? user_path(info_files[1], second, sizeof second) : NULL};
+    return pb_trace_info(paths, ninfo, stdout);
   }
 
   const pb_workload *w = pb_workload_find(workload);

@@ -56,9 +56,20 @@ expect 0 "generational  request loop" --list
 # A round trip, with the "--name value" spelling too.
 expect 0 "wrote $dir/t.trace: tuples, seed 7, scale 0.01:" \
   --workload tuples --out "$dir/t.trace" --scale=0.01 --seed=7
-expect 0 "workload               tuples" --info="$dir/t.trace"
-expect 0 "live blocks at end     0" --info="$dir/t.trace"
-expect 0 "seed                   7" --info="$dir/t.trace"
+expect 0 "workload                 tuples" --info="$dir/t.trace"
+expect 0 "blocks never freed       0 (0.0%)" --info="$dir/t.trace"
+expect 0 "seed                     7" --info="$dir/t.trace"
+expect 0 "domain unknown           " --info="$dir/t.trace"
+expect 0 "lifetime p50 (ops)" --info="$dir/t.trace"
+
+# Two profiles side by side: a row holds both traces' figures.
+"$bin" --workload=ints --out="$dir/i.trace" --scale=0.01 >/dev/null
+expect 0 "workload                 tuples                         ints" \
+  --info="$dir/t.trace" --info="$dir/i.trace"
+expect 0 "file 2                   $dir/i.trace" --info="$dir/t.trace" \
+  --info="$dir/i.trace"
+expect 2 "--info given more than twice" --info="$dir/t.trace" \
+  --info="$dir/t.trace" --info="$dir/t.trace"
 
 # Malformed files: one line naming the file and the problem, exit 1.
 expect 1 "$dir/none.trace: cannot open: No such file" --info="$dir/none.trace"
