@@ -13,7 +13,9 @@
  * Exit status: the program's own, once the trace is written; 1 when it
  * cannot be written; 2 bad options. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/fail.h"
 #include "python/capture.h"
@@ -32,8 +34,31 @@ static const char usage[] =
     "  --workload=NAME  the name the trace carries (default: python)\n";
 
 static pb_trace trace;
+static const char *out;
 
 static void start_capture(void) { pb_capture_start(&trace); }
+
+/* Writes the trace once the interpreter has finalized. An exit handler,
+ * because a program that raises SystemExit ends in exit() inside CPython
+ * (Py_Exit), never returning here. A trace that cannot be written makes the
+ * exit status 1. */
+static void write_trace(void) {
+  pb_capture_counts counts;
+  pb_capture_stop(&counts);
+  char err[PB_TRACE_ERROR_MAX];
+  if (pb_trace_save(&trace, out, err) != 0) {
+    pb_warn("%s", err);
+    fflush(NULL);
+    _exit(PB_EXIT_FAILED);
+  }
+  if (counts.unknown_frees || counts.unknown_reallocs)
+    pb_warn(
+        "%llu frees and %llu reallocs of blocks from before the capture "
+        "are not in the trace",
+        (unsigned long long)counts.unknown_frees,
+        (unsigned long long)counts.unknown_reallocs);
+  pb_trace_destroy(&trace);
+}
 
 /* Matches --name=VALUE; returns VALUE or NULL. */
 static const char *option(const char *arg, const char *name) {
@@ -43,7 +68,7 @@ static const char *option(const char *arg, const char *name) {
 
 int main(int argc, char **argv) {
   pb_set_program("pytrace");
-  const char *out = NULL, *workload = "python", *value;
+  const char *workload = "python", *value;
   int first = 1; /* argv[first] starts the Python command line */
   for (; first < argc; first++) {
     const char *arg = argv[first];
@@ -70,22 +95,7 @@ int main(int argc, char **argv) {
   /* The interpreter sees `pytrace PYTHON-ARGS...`. */
   argv[first - 1] = argv[0];
   pb_trace_init(&trace, workload, 0, 0);
-  int status =
-      pb_python_main(argc - first + 1, argv + first - 1, start_capture);
-
-  pb_capture_counts counts;
-  pb_capture_stop(&counts);
-  char err[PB_TRACE_ERROR_MAX];
-  if (pb_trace_save(&trace, out, err) != 0) {
-    pb_warn("%s", err);
-    return PB_EXIT_FAILED;
-  }
-  if (counts.unknown_frees || counts.unknown_reallocs)
-    pb_warn(
-        "%llu frees and %llu reallocs of blocks from before the capture "
-        "are not in the trace",
-        (unsigned long long)counts.unknown_frees,
-        (unsigned long long)counts.unknown_reallocs);
-  pb_trace_destroy(&trace);
-  return status;
+  if (atexit(write_trace) != 0)
+    pb_fail(PB_EXIT_FAILED, "cannot register the trace's writer");
+  return pb_python_main(argc - first + 1, argv + first - 1, start_capture);
 }

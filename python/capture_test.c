@@ -1,0 +1,96 @@
+/* The capture records what CPython asks for, domain by domain: a program
+ * with known allocations runs under it, and the trace must hold them with
+ * their sizes, domains and touches, freed where the program frees them. */
+#include "python/capture.h"
+
+#include "python/interpreter.h"
+#include "testing/check.h"
+
+static pb_trace trace;
+
+static void start(void) { pb_capture_start(&trace); }
+
+/* [None] * n mallocs an item array of n pointers in the MEM domain
+ * (list_repeat); a bytearray mallocs size + 1 bytes for its buffer in the
+ * OBJ domain and grows it with realloc; bytes(n) callocs its object with the
+ * n bytes inside (33 bytes of header and NUL). */
+static const char program[] =
+    "items = [None] * 54321\n"
+    "buffer = bytearray(123457)\n"
+    "buffer.extend(bytes(300000))\n"
+    "del items, buffer\n";
+
+/* The first op of that kind and size, or NULL. */
+static const pb_op *find(pb_op_kind kind, uint32_t size, uint64_t *index) {
+  for (uint64_t i = 0; i < trace.count; i++)
+    if (trace.ops[i].kind == kind && trace.ops[i].size == size) {
+      *index = i;
+      return &trace.ops[i];
+    }
+  return NULL;
+}
+
+/* The index of the op that frees slot after op from, or 0. */
+static uint64_t freed_after(uint32_t slot, uint64_t from) {
+  for (uint64_t i = from + 1; i < trace.count; i++) {
+    if (trace.ops[i].slot != slot) continue;
+    if (trace.ops[i].kind == PB_OP_FREE) return i;
+    if (trace.ops[i].kind != PB_OP_REALLOC) return 0;
+  }
+  return 0;
+}
+
+static void test_known_allocations(void) {
+  char *argv[] = {"capture_test", "-c", (char *)program, NULL};
+  pb_trace_init(&trace, "capture_test", 0, 0);
+  PB_CHECK_EQ(pb_python_main(3, argv, start), 0);
+  pb_capture_counts counts;
+  pb_capture_stop(&counts);
+
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_validate(&trace, err) == 0, "%s", err);
+  PB_CHECKF(trace.count > 10000, "%llu ops: start-up alone makes more",
+            (unsigned long long)trace.count);
+
+  uint64_t at;
+  const pb_op *items = find(PB_OP_MALLOC, 54321 * 8, &at);
+  PB_CHECK(items != NULL);
+  PB_CHECK_EQ(items->domain, PB_DOMAIN_MEM);
+  PB_CHECK_EQ(items->touch, PB_TOUCH_ARRAY);
+  PB_CHECK(freed_after(items->slot, at) != 0);
+
+  const pb_op *buffer = find(PB_OP_MALLOC, 123458, &at);
+  PB_CHECK(buffer != NULL);
+  PB_CHECK_EQ(buffer->domain, PB_DOMAIN_OBJ);
+  PB_CHECK_EQ(buffer->touch, PB_TOUCH_OBJECT);
+  uint64_t grown = 0;
+  for (uint64_t i = at + 1; i < trace.count && !grown; i++)
+    if (trace.ops[i].slot == buffer->slot &&
+        trace.ops[i].kind == PB_OP_REALLOC && trace.ops[i].size > 423457)
+      grown = i;
+  PB_CHECKF(grown, "the bytearray's buffer grows by realloc");
+  PB_CHECK_EQ(trace.ops[grown].domain, PB_DOMAIN_OBJ);
+  PB_CHECK(freed_after(buffer->slot, grown) != 0);
+
+  const pb_op *zeros = find(PB_OP_CALLOC, 300033, &at);
+  PB_CHECK(zeros != NULL);
+  PB_CHECK_EQ(zeros->domain, PB_DOMAIN_OBJ);
+
+  /* Every MEM and OBJ block comes after the capture started. */
+  PB_CHECK_EQ(counts.unknown_frees, 0);
+  PB_CHECK_EQ(counts.unknown_reallocs, 0);
+  uint64_t raw_or_unknown = 0;
+  for (uint64_t i = 0; i < trace.count; i++)
+    raw_or_unknown += trace.ops[i].domain != PB_DOMAIN_MEM &&
+                      trace.ops[i].domain != PB_DOMAIN_OBJ;
+  PB_CHECK_EQ(raw_or_unknown, 0);
+  pb_trace_destroy(&trace);
+}
+
+int main(int argc, char **argv) {
+  static const pb_test tests[] = {
+      PB_TEST(test_known_allocations),
+      {NULL, NULL},
+  };
+  return pb_run_tests(tests, argc, argv);
+}
