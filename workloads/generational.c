@@ -22,7 +22,10 @@
  * user str and body alive (they are shared with the short-lived objects);
  * evictions remove a quarter of the additions, so the old generation grows
  * slowly, to several MB, and the cache's keys table is reallocated as it
- * doubles (its int keys make 24-byte entries). */
+ * doubles (its int keys make 24-byte entries).
+ *
+ * The program itself is workloads/python/generational.py: `pyrun_<backend>`
+ * runs it on a backend, `pytrace` captures its allocations. */
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"

@@ -17,7 +17,9 @@
  * the operation that consumed it returns, and a variable's old value when the
  * variable is rebound: short-lived blocks, freed in nearly LIFO order. About
  * one h in 256 (those below 2**56) survives in keep until the function returns.
- */
+ *
+ * The program itself is workloads/python/ints.py: `pyrun_<backend>` runs it
+ * on a backend, `pytrace` captures its allocations. */
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"

@@ -29,7 +29,10 @@
  * free list absorbs some); list objects come from the list free list.
  * Python-level details that allocate are kept: len() of a list longer than
  * 256 makes an int, and deleting more than 8 items through a slice mallocs a
- * temporary array of the removed items (list_ass_slice). */
+ * temporary array of the removed items (list_ass_slice).
+ *
+ * The program itself is workloads/python/lists.py: `pyrun_<backend>` runs it
+ * on a backend, `pytrace` captures its allocations. */
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"

@@ -38,7 +38,10 @@
  * Teardown follows refcounting: a record dies with everything it owns, dicts
  * entry by entry (key, then value), lists last item first, and a shared key
  * str with its last reference. Peaks of ~300 MB of live requests at scale 1,
- * valleys near zero in between. */
+ * valleys near zero in between.
+ *
+ * The program itself is workloads/python/objgraph.py: `pyrun_<backend>` runs it
+ * on a backend, `pytrace` captures its allocations. */
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"

@@ -15,7 +15,10 @@
  * need new arenas: the case where pymalloc cannot give memory back. An
  * allocator that reuses free pages across size classes recycles the space.
  * random.random() and randint() results above 256 are real objects too, but
- * short-lived (the float free list absorbs the floats). */
+ * short-lived (the float free list absorbs the floats).
+ *
+ * The program itself is workloads/python/pinning.py: `pyrun_<backend>` runs it
+ * on a backend, `pytrace` captures its allocations. */
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"

@@ -21,7 +21,10 @@
  * CPython's free lists absorb part of this: up to 2000 dead tuples of each
  * length wait for reuse (so a dying batch of 40000 returns only its overflow
  * to the allocator, and the next batch takes those 2000 back first), 100
- * floats likewise, and the empty tuple is a singleton. */
+ * floats likewise, and the empty tuple is a singleton.
+ *
+ * The program itself is workloads/python/tuples.py: `pyrun_<backend>` runs it
+ * on a backend, `pytrace` captures its allocations. */
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"

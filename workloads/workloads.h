@@ -23,6 +23,10 @@ typedef struct pb_workload {
   /* 1 when its memory over time is the story (peaks and valleys, memory
    * pinned by survivors): the comparison then charts RSS over the run. */
   int rss_chart;
+  /* The Python program the generator models, as a path in the workspace
+   * (and in the runfiles of what depends on //workloads/python:scripts):
+   * "workloads/python/NAME.py", taking [SCALE [SEED]]. */
+  const char *script;
 } pb_workload;
 
 /* All workloads, in the order reports list them; NULL-terminated. */

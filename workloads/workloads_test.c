@@ -3,6 +3,7 @@
  * CPython puts them, and the shape each workload promises. */
 #include "workloads/workloads.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,10 @@ static void test_registry(void) {
     PB_CHECK(strchr(w->description, '\n') == NULL);
     PB_CHECK(w->generate != NULL);
     PB_CHECK(pb_workload_find(w->name) == w);
+    char script[64];
+    snprintf(script, sizeof script, "workloads/python/%s.py", w->name);
+    PB_CHECKF(w->script && strcmp(w->script, script) == 0, "%s's script: %s",
+              w->name, w->script ? w->script : "none");
   }
   PB_CHECK_EQ(n, 6);
   PB_CHECK(pb_workload_find("nosuch") == NULL);

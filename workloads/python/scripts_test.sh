@@ -1,0 +1,42 @@
+#!/bin/bash
+# Each workload's Python program: present, run by /usr/bin/python3 at a small
+# scale, strict about its arguments (one line, exit 2), naming its generator,
+# and named by it.
+set -u
+
+root="$TEST_SRCDIR/$TEST_WORKSPACE"
+python=/usr/bin/python3
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+workloads="$("$root/workloads/make_trace" --list | cut -d' ' -f1)"
+[[ $(wc -w <<<"$workloads") == 6 ]] || fail "workloads: $workloads"
+for w in $workloads; do
+  script="$root/workloads/python/$w.py"
+  generator="$root/workloads/$w.c"
+  [[ -f $script ]] || { fail "$w: no $script"; continue; }
+  grep -q "workloads/$w.c" "$script" || fail "$w.py does not name workloads/$w.c"
+  grep -q "workloads/python/$w.py" "$generator" ||
+    fail "workloads/$w.c does not name workloads/python/$w.py"
+  out="$("$python" "$script" 0.002 2>&1)" || fail "$w.py 0.002: $out"
+  [[ -n $out ]] || fail "$w.py printed nothing"
+  again="$("$python" "$script" 0.002 1 2>&1)"
+  [[ $again == "$out" ]] || fail "$w.py: seed 1 is not the default"
+  for bad in x 0 -1 101 "0.1 x" "0.1 -3" "0.1 1 extra"; do
+    # shellcheck disable=SC2086
+    err="$("$python" "$script" $bad 2>&1 >/dev/null)"
+    rc=$?
+    [[ $rc == 2 && $err == "usage: $w.py [SCALE [SEED]]"* &&
+      $(wc -l <<<"$err") == 1 ]] || fail "$w.py $bad: exit $rc: $err"
+  done
+done
+
+if [[ $failures -gt 0 ]]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "the six programs run and pair with their generators"
