@@ -24,25 +24,12 @@
 #include "harness/comparison_options.h"
 #include "harness/export_markdown.h"
 #include "harness/matrix.h"
+#include "harness/matrix_workloads.h"
 #include "harness/outputs.h"
 #include "harness/progress.h"
+#include "harness/real_run.h"
 #include "harness/trace_files.h"
 #include "harness/variants.h"
-#include "workloads/workloads.h"
-
-static void add_workloads(const pb_comparison_options *o, pb_matrix *m) {
-  m->nworkloads = o->workloads.count;
-  m->workloads = calloc(m->nworkloads, sizeof *m->workloads);
-  if (!m->workloads) pb_fail(PB_EXIT_FAILED, "out of memory");
-  for (size_t w = 0; w < m->nworkloads; w++) {
-    const pb_workload *entry = pb_workload_find(o->workloads.names[w]);
-    m->workloads[w] = (pb_matrix_workload){
-        .name = entry->name,
-        .scale = o->scale > 0 ? o->scale : entry->comparison_scale,
-        .rss_chart = entry->rss_chart,
-    };
-  }
-}
 
 static json_t *options_json(const pb_comparison_options *o,
                             const pb_matrix *m) {
@@ -61,6 +48,11 @@ static json_t *options_json(const pb_comparison_options *o,
         o->sweep_sets ? json_string(o->sweep_sets) : json_string("declared"));
   for (size_t k = 0; k < o->nparams; k++)
     json_object_set_new(j, o->params[k].name, json_string(o->params[k].value));
+  json_t *suites = json_array();
+  for (pb_suite s = 0; s < PB_SUITE_COUNT; s++)
+    if (o->suites & PB_SUITE_BIT(s))
+      json_array_append_new(suites, json_string(pb_suite_names[s]));
+  json_object_set_new(j, "suites", suites);
   return j;
 }
 
@@ -106,12 +98,13 @@ int main(int argc, char **argv) {
   pb_set_program("benchmarks");
   pb_comparison_options o = pb_comparison_options_parse(argc, argv);
   pb_matrix m = {.runs_per_cell = o.runs, .unstable_threshold = 0.10};
-  add_workloads(&o, &m);
+  pb_matrix_workloads_build(&o, argv[0], &m);
   pb_variants_build(&o, argv[0], &m);
+  if (o.suites & PB_SUITE_BIT(PB_SUITE_REAL)) pb_real_runs_prepare(&m, argv[0]);
   m.options = options_json(&o, &m);
   add_cells(&m);
 
-  pb_trace_files_generate(&m);
+  pb_trace_files_generate(&m, o.timeout);
   size_t total = m.nworkloads * m.nvariants * (size_t)o.runs;
   double expected = warm_up(&m, o.timeout);
   char duration[32];

@@ -1,7 +1,8 @@
 /* Smoke test of the whole comparison pipeline: `benchmarks --quick` into a
- * temporary directory, then checks that every cell produced every metric,
- * that the Markdown tables say what the JSON says, that the CSV has a row per
- * run, that the charts exist, and that bad options are refused up front. */
+ * temporary directory, then checks that every cell produced every metric of
+ * its suite, that the Markdown tables say what the JSON says, that the CSV
+ * has a row per run, that the charts exist, and that bad options are refused
+ * up front; then the three suites side by side, with their agreement. */
 #include <jansson.h>
 #include <math.h>
 #include <spawn.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "allocator/registry.h"
 #include "harness/matrix.h"
 #include "testing/check.h"
 
@@ -92,9 +94,23 @@ static double markdown_median(const char *md, const pb_metric *metric,
   return NAN;
 }
 
-static void quick_run_writes_consistent_results(void) {
+/* Does the metric apply to runs of the suite named in a cell's JSON? */
+static int applies(const pb_metric *metric, json_t *cell) {
+  const char *suite = json_string_value(json_object_get(cell, "suite"));
+  PB_CHECKF(suite != NULL, "a cell without its suite");
+  for (int s = 0; s < PB_SUITE_COUNT; s++)
+    if (strcmp(suite, pb_suite_names[s]) == 0)
+      return (metric->suites & PB_SUITE_BIT(s)) != 0;
+  PB_CHECKF(0, "unknown suite %s", suite);
+  return 0;
+}
+
+/* Runs benchmarks with args into out_dir and checks what it wrote: every
+ * metric of each cell's suite in every run and summary, the same medians
+ * in the Markdown as in the JSON, one CSV line per run, the charts. */
+static void check_run(const char *const *args, const char *const *charts,
+                      size_t ncharts, size_t variants, size_t workloads) {
   char err[1 << 14];
-  const char *args[] = {"--quick", "--out", out_dir, NULL};
   int status = run_benchmarks(args, err, sizeof err);
   PB_CHECKF(status == 0, "benchmarks exited %d: %s", status, err);
 
@@ -109,7 +125,7 @@ static void quick_run_writes_consistent_results(void) {
   PB_CHECK(json_is_object(json_object_get(root, "machine")));
   PB_CHECK(json_is_object(json_object_get(root, "options")));
   json_t *allocators = json_object_get(root, "allocators");
-  PB_CHECK(json_object_size(allocators) >= 5);
+  PB_CHECK_EQ(json_object_size(allocators), variants);
   const char *label;
   json_t *identity;
   json_object_foreach(allocators, label, identity) {
@@ -120,7 +136,7 @@ static void quick_run_writes_consistent_results(void) {
   json_t *cells = json_object_get(root, "cells");
   size_t runs_total = 0, i;
   json_t *cell;
-  PB_CHECK(json_array_size(cells) >= 5 * 6);
+  PB_CHECK_EQ(json_array_size(cells), variants * workloads);
   json_array_foreach(cells, i, cell) {
     const char *workload = json_string_value(json_object_get(cell, "workload"));
     const char *variant = json_string_value(json_object_get(cell, "variant"));
@@ -131,12 +147,15 @@ static void quick_run_writes_consistent_results(void) {
     json_array_foreach(json_object_get(cell, "runs"), r, run) {
       runs_total++;
       for (size_t k = 0; k < pb_metric_count; k++)
-        PB_CHECKF(json_is_number(json_object_get(run, pb_metrics[k].field)),
-                  "%s x %s run %zu lacks %s", variant, workload, r,
-                  pb_metrics[k].field);
+        PB_CHECKF(json_is_number(json_object_get(run, pb_metrics[k].field)) ==
+                      applies(&pb_metrics[k], cell),
+                  "%s x %s run %zu: %s is %s", variant, workload, r,
+                  pb_metrics[k].field,
+                  applies(&pb_metrics[k], cell) ? "missing" : "out of place");
     }
     json_t *summary = json_object_get(cell, "summary");
     for (size_t k = 0; k < pb_metric_count; k++) {
+      if (!applies(&pb_metrics[k], cell)) continue;
       json_t *s = json_object_get(summary, pb_metrics[k].field);
       PB_CHECKF(json_is_object(s), "%s x %s: no summary of %s", variant,
                 workload, pb_metrics[k].field);
@@ -153,9 +172,7 @@ static void quick_run_writes_consistent_results(void) {
   for (const char *p = csv; *p; p++) lines += *p == '\n';
   PB_CHECK_EQ(lines, runs_total + 1);
 
-  const char *charts[] = {"throughput.svg", "peak_rss.svg", "rss_objgraph.svg",
-                          "rss_pinning.svg"};
-  for (size_t c = 0; c < 4; c++) {
+  for (size_t c = 0; c < ncharts; c++) {
     char *svg = slurp(charts[c]);
     PB_CHECKF(strstr(svg, "<svg") != NULL, "%s is not SVG", charts[c]);
     free(svg);
@@ -163,6 +180,96 @@ static void quick_run_writes_consistent_results(void) {
   json_decref(root);
   free(md);
   free(csv);
+}
+
+static void quick_run_writes_consistent_results(void) {
+  const char *args[] = {"--quick", "--out", out_dir, NULL};
+  const char *charts[] = {"throughput.svg", "peak_rss.svg", "rss_objgraph.svg",
+                          "rss_pinning.svg"};
+  size_t compared = 0;
+  for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+    compared += b->compared != 0;
+  check_run(args, charts, 4, compared, 6);
+}
+
+/* The median of field in the JSON summary of (workload, variant). */
+static double json_median(json_t *root, const char *workload,
+                          const char *variant, const char *field) {
+  size_t i;
+  json_t *cell;
+  json_array_foreach(json_object_get(root, "cells"), i, cell) {
+    if (strcmp(json_string_value(json_object_get(cell, "workload")),
+               workload) == 0 &&
+        strcmp(json_string_value(json_object_get(cell, "variant")), variant) ==
+            0)
+      return json_number_value(json_object_get(
+          json_object_get(json_object_get(cell, "summary"), field), "median"));
+  }
+  PB_CHECKF(0, "no cell %s x %s", workload, variant);
+  return NAN;
+}
+
+/* The three suites of one workload side by side: the programs run on every
+ * backend, their captures replay, and the agreement ranks each suite's
+ * backends in the order of its medians, with tau_b for every two suites. */
+static void suites_side_by_side(void) {
+  const char *args[] = {"--quick",
+                        "--suite=synthetic,captured,real",
+                        "--workloads=ints",
+                        "--backends=glibc,pool,oracle",
+                        "--out",
+                        out_dir,
+                        NULL};
+  const char *charts[] = {"throughput.svg", "peak_rss.svg", "real_cpu.svg"};
+  check_run(args, charts, 3, 3, 3);
+  char *text = slurp("latest.json");
+  json_t *root = json_loads(text, 0, NULL);
+  free(text);
+  json_t *agreement = json_object_get(root, "agreement");
+  PB_CHECK(json_array_size(agreement) == 2); /* by time, by wall time */
+  size_t i;
+  json_t *entry;
+  json_array_foreach(agreement, i, entry) {
+    const char *basis = json_string_value(json_object_get(entry, "basis"));
+    PB_CHECK(strcmp(json_string_value(json_object_get(entry, "workload")),
+                    "ints") == 0);
+    json_t *rankings = json_object_get(entry, "rankings");
+    const char *suite;
+    json_t *order;
+    json_object_foreach(rankings, suite, order) {
+      const char *field = strcmp(suite, "real") != 0   ? "ns_per_op"
+                          : strcmp(basis, "time") == 0 ? "cpu_seconds"
+                                                       : "wall_seconds";
+      char workload[64];
+      snprintf(workload, sizeof workload, "ints%s%s",
+               strcmp(suite, "synthetic") ? ":" : "",
+               strcmp(suite, "synthetic") ? suite : "");
+      PB_CHECK_EQ(json_array_size(order), 3);
+      for (size_t k = 1; k < 3; k++) {
+        const char *faster = json_string_value(json_array_get(order, k - 1));
+        const char *slower = json_string_value(json_array_get(order, k));
+        PB_CHECKF(json_median(root, workload, faster, field) <=
+                      json_median(root, workload, slower, field),
+                  "%s by %s: %s ranked before %s", workload, field, faster,
+                  slower);
+      }
+    }
+    PB_CHECK_EQ(json_object_size(rankings), 3);
+    json_t *pairs = json_object_get(entry, "pairs");
+    PB_CHECK_EQ(json_array_size(pairs), 3);
+    json_t *pair;
+    size_t p;
+    json_array_foreach(pairs, p, pair) {
+      json_t *tau = json_object_get(pair, "tau_b");
+      PB_CHECK(json_is_number(tau));
+      PB_CHECK(fabs(json_number_value(tau)) <= 1);
+    }
+  }
+  json_decref(root);
+  char *md = slurp("latest.md");
+  PB_CHECK(strstr(md, "## Agreement of the suites' rankings") != NULL);
+  PB_CHECK(strstr(md, "| ints     | synthetic / real ") != NULL);
+  free(md);
 }
 
 static void bad_options_run_nothing(void) {
@@ -174,9 +281,11 @@ static void bad_options_run_nothing(void) {
       {"--scale=abc", NULL},
       {"--reference=jemalloc", "--backends=glibc"},
       {"layout=3.9", NULL}, /* the pool refuses it */
+      {"--suite=synthetic,nosuch", NULL},
+      {"--suite=real", "layout=3.8"}, /* pyrun takes no parameters */
   };
-  const char *named[] = {"nosuch", "nosuch",   "--runs",
-                         "abc",    "jemalloc", "3.9"};
+  const char *named[] = {"nosuch",   "nosuch", "--runs", "abc",
+                         "jemalloc", "3.9",    "nosuch", "takes no parameters"};
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     const char *args[4] = {cases[c][0], cases[c][1], NULL, NULL};
     int status = run_benchmarks(args, err, sizeof err);
@@ -194,6 +303,7 @@ int main(int argc, char **argv) {
   static const pb_test tests[] = {
       PB_TEST(bad_options_run_nothing),
       PB_TEST(quick_run_writes_consistent_results),
+      PB_TEST(suites_side_by_side),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

@@ -5,11 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/spawn.h"
+#include "harness/real_run.h"
 #include "harness/variants.h"
+
+void pb_run_failure(pb_run *run, const pb_spawn_result *res) {
+  char what[64];
+  pb_spawn_describe(res, what, sizeof what);
+  /* The child's own last line says why, when it said anything. */
+  char *msg = res->err;
+  size_t len = strlen(msg);
+  while (len && msg[len - 1] == '\n') msg[--len] = '\0';
+  char *last = strrchr(msg, '\n');
+  snprintf(run->failure, sizeof run->failure, "%s%s%.180s", what,
+           len ? ": " : "", last ? last + 1 : msg);
+}
 
 double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
                    double timeout) {
+  if (cell->workload->suite == PB_SUITE_REAL)
+    return pb_real_run(cell, r, timeout);
   char *trace_opt;
   if (asprintf(&trace_opt, "--trace=%s", trace_file) < 0) trace_opt = NULL;
   const char *const extra[] = {trace_opt ? trace_opt : "--trace=", "--json",
@@ -39,15 +53,7 @@ double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
       snprintf(run->failure, sizeof run->failure, "garbage output");
     }
   } else {
-    char what[64];
-    pb_spawn_describe(&res, what, sizeof what);
-    /* The runner's own last line says why, when it said anything. */
-    char *msg = res.err;
-    size_t len = strlen(msg);
-    while (len && msg[len - 1] == '\n') msg[--len] = '\0';
-    char *last = strrchr(msg, '\n');
-    snprintf(run->failure, sizeof run->failure, "%s%s%.180s", what,
-             len ? ": " : "", last ? last + 1 : msg);
+    pb_run_failure(run, &res);
   }
   if (!run->ok) cell->failed = 1;
   double seconds = res.seconds;

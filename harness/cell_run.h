@@ -5,10 +5,17 @@
 #define POOLBENCH_HARNESS_CELL_RUN_H
 
 #include "harness/matrix.h"
+#include "harness/spawn.h"
 
 /* Runs cell's variant on trace_file and fills cell->runs[r]; marks the cell
- * failed when the run failed. Returns the run's wall time in seconds. */
+ * failed when the run failed. Returns the run's wall time in seconds. A
+ * cell of the real suite runs its program instead (real_run.h; trace_file
+ * is NULL). */
 double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
                    double timeout);
+
+/* Records why a child that did not succeed failed: what ended it and its
+ * own last line on stderr. */
+void pb_run_failure(pb_run *run, const pb_spawn_result *res);
 
 #endif /* POOLBENCH_HARNESS_CELL_RUN_H */

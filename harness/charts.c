@@ -108,14 +108,18 @@ static void relative_chart(const pb_matrix *m, FILE *script, FILE *data,
                            const char *output) {
   double width = 0.8 / (double)m->nvariants;
   double lo = 1, hi = 1;
+  size_t charted = 0; /* workloads whose runs report the metric */
   for (size_t v = 0; v < m->nvariants; v++) {
+    charted = 0;
     for (size_t w = 0; w < m->nworkloads; w++) {
+      if (!pb_metric_applies(metric, &m->workloads[w])) continue;
+      size_t position = charted++;
       pb_summary s;
       if (pb_summarize(m, w, v, metric, &s) != 0 || !isfinite(s.ratio) ||
           s.ratio <= 0)
         continue;
       double ratio = invert ? 1 / s.ratio : s.ratio;
-      double x = (double)w - 0.4 + ((double)v + 0.5) * width;
+      double x = (double)position - 0.4 + ((double)v + 0.5) * width;
       fprintf(data, "%.6g\t%.6g\n", x, ratio);
       lo = fmin(lo, ratio);
       hi = fmax(hi, ratio);
@@ -133,13 +137,15 @@ static void relative_chart(const pb_matrix *m, FILE *script, FILE *data,
           "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead "
           "lw 1.5 lc rgb 'black' front\n"
           "set style fill solid 0.85 border -1\n",
-          lo, hi, (double)m->nworkloads - 0.4, m->reference->label);
+          lo, hi, (double)charted - 0.4, m->reference->label);
   ratio_ticks(script, lo, hi);
   fputs("set xtics (", script);
+  charted = 0;
   for (size_t w = 0; w < m->nworkloads; w++) {
-    fputs(w ? ", " : "", script);
+    if (!pb_metric_applies(metric, &m->workloads[w])) continue;
+    fputs(charted ? ", " : "", script);
     put_quoted(script, m->workloads[w].name);
-    fprintf(script, " %zu", w);
+    fprintf(script, " %zu", charted++);
   }
   fputs(")\nplot ", script);
   for (size_t v = 0; v < m->nvariants; v++) {
@@ -256,11 +262,19 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
     int invert;
   } relative[] = {
       {"throughput.svg", "Throughput relative to %s (higher is better)",
-       &pb_metrics[0], 1},
+       pb_metric_find("ns_per_op"), 1},
       {"peak_rss.svg", "Peak RSS relative to %s (lower is better)",
-       &pb_metrics[1], 0},
+       pb_metric_find("peak_rss_bytes"), 0},
+      {"real_cpu.svg",
+       "Real programs: speed (1 / CPU time) relative to %s (higher is "
+       "better)",
+       pb_metric_find("cpu_seconds"), 1},
   };
   for (size_t k = 0; k < sizeof relative / sizeof relative[0]; k++) {
+    int applies = 0;
+    for (size_t w = 0; w < m->nworkloads; w++)
+      applies |= pb_metric_applies(relative[k].metric, &m->workloads[w]);
+    if (!applies) continue;
     snprintf(data_path, sizeof data_path, "%s/relative%zu.dat", scratch, k);
     FILE *data = fopen(data_path, "w");
     if (!data) continue;

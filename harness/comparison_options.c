@@ -7,6 +7,7 @@
 #include "allocator/registry.h"
 #include "common/fail.h"
 #include "harness/cli.h"
+#include "harness/suite.h"
 #include "workloads/workloads.h"
 
 /* The defaults, as --help states them. */
@@ -48,6 +49,11 @@ static void print_help(void) {
       "                     side; SETS: ';'-separated, each a ','-list of\n"
       "                     NAME=VALUE (default: the sets each backend\n"
       "                     declares in allocator/backends.bzl)\n"
+      "  --suite=S,T        synthetic (the generators' traces), captured\n"
+      "                     (traces pytrace records from each workload's\n"
+      "                     program), real (the programs on pyrun_<backend>),\n"
+      "                     or all; several side by side, with the agreement\n"
+      "                     of their rankings (default: synthetic)\n"
       "  NAME=VALUE         a backend parameter, given to every selected\n"
       "                     backend that takes it (bench_<backend> --help)\n"
       "  --help             this text\n",
@@ -101,7 +107,9 @@ static int known_workload(const char *name) {
 }
 
 pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
-  pb_comparison_options o = {.runs = DEFAULT_RUNS, .timeout = DEFAULT_TIMEOUT};
+  pb_comparison_options o = {.runs = DEFAULT_RUNS,
+                             .timeout = DEFAULT_TIMEOUT,
+                             .suites = PB_SUITE_BIT(PB_SUITE_SYNTHETIC)};
   int backends_given = 0, workloads_given = 0, runs_given = 0;
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i], *value = "";
@@ -145,6 +153,12 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
       o.out = value;
     } else if (pb_cli_option(argc, argv, &i, "--reference", &value)) {
       o.reference = value;
+    } else if (pb_cli_option(argc, argv, &i, "--suite", &value)) {
+      char bad[64];
+      if (value && pb_suite_parse(value, &o.suites, bad, sizeof bad) != 0)
+        pb_fail(PB_EXIT_BAD_INPUT,
+                "--suite: unknown suite '%s' (synthetic, captured, real, all)",
+                bad);
     } else {
       pb_fail(PB_EXIT_BAD_INPUT, "unknown option '%s' (see --help)", arg);
     }
@@ -166,6 +180,10 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
             "--reference: '%s' is not among the backends compared (%s)",
             o.reference, names);
   }
+  if ((o.suites & PB_SUITE_BIT(PB_SUITE_REAL)) && (o.sweep || o.nparams))
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--suite=real runs each backend as pyrun_<backend>, which takes no "
+            "parameters: drop --sweep and NAME=VALUE");
   if (o.sweep && o.nparams)
     pb_fail(PB_EXIT_BAD_INPUT,
             "--sweep and NAME=VALUE parameters exclude each other (give the "

@@ -31,6 +31,7 @@ typedef struct pb_comparison_options {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   int quick;
+  unsigned suites; /* PB_SUITE_BITs (suite.h); default: synthetic */
 } pb_comparison_options;
 
 /* Parses argv (argv strings may be modified); exits with status 2 and one

@@ -18,7 +18,7 @@ void pb_export_csv(const pb_matrix *m, FILE *out) {
     fprintf(out, ",%s", pb_metrics[k].field);
   for (size_t e = 0; e < EXTRA_FIELDS; e++)
     fprintf(out, ",%s", extra_fields[e]);
-  fputc('\n', out);
+  fputs(",suite\n", out);
   for (size_t w = 0; w < m->nworkloads; w++)
     for (size_t v = 0; v < m->nvariants; v++) {
       const pb_cell *cell = pb_matrix_cell(m, w, v);
@@ -31,7 +31,7 @@ void pb_export_csv(const pb_matrix *m, FILE *out) {
           number_field(run, pb_metrics[k].field, out);
         for (size_t e = 0; e < EXTRA_FIELDS; e++)
           number_field(run, extra_fields[e], out);
-        fputc('\n', out);
+        fprintf(out, ",%s\n", pb_suite_names[m->workloads[w].suite]);
       }
     }
 }

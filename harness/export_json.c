@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "harness/agreement.h"
 #include "harness/summary.h"
 
 static json_t *summary_json(const pb_matrix *m, size_t w, size_t v) {
@@ -38,14 +39,16 @@ json_t *pb_export_json(const pb_matrix *m, json_t *machine) {
                           : json_pack("{s:s}", "failed", run->failure));
       }
       json_array_append_new(
-          cells, json_pack("{s:s, s:f, s:s, s:s, s:b, s:o, s:o}", "workload",
-                           m->workloads[w].name, "scale", m->workloads[w].scale,
-                           "backend", m->variants[v].backend, "variant",
-                           m->variants[v].label, "failed", cell->failed, "runs",
-                           runs, "summary", summary_json(m, w, v)));
+          cells,
+          json_pack("{s:s, s:s, s:f, s:s, s:s, s:b, s:o, s:o}", "workload",
+                    m->workloads[w].name, "suite",
+                    pb_suite_names[m->workloads[w].suite], "scale",
+                    m->workloads[w].scale, "backend", m->variants[v].backend,
+                    "variant", m->variants[v].label, "failed", cell->failed,
+                    "runs", runs, "summary", summary_json(m, w, v)));
     }
-  return json_pack("{s:s, s:O, s:O, s:s, s:o, s:o}", "poolbench", "1",
+  return json_pack("{s:s, s:O, s:O, s:s, s:o, s:o, s:o}", "poolbench", "1",
                    "machine", machine, "options", m->options, "reference",
                    m->reference->label, "allocators", allocators, "cells",
-                   cells);
+                   cells, "agreement", pb_agreement_json(m));
 }

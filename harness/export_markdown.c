@@ -3,11 +3,16 @@
 #include <math.h>
 #include <string.h>
 
+#include "harness/agreement.h"
 #include "harness/summary.h"
 #include "harness/table.h"
 
 static void metric_table(const pb_matrix *m, const pb_metric *metric,
                          FILE *out) {
+  int applies = 0;
+  for (size_t w = 0; w < m->nworkloads; w++)
+    applies |= pb_metric_applies(metric, &m->workloads[w]);
+  if (!applies) return;
   int throughput = metric == &pb_metrics[0];
   fprintf(out, "### %s (%s; %s is better)\n\n", metric->title, metric->unit,
           metric->lower_is_better ? "lower" : "higher");
@@ -33,6 +38,7 @@ static void metric_table(const pb_matrix *m, const pb_metric *metric,
   pb_table_set(&t, c++, "note");
 
   for (size_t w = 0; w < m->nworkloads; w++) {
+    if (!pb_metric_applies(metric, &m->workloads[w])) continue;
     for (size_t v = 0; v < m->nvariants; v++) {
       const pb_cell *cell = pb_matrix_cell(m, w, v);
       pb_summary s;
@@ -94,4 +100,5 @@ void pb_export_markdown(const pb_matrix *m, FILE *out) {
   fputs(".\n\n", out);
   for (size_t k = 0; k < pb_metric_count; k++)
     metric_table(m, &pb_metrics[k], out);
+  pb_agreement_markdown(m, out);
 }

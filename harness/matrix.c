@@ -1,14 +1,24 @@
 /* The metrics of the comparison, and reading them out of a cell's runs. */
 #include "harness/matrix.h"
 
+#include <string.h>
+
+/* Replays (synthetic and captured traces) and real programs. */
+#define REPLAYS \
+  (PB_SUITE_BIT(PB_SUITE_SYNTHETIC) | PB_SUITE_BIT(PB_SUITE_CAPTURED))
+#define REAL PB_SUITE_BIT(PB_SUITE_REAL)
+
 const pb_metric pb_metrics[] = {
-    {"ns_per_op", "Throughput", "ns/op", 1, 1},
-    {"peak_rss_bytes", "Peak RSS", "MiB", 1 << 20, 1},
-    {"fragmentation", "Fragmentation: peak RSS / peak live bytes", "x", 1, 1},
+    {"ns_per_op", "Throughput", "ns/op", 1, 1, REPLAYS},
+    {"peak_rss_bytes", "Peak RSS", "MiB", 1 << 20, 1, REPLAYS | REAL},
+    {"fragmentation", "Fragmentation: peak RSS / peak live bytes", "x", 1, 1,
+     REPLAYS},
     {"retained_bytes", "Retained after teardown (all blocks freed)", "MiB",
-     1 << 20, 1},
+     1 << 20, 1, REPLAYS},
     {"retained_after_release_bytes", "Retained after release()", "MiB", 1 << 20,
-     1},
+     1, REPLAYS},
+    {"cpu_seconds", "Real programs: CPU time (user + system)", "s", 1, 1, REAL},
+    {"wall_seconds", "Real programs: wall time", "s", 1, 1, REAL},
 };
 const size_t pb_metric_count = sizeof pb_metrics / sizeof pb_metrics[0];
 
@@ -21,6 +31,16 @@ size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,
     if (json_is_number(v)) values[n++] = json_number_value(v) / metric->divisor;
   }
   return n;
+}
+
+int pb_metric_applies(const pb_metric *metric, const pb_matrix_workload *w) {
+  return (metric->suites & PB_SUITE_BIT(w->suite)) != 0;
+}
+
+const pb_metric *pb_metric_find(const char *field) {
+  for (size_t k = 0; k < pb_metric_count; k++)
+    if (strcmp(pb_metrics[k].field, field) == 0) return &pb_metrics[k];
+  return NULL;
 }
 
 const char *pb_cell_failure(const pb_matrix *m, const pb_cell *cell) {

@@ -18,20 +18,29 @@
 #include <stddef.h>
 
 #include "allocator/allocator.h"
+#include "harness/suite.h"
+#include "workloads/profile.h"
 
 typedef struct pb_variant {
   char *label;         /* "B", "B[name=value,...]" (malloc'd) */
   const char *backend; /* its registry name */
   char *runner;        /* path of bench_<backend> (malloc'd) */
+  char *pyrun;         /* path of pyrun_<backend>, for real programs */
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   json_t *identity; /* the runner's --describe: version, config */
 } pb_variant;
 
 typedef struct pb_matrix_workload {
-  const char *name;
-  double scale;  /* what its trace was generated at */
-  int rss_chart; /* the registry asks for an RSS-over-time chart */
+  const char *name;     /* as reports show it: "ints", "ints:captured", ... */
+  double scale;         /* what its trace was generated at */
+  int rss_chart;        /* the registry asks for an RSS-over-time chart */
+  const char *workload; /* its registry name ("ints") */
+  pb_suite suite;
+  char *script;       /* its program (absolute path): captured and real */
+  pb_profile profile; /* of its trace (synthetic and captured), when the
+                         report compares suites */
+  int profiled;
 } pb_matrix_workload;
 
 typedef struct pb_run {
@@ -54,6 +63,7 @@ typedef struct pb_metric {
   const char *unit;  /* "ns/op", "MiB", "" */
   double divisor;    /* shown value = field / divisor */
   int lower_is_better;
+  unsigned suites; /* the suites whose runs report it (PB_SUITE_BITs) */
 } pb_metric;
 
 /* The metrics every report shows, in order; the first is throughput. */
@@ -70,6 +80,8 @@ typedef struct pb_matrix {
   const pb_variant *reference;
   json_t *options; /* as given, for latest.json */
   double unstable_threshold;
+  unsigned suites; /* PB_SUITE_BITs of the suites compared */
+  char *pytrace;   /* the capture program, for the captured suite */
 } pb_matrix;
 
 static inline pb_cell *pb_matrix_cell(const pb_matrix *m, size_t w, size_t v) {
@@ -81,6 +93,12 @@ static inline pb_cell *pb_matrix_cell(const pb_matrix *m, size_t w, size_t v) {
  * room for runs_per_cell. */
 size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,
                       const pb_metric *metric, double *values);
+
+/* 1 when the workload's runs report the metric (its suite does). */
+int pb_metric_applies(const pb_metric *metric, const pb_matrix_workload *w);
+
+/* The metric of that field, or NULL. */
+const pb_metric *pb_metric_find(const char *field);
 
 /* The failure of the cell's first failed run, or "". */
 const char *pb_cell_failure(const pb_matrix *m, const pb_cell *cell);

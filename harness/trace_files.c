@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/fail.h"
+#include "harness/capture_run.h"
 #include "workloads/trace.h"
 #include "workloads/workloads.h"
 
@@ -15,7 +16,34 @@ static int dir_made;
 static char **paths;
 static size_t count;
 
-void pb_trace_files_generate(const pb_matrix *m) {
+/* The trace of mw into path: generated, or captured from its program. */
+static void make_trace(pb_matrix *m, pb_matrix_workload *mw, const char *path,
+                       double timeout) {
+  int profile = m->suites != PB_SUITE_BIT(PB_SUITE_SYNTHETIC);
+  char err[PB_TRACE_ERROR_MAX];
+  pb_trace t;
+  if (mw->suite == PB_SUITE_CAPTURED) {
+    if (pb_capture_run(m->pytrace, mw, path, timeout, err, sizeof err) != 0 ||
+        (profile && pb_trace_load(&t, path, err) != 0)) {
+      pb_trace_files_remove();
+      pb_fail(PB_EXIT_FAILED, "%s", err);
+    }
+  } else {
+    pb_workload_find(mw->workload)->generate(&t, 1, mw->scale);
+    if (pb_trace_save(&t, path, err) != 0) {
+      pb_trace_files_remove();
+      pb_fail(PB_EXIT_FAILED, "%s", err);
+    }
+    if (!profile) pb_trace_destroy(&t);
+  }
+  if (profile) {
+    pb_profile_compute(&t, &mw->profile);
+    mw->profiled = 1;
+    pb_trace_destroy(&t);
+  }
+}
+
+void pb_trace_files_generate(pb_matrix *m, double timeout) {
   if (!mkdtemp(dir))
     pb_fail(PB_EXIT_FAILED, "cannot create %s: %s", dir, strerror(errno));
   dir_made = 1;
@@ -23,22 +51,16 @@ void pb_trace_files_generate(const pb_matrix *m) {
   if (!paths) pb_fail(PB_EXIT_FAILED, "out of memory");
   int tty = isatty(STDERR_FILENO);
   for (size_t w = 0; w < m->nworkloads; w++) {
-    const pb_matrix_workload *mw = &m->workloads[w];
+    pb_matrix_workload *mw = &m->workloads[w];
+    count = w + 1;
+    if (mw->suite == PB_SUITE_REAL) continue;
     if (tty)
       fprintf(stderr, "\rgenerating traces: %s\033[K", mw->name);
-    else if (w == 0)
-      fprintf(stderr, "generating %zu traces\n", m->nworkloads);
+    else
+      fprintf(stderr, "generating the trace of %s\n", mw->name);
     if (asprintf(&paths[w], "%s/%s.trace", dir, mw->name) < 0)
       pb_fail(PB_EXIT_FAILED, "out of memory");
-    count = w + 1;
-    pb_trace t;
-    pb_workload_find(mw->name)->generate(&t, 1, mw->scale);
-    char err[PB_TRACE_ERROR_MAX];
-    if (pb_trace_save(&t, paths[w], err) != 0) {
-      pb_trace_files_remove();
-      pb_fail(PB_EXIT_FAILED, "%s", err);
-    }
-    pb_trace_destroy(&t);
+    make_trace(m, mw, paths[w], timeout);
   }
   if (tty) fprintf(stderr, "\r\033[K");
 }

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "allocator/registry.h"
 #include "common/fail.h"
+#include "harness/locate.h"
 #include "harness/spawn.h"
 
 static char *xstrdup(const char *s) {
@@ -16,23 +16,11 @@ static char *xstrdup(const char *s) {
   return d;
 }
 
-/* Runners live beside this binary: in the runfiles tree under `bazel run`
- * (harness/bench_X), or in the same directory as bazel-bin/harness/benchmarks.
- */
 static char *find_runner(const char *argv0, const char *backend) {
-  char *path;
-  if (asprintf(&path, "harness/bench_%s", backend) < 0)
-    pb_fail(PB_EXIT_FAILED, "out of memory");
-  if (access(path, X_OK) == 0) return path;
-  free(path);
-  const char *slash = strrchr(argv0, '/');
-  int dir = slash ? (int)(slash - argv0) : 1;
-  if (asprintf(&path, "%.*s/bench_%s", dir, slash ? argv0 : ".", backend) < 0)
-    pb_fail(PB_EXIT_FAILED, "out of memory");
-  if (access(path, X_OK) != 0)
-    pb_fail(PB_EXIT_BAD_INPUT, "no runner for backend %s (looked for %s)",
-            backend, path);
-  return path;
+  char path[128], what[128];
+  snprintf(path, sizeof path, "harness/bench_%s", backend);
+  snprintf(what, sizeof what, "the runner of backend %s", backend);
+  return pb_locate_or_fail(argv0, path, what);
 }
 
 char **pb_variant_argv(const pb_variant *v, const char *const *extra) {

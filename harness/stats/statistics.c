@@ -2,7 +2,6 @@
  * their sources. */
 #include "harness/stats/statistics.h"
 
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
