@@ -388,7 +388,7 @@ static void stats_account_for_every_byte(void) {
       }
     }
     expect_accounting();
-    pool_usage u;
+    pb_mallocstats u;
     pool_usage_get(&u, NULL);
     PB_CHECK(u.arenas_current > 0);
     PB_CHECK_EQ(stat_of("allocated_bytes"),
@@ -472,6 +472,49 @@ static void report_has_debugmallocstats_format(void) {
   for (int i = 0; i < 40; i++) pb_free(large[i]);
 }
 
+/* The report reads back (allocator/mallocstats.h) to the very figures it
+ * was printed from: what the fidelity test relies on. */
+static void report_reads_back(void) {
+  fresh_pool("layout=3.10");
+  pb_rng rng = pb_rng_seeded(9, 0);
+  enum { N = 30000 };
+  void **blocks = calloc(N, sizeof *blocks);
+  PB_CHECK(blocks != NULL);
+  for (int i = 0; i < N; i++)
+    blocks[i] = pb_malloc((size_t)pb_rng_range(&rng, 1, 512));
+  for (int i = 0; i < N; i += 3) pb_free(blocks[i]);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  PB_CHECK(out != NULL);
+  pb_stats_print(out);
+  fclose(out);
+  pb_mallocstats read, walked;
+  char err[256];
+  PB_CHECKF(pb_mallocstats_parse(text, &read, err, sizeof err) == 0, "%s", err);
+  pool_usage_get(&walked, NULL);
+  /* The counted figures are not in a report. */
+  walked.raw_allocated_bytes = walked.arena_mmap_calls = 0;
+  walked.arena_munmap_calls = walked.arena_mmap_failures = 0;
+  pb_stats from_report = {0}, from_walk = {0};
+  pb_mallocstats_add(&from_report, &read);
+  pb_mallocstats_add(&from_walk, &walked);
+  PB_CHECK_EQ(from_report.count, from_walk.count);
+  for (size_t i = 0; i < from_walk.count; i++) {
+    PB_CHECK(strcmp(from_report.items[i].name, from_walk.items[i].name) == 0);
+    PB_CHECKF(from_report.items[i].value == from_walk.items[i].value,
+              "%s: %llu read, %llu walked", from_walk.items[i].name,
+              (unsigned long long)from_report.items[i].value,
+              (unsigned long long)from_walk.items[i].value);
+  }
+  PB_CHECK_EQ(read.total_bytes, walked.total_bytes);
+  PB_CHECK_EQ(read.map_total_bytes, walked.map_total_bytes);
+  free(text);
+  for (int i = 0; i < N; i++)
+    if (i % 3 != 0) pb_free(blocks[i]);
+  free(blocks);
+}
+
 static void print_line_groups_thousands(void) {
   char *text = NULL;
   size_t len = 0;
@@ -508,6 +551,7 @@ int main(int argc, char **argv) {
       PB_TEST(arena_alignment_is_accounted),
       PB_TEST(stats_account_for_every_byte),
       PB_TEST(report_has_debugmallocstats_format),
+      PB_TEST(report_reads_back),
       PB_TEST(print_line_groups_thousands),
       {NULL, NULL},
   };

@@ -60,7 +60,7 @@ static inline void expect_invariants(void) {
 /* The _debugmallocstats accounting: the six kinds of bytes add up to the
  * arenas. */
 static inline void expect_accounting(void) {
-  pool_usage u;
+  pb_mallocstats u;
   pool_usage_get(&u, NULL);
   PB_CHECK_EQ(u.total_bytes, u.arenas_current * pool_g.layout.arena_size);
   PB_CHECK_EQ(u.mapped_bytes, u.arenas_current * pool_g.layout.arena_size);
