@@ -7,13 +7,15 @@ benchmark runners) calls per_backend(); nothing else names backends.
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
 
-def _backend(name, srcs = [], deps = [], linkopts = [], asan = True, compare = True):
+def _backend(name, srcs = [], deps = [], copts = [], linkopts = [], asan = True, compare = True):
     """One backend.
 
     Args:
       name: the backend's name, as users type it (--backends=NAME).
       srcs: its source file(s) in allocator/, implementing allocator.h.
       deps: libraries it is built from (the pool's concept libraries).
+      copts: compiler options for its sources (the include directory of a
+        system library's headers).
       linkopts: the system library it links (-lmimalloc, ...).
       asan: False when the backend cannot run under AddressSanitizer
         (it replaces or exports malloc, fighting ASan's allocator).
@@ -24,6 +26,7 @@ def _backend(name, srcs = [], deps = [], linkopts = [], asan = True, compare = T
         name = name,
         srcs = srcs,
         deps = deps,
+        copts = copts,
         linkopts = linkopts,
         asan = asan,
         compare = compare,
@@ -37,6 +40,15 @@ BACKENDS = [
     _backend("oracle", srcs = ["oracle.c"]),
     _backend("pool", deps = ["//allocator/pool:backend"]),
     _backend("pool-debug", deps = ["//allocator/pool:debug_backend"], compare = False),
+    # The real pymalloc, from libpython3.11 (Debian's python3-dev; the flags are
+    # /usr/bin/python3.11-config --includes and --ldflags --embed).
+    _backend(
+        "cpython",
+        srcs = ["cpython.c"],
+        deps = ["//allocator:mallocstats"],
+        copts = ["-isystem", "/usr/include/python3.11"],
+        linkopts = ["-lpython3.11"],
+    ),
 ]
 
 BACKEND_NAMES = [b.name for b in BACKENDS]
@@ -49,6 +61,7 @@ def backend_libraries():
         cc_library(
             name = b.name,
             srcs = b.srcs,
+            copts = b.copts,
             linkopts = b.linkopts,
             deps = [":interface"] + b.deps,
             visibility = ["//allocator:__subpackages__", "//harness:__subpackages__"],
