@@ -1,16 +1,16 @@
 /* fidelity_test: `pool` (layout 3.10) behaves exactly like the real
  * pymalloc, CPython 3.11's, linked in as the `cpython` backend.
  *
- * Each trace (every workload at FIDELITY_SCALE, and randomized traces made
- * here) is replayed by bench_pool and by bench_cpython, in two processes,
- * under the same arena placement (below). Each runner writes its
- * allocator's _debugmallocstats report at the peak of live bytes and after
- * the teardown (--allocator-report), and the two reports must be
- * byte-identical: the size-class table (pools, blocks in use, available
- * blocks per class), the arena counts (allocated total, reclaimed,
- * highwater, current), bytes in allocated and available blocks, unused
- * pools, bytes lost to pool headers, to quantization and to arena alignment,
- * and both Totals.
+ * Each trace (every workload at FIDELITY_SCALE, the arena-thrashing loop of
+ * bpo-37257, and randomized traces made here) is replayed by bench_pool and
+ * by bench_cpython, in two processes, under the same arena placement
+ * (below). Each runner writes its allocator's _debugmallocstats report at
+ * the peak of live bytes and after the teardown (--allocator-report), and
+ * the two reports must be byte-identical: the size-class table (pools, blocks
+ * in use, available blocks per class), the arena counts (allocated total,
+ * reclaimed, highwater, current), bytes in allocated and available blocks,
+ * unused pools, bytes lost to pool headers, to quantization and to arena
+ * alignment, and both Totals.
  *
  * Arena placement. An arena that mmap happens to put on a pool boundary has
  * 64 usable pools, any other 63, and that shows in more than the alignment
@@ -382,24 +382,57 @@ static void make_random_trace(pb_trace *t, uint64_t seed) {
   }
 }
 
+/* The arena-thrashing loop (bpo-37257): one long-lived object, then rounds
+ * that build 2.5 arenas' worth of objects and drop them, last first (as a
+ * list's items die) and then first first. Which wholly free arena is kept
+ * depends on the order, so both are compared. */
+static void make_thrashing_trace(pb_trace *t) {
+  enum { ROUNDS = 100, BLOCK = 64 };
+  size_t n = 5 * pool_layout_3_10.arena_size / 2 / BLOCK;
+  uint32_t *slots = malloc(n * sizeof *slots);
+  PB_CHECK(slots != NULL);
+  pb_trace_init(t, "thrashing", 0, 1.0);
+  pb_trace_malloc(t, 16, PB_TOUCH_OBJECT); /* lives to the end */
+  for (int round = 0; round < 2 * ROUNDS; round++) {
+    for (size_t i = 0; i < n; i++)
+      slots[i] = pb_trace_malloc(t, BLOCK, PB_TOUCH_OBJECT);
+    for (size_t i = 0; i < n; i++)
+      pb_trace_free(t, slots[round < ROUNDS ? n - 1 - i : i]);
+  }
+  free(slots);
+}
+
+/* Saves t as NAME.trace in the temporary directory and compares the two
+ * runners on it under every placement. */
+static void compare_trace(pb_trace *t, const char *name) {
+  char path[PATH_MAX], err[PB_TRACE_ERROR_MAX];
+  snprintf(path, sizeof path, "%s/%s.trace", tmpdir, name);
+  PB_CHECKF(pb_trace_save(t, path, err) == 0, "%s", err);
+  pb_trace_destroy(t);
+  trace_source source = {.scale_arg = NULL};
+  snprintf(source.trace_arg, sizeof source.trace_arg, "--trace=%s", path);
+  for (size_t k = 0; k < sizeof placements / sizeof placements[0]; k++) {
+    char what[160];
+    snprintf(what, sizeof what, "trace %s, %s arenas", name,
+             placements[k].name);
+    uint64_t blocks = compare_runs(&source, &placements[k], what);
+    PB_CHECKF(blocks > 0, "%s: no pymalloc block at the peak", what);
+  }
+}
+
+static void thrashing_loop_matches(void) {
+  pb_trace t;
+  make_thrashing_trace(&t);
+  compare_trace(&t, "thrashing");
+}
+
 static void random_traces_match(void) {
   for (uint64_t seed = 1; seed <= 6; seed++) {
     pb_trace t;
     make_random_trace(&t, seed);
-    char path[PATH_MAX], err[PB_TRACE_ERROR_MAX];
-    snprintf(path, sizeof path, "%s/random-%llu.trace", tmpdir,
-             (unsigned long long)seed);
-    PB_CHECKF(pb_trace_save(&t, path, err) == 0, "%s", err);
-    pb_trace_destroy(&t);
-    trace_source source = {.scale_arg = NULL};
-    snprintf(source.trace_arg, sizeof source.trace_arg, "--trace=%s", path);
-    for (size_t k = 0; k < sizeof placements / sizeof placements[0]; k++) {
-      char what[160];
-      snprintf(what, sizeof what, "random trace %llu, %s arenas",
-               (unsigned long long)seed, placements[k].name);
-      uint64_t blocks = compare_runs(&source, &placements[k], what);
-      PB_CHECKF(blocks > 0, "%s: no pymalloc block at the peak", what);
-    }
+    char name[32];
+    snprintf(name, sizeof name, "random-%llu", (unsigned long long)seed);
+    compare_trace(&t, name);
   }
 }
 
@@ -421,6 +454,7 @@ int main(int argc, char **argv) {
   PB_CHECK(setenv("ASAN_OPTIONS", asan_options, 1) == 0);
   static const pb_test tests[] = {
       PB_TEST(workloads_match),
+      PB_TEST(thrashing_loop_matches),
       PB_TEST(random_traces_match),
       {NULL, NULL},
   };
