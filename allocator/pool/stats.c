@@ -56,14 +56,17 @@ void pool_usage_get(pb_mallocstats *u, pool_class_usage *per_class) {
   u->nclasses = pool_g.nclasses;
   u->arena_size = pool_g.layout.arena_size;
   u->pool_size = pool_size;
-  u->map_mid_nodes = pool_g.map_mid_count;
-  u->map_bot_nodes = pool_g.map_bot_count;
-  u->map_root_bytes = sizeof pool_g.map_root;
-  u->map_mid_bytes = pool_g.map_mid_count * sizeof(pool_map_mid);
-  u->map_bot_bytes =
-      pool_g.map_bot_count * (pool_hot.bot_mask + 1) * sizeof(pool_map_cover);
-  u->map_total_bytes = u->map_root_bytes + u->map_mid_bytes + u->map_bot_bytes;
-  u->has_arena_map = 1;
+  u->has_arena_map = !pool_hot.header_ownership; /* 3.8 has no tree */
+  if (u->has_arena_map) {
+    u->map_mid_nodes = pool_g.map_mid_count;
+    u->map_bot_nodes = pool_g.map_bot_count;
+    u->map_root_bytes = sizeof pool_g.map_root;
+    u->map_mid_bytes = pool_g.map_mid_count * sizeof(pool_map_mid);
+    u->map_bot_bytes =
+        pool_g.map_bot_count * (pool_hot.bot_mask + 1) * sizeof(pool_map_cover);
+    u->map_total_bytes =
+        u->map_root_bytes + u->map_mid_bytes + u->map_bot_bytes;
+  }
   u->raw_allocated_bytes = pool_g.raw_allocated_bytes;
   u->arena_mmap_calls = pool_g.arena_mmap_calls;
   u->arena_munmap_calls = pool_g.arena_munmap_calls;
@@ -144,6 +147,10 @@ void pool_stats_print(FILE *out) {
   total += pool_stats_print_line(out, "# bytes lost to arena alignment",
                                  u.arena_alignment_bytes);
   pool_stats_print_line(out, "Total", total);
+  if (!u.has_arena_map) {
+    free(per_class);
+    return;
+  }
   fputs("\narena map counts\n", out);
   pool_stats_print_line(out, "# arena map mid nodes", u.map_mid_nodes);
   pool_stats_print_line(out, "# arena map bot nodes", u.map_bot_nodes);
