@@ -459,12 +459,7 @@ static void layout_3_8_reads_the_pool_header(void) {
 static void layout_3_8_report_has_no_arena_map(void) {
   fresh_pool("layout=3.8");
   void *p = pb_malloc(64);
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  PB_CHECK(out != NULL);
-  pb_stats_print(out);
-  fclose(out);
+  char *text = report_text();
   PB_CHECKF(strstr(text, "arena map") == NULL, "%s", text);
   PB_CHECK(strstr(text, "1 arenas * 262144 bytes/arena") != NULL);
   pb_mallocstats m;
@@ -547,12 +542,7 @@ static void report_has_debugmallocstats_format(void) {
   const pool_arena *ao = &pool_g.arenas[pool_of(small[0])->arenaindex];
   int aligned = (ao->address & (16384 - 1)) == 0;
 
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  PB_CHECK(out != NULL);
-  pb_stats_print(out);
-  fclose(out);
+  char *text = report_text();
 
   char expected[4096];
   /* 100 x 16 in one pool (1021 blocks); 40 x 512 in two pools (31 each). */
@@ -612,12 +602,7 @@ static void report_reads_back(void) {
   for (int i = 0; i < N; i++)
     blocks[i] = pb_malloc((size_t)pb_rng_range(&rng, 1, 512));
   for (int i = 0; i < N; i += 3) pb_free(blocks[i]);
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  PB_CHECK(out != NULL);
-  pb_stats_print(out);
-  fclose(out);
+  char *text = report_text();
   pb_mallocstats read, walked;
   char err[256];
   PB_CHECKF(pb_mallocstats_parse(text, &read, err, sizeof err) == 0, "%s", err);

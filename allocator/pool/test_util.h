@@ -52,6 +52,17 @@ static inline uint64_t stat_of(const char *name) {
   return value;
 }
 
+/* pb_stats_print's report, as a malloc'd string. */
+static inline char *report_text(void) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  PB_CHECK(out != NULL);
+  pb_stats_print(out);
+  PB_CHECK(fclose(out) == 0);
+  return text;
+}
+
 static inline void expect_invariants(void) {
   char err[512];
   PB_CHECKF(pool_check(err, sizeof err) == 0, "%s", err);
