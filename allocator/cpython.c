@@ -52,7 +52,7 @@
  * the object allocator, 1 after writing the report. */
 int _PyObject_DebugMallocStats(FILE *out);
 
-/* ---- the pool header, as obmalloc.c 3.11 lays it out ------------------------
+/* ---- the pool header, as obmalloc.c 3.11 lays it out ---------------------
  *
  * Every pymalloc pool starts with struct pool_header:
  *
@@ -65,17 +65,18 @@ int _PyObject_DebugMallocStats(FILE *out);
  *          40  nextoffset, 44 maxnextoffset
  *
  * Pools are POOL_SIZE-aligned, so a block's pool header is its address with
- * the low bits cleared. POOL_SIZE and the size-class step are read from
- * pymalloc's own report in pb_init; only the offset of szidx is taken from
- * the source (cpython_test checks it against every small request size). */
+ * the low bits cleared, and class szidx holds blocks of (szidx + 1) x
+ * ALIGNMENT bytes. POOL_SIZE, ARENA_SIZE and ALIGNMENT (the threshold over
+ * the number of classes) are read from pymalloc's own report in pb_init;
+ * only the offset of szidx is taken from the source (cpython_test checks it
+ * against every small request size). */
 #define POOL_HEADER_SZIDX_OFFSET 36
-#define SIZE_CLASS_STEP 16 /* ALIGNMENT, 64-bit */
 
-static size_t pool_size;  /* POOL_SIZE, from the report */
-static size_t arena_size; /* ARENA_SIZE, from the report */
+static size_t pool_size;  /* POOL_SIZE */
+static size_t arena_size; /* ARENA_SIZE */
+static size_t class_step; /* ALIGNMENT */
 
-/* ---- the arena table -------------------------------------------------------
- */
+/* ---- the arena table ----------------------------------------------------- */
 
 /* The start addresses of the arenas pymalloc holds, ascending. Its memory
  * comes from the C library directly (not through the raw domain). */
@@ -138,8 +139,7 @@ static void arena_free(void *ctx, void *arena, size_t size) {
   system_arenas.free(system_arenas.ctx, arena, size);
 }
 
-/* ---- the raw domain, counted ----------------------------------------------
- */
+/* ---- the raw domain, counted --------------------------------------------- */
 
 static PyMemAllocatorEx system_raw; /* CPython's own: malloc */
 static uint64_t raw_allocated_bytes;
@@ -179,8 +179,7 @@ static void raw_free(void *ctx, void *p) {
   system_raw.free(system_raw.ctx, p);
 }
 
-/* ---- the report ------------------------------------------------------------
- */
+/* ---- the report ---------------------------------------------------------- */
 
 /* Room for the report: about 60 bytes per line, at most 32 classes. */
 #define REPORT_MAX 16384
@@ -214,8 +213,7 @@ static int read_report(pb_mallocstats *m, char err[PB_ERROR_MAX]) {
   return 0;
 }
 
-/* ---- allocator.h -----------------------------------------------------------
- */
+/* ---- allocator.h --------------------------------------------------------- */
 
 static int initialized;
 
@@ -231,8 +229,16 @@ int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]) {
              (unsigned long long)m.arenas_allocated_total);
     return -1;
   }
+  if (m.nclasses == 0 || m.threshold % m.nclasses != 0) {
+    snprintf(err, PB_ERROR_MAX,
+             "pymalloc reports %llu size classes up to %llu bytes: not "
+             "classes of one step",
+             (unsigned long long)m.nclasses, (unsigned long long)m.threshold);
+    return -1;
+  }
   pool_size = m.pool_size;
   arena_size = m.arena_size;
+  class_step = m.threshold / m.nclasses;
   PyObject_GetArenaAllocator(&system_arenas);
   PyObjectArenaAllocator watched = {NULL, arena_alloc, arena_free};
   PyObject_SetArenaAllocator(&watched);
@@ -257,7 +263,7 @@ size_t pb_usable_size(void *ptr) {
       (const unsigned char *)((uintptr_t)ptr & ~(uintptr_t)(pool_size - 1));
   uint32_t szidx;
   memcpy(&szidx, pool + POOL_HEADER_SZIDX_OFFSET, sizeof szidx);
-  return ((size_t)szidx + 1) * SIZE_CLASS_STEP;
+  return ((size_t)szidx + 1) * class_step;
 }
 
 void pb_release(void) { malloc_trim(0); }

@@ -44,8 +44,7 @@ void pb_mallocstats_add(pb_stats *stats, const pb_mallocstats *m) {
   pb_stats_add(stats, "arena_mmap_failures", m->arena_mmap_failures);
 }
 
-/* ---- reading the report ----------------------------------------------------
- */
+/* ---- reading the report -------------------------------------------------- */
 
 /* The "label = value" lines. Two labels carry figures of their own (the
  * arena and pool sizes, read with their sscanf format) and "Total" ends both

@@ -63,8 +63,7 @@ static void refuses_a_pymalloc_already_in_use(void) {
             early_use.message);
 }
 
-/* ---- usable sizes ----------------------------------------------------------
- */
+/* ---- usable sizes -------------------------------------------------------- */
 
 static void usable_size_is_the_size_class(void) {
   /* Every small request: its block size, read from the pool header. */
@@ -102,8 +101,7 @@ static void usable_size_follows_realloc(void) {
   pb_free(small);
 }
 
-/* ---- arenas and statistics ------------------------------------------------
- */
+/* ---- arenas and statistics ----------------------------------------------- */
 
 static void arena_table_follows_pymalloc(void) {
   uint64_t arena_size = stat_of("arena_size");

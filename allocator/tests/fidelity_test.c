@@ -64,8 +64,7 @@ static const char *const runners[2] = {"harness/bench_pool",
 static char preload[PATH_MAX];
 static char tmpdir[PATH_MAX / 2]; /* room for a file name after it */
 
-/* ---- placements ------------------------------------------------------------
- */
+/* ---- placements ---------------------------------------------------------- */
 
 typedef enum { ALIGNED, UNALIGNED, MIXED } placement_kind;
 
@@ -101,8 +100,7 @@ static void set_placement(const placement *p) {
   PB_CHECK(setenv("LD_PRELOAD", preload, 1) == 0);
 }
 
-/* ---- running the two runners -----------------------------------------------
- */
+/* ---- running the two runners --------------------------------------------- */
 
 /* What a runner replays: "--workload=NAME" with "--scale=X", or
  * "--trace=FILE" alone. */
@@ -141,8 +139,7 @@ static char *run_runner(const char *runner, const trace_source *source,
   return text;
 }
 
-/* ---- comparing -------------------------------------------------------------
- */
+/* ---- comparing ----------------------------------------------------------- */
 
 /* The radix tree of one implementation: bytes of its root and of one node. */
 typedef struct tree_geometry {
@@ -312,8 +309,7 @@ static uint64_t compare_runs(const trace_source *source, const placement *p,
   return blocks_at_peak;
 }
 
-/* ---- the traces ------------------------------------------------------------
- */
+/* ---- the traces ---------------------------------------------------------- */
 
 static void workloads_match(void) {
   for (const pb_workload *w = pb_workloads; w->name; w++) {
