@@ -12,25 +12,25 @@
  * the raw domain, which is the C library's malloc. realloc keeps a block in
  * the allocator that served it.
  *
- * The backend watches pymalloc through two of CPython's documented hooks
- * (PEP 445), each wrapping the allocator already installed, so that every
- * call still reaches the code CPython would run:
- *
- *   - the arena allocator (PyObject_SetArenaAllocator): every arena pymalloc
- *     maps or unmaps passes through arena_alloc/arena_free, which record its
- *     address in a sorted table. A pointer is pymalloc's exactly when it lies
- *     inside a recorded arena: the question pymalloc itself asks its radix
- *     tree. That table, which CPython does not export, is what lets
- *     pb_usable_size tell pymalloc's blocks from the C library's.
- *   - the raw domain (PyMem_SetAllocator(PYMEM_DOMAIN_RAW)): the wrappers
- *     add up the usable size of the blocks pymalloc passes on to malloc, for
- *     the standard allocated_bytes (as the pool backend counts its own).
+ * The backend watches pymalloc's arenas through CPython's arena allocator
+ * hook (PyObject_SetArenaAllocator, PEP 445), wrapping the allocator already
+ * installed, so that every call still reaches the code CPython would run:
+ * every arena pymalloc maps or unmaps passes through arena_alloc/arena_free,
+ * which record its address in a sorted table. A pointer is pymalloc's
+ * exactly when it lies inside a recorded arena: the question pymalloc itself
+ * asks its radix tree. That table, which CPython does not export, is what
+ * lets pb_usable_size tell pymalloc's blocks from the C library's.
  *
  * Usable size: for a pymalloc block, its size class, read from the header
  * of its pool (below); for a raw block, malloc_usable_size.
  *
  * Statistics: parsed from the text of _PyObject_DebugMallocStats, which
- * pb_stats_print writes unchanged.
+ * pb_stats_print writes unchanged, plus the arena mmap and munmap calls the
+ * hook counts. The standard allocated_bytes is absent: pymalloc puts in the
+ * raw domain both the blocks it passes on and its own metadata (the arenas
+ * vector, 3.11's radix-tree nodes: about 400 KB), and nothing tells them
+ * apart short of tracking every pointer; pool_allocated_bytes is pymalloc's
+ * share, exactly.
  *
  * Release: pymalloc unmaps a wholly free arena by itself, except one that it
  * keeps against thrashing (bpo-37257); CPython has no call that returns that
@@ -139,46 +139,6 @@ static void arena_free(void *ctx, void *arena, size_t size) {
   system_arenas.free(system_arenas.ctx, arena, size);
 }
 
-/* ---- the raw domain, counted --------------------------------------------- */
-
-static PyMemAllocatorEx system_raw; /* CPython's own: malloc */
-static uint64_t raw_allocated_bytes;
-
-static void count_raw(void *p) {
-  if (p != NULL) raw_allocated_bytes += malloc_usable_size(p);
-}
-
-static void *raw_malloc(void *ctx, size_t n) {
-  (void)ctx;
-  void *p = system_raw.malloc(system_raw.ctx, n);
-  count_raw(p);
-  return p;
-}
-
-static void *raw_calloc(void *ctx, size_t nelem, size_t elsize) {
-  (void)ctx;
-  void *p = system_raw.calloc(system_raw.ctx, nelem, elsize);
-  count_raw(p);
-  return p;
-}
-
-static void *raw_realloc(void *ctx, void *p, size_t n) {
-  (void)ctx;
-  size_t old = p != NULL ? malloc_usable_size(p) : 0;
-  void *q = system_raw.realloc(system_raw.ctx, p, n);
-  if (q != NULL) {
-    raw_allocated_bytes -= old;
-    count_raw(q);
-  }
-  return q;
-}
-
-static void raw_free(void *ctx, void *p) {
-  (void)ctx;
-  if (p != NULL) raw_allocated_bytes -= malloc_usable_size(p);
-  system_raw.free(system_raw.ctx, p);
-}
-
 /* ---- the report ---------------------------------------------------------- */
 
 /* Room for the report: about 60 bytes per line, at most 32 classes. */
@@ -242,10 +202,6 @@ int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]) {
   PyObject_GetArenaAllocator(&system_arenas);
   PyObjectArenaAllocator watched = {NULL, arena_alloc, arena_free};
   PyObject_SetArenaAllocator(&watched);
-  PyMem_GetAllocator(PYMEM_DOMAIN_RAW, &system_raw);
-  PyMemAllocatorEx counted = {NULL, raw_malloc, raw_calloc, raw_realloc,
-                              raw_free};
-  PyMem_SetAllocator(PYMEM_DOMAIN_RAW, &counted);
   initialized = 1;
   return 0;
 }
@@ -291,7 +247,6 @@ void pb_stats_get(pb_stats *stats) {
     fprintf(stderr, "cpython: %s\n", err);
     return;
   }
-  m.raw_allocated_bytes = raw_allocated_bytes;
   m.arena_mmap_calls = arena_maps;
   m.arena_munmap_calls = arena_unmaps;
   m.arena_mmap_failures = arena_map_failures;

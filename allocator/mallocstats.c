@@ -7,8 +7,9 @@
 #include <string.h>
 
 void pb_mallocstats_add(pb_stats *stats, const pb_mallocstats *m) {
-  pb_stats_add(stats, "allocated_bytes",
-               m->allocated_bytes + m->raw_allocated_bytes);
+  if (m->counts_raw_blocks)
+    pb_stats_add(stats, "allocated_bytes",
+                 m->allocated_bytes + m->raw_allocated_bytes);
   pb_stats_add(stats, "mapped_bytes", m->mapped_bytes);
   pb_stats_add(stats, "retained_bytes",
                m->available_bytes + m->unused_pool_bytes);
@@ -20,7 +21,8 @@ void pb_mallocstats_add(pb_stats *stats, const pb_mallocstats *m) {
   pb_stats_add(stats, "size_classes", m->nclasses);
   /* "# bytes in allocated blocks" counts pymalloc's blocks only. */
   pb_stats_add(stats, "pool_allocated_bytes", m->allocated_bytes);
-  pb_stats_add(stats, "raw_allocated_bytes", m->raw_allocated_bytes);
+  if (m->counts_raw_blocks)
+    pb_stats_add(stats, "raw_allocated_bytes", m->raw_allocated_bytes);
   pb_stats_add(stats, "arenas_allocated_total", m->arenas_allocated_total);
   pb_stats_add(stats, "arenas_reclaimed", m->arenas_reclaimed);
   pb_stats_add(stats, "arenas_highwater", m->arenas_highwater);

@@ -81,6 +81,7 @@ typedef struct pb_mallocstats {
   uint64_t map_total_bytes; /* the second Total */
 
   /* Not in the report: what the backend counts beside it. */
+  int counts_raw_blocks;        /* raw_allocated_bytes is known */
   uint64_t raw_allocated_bytes; /* blocks passed on to the C library */
   uint64_t arena_mmap_calls;
   uint64_t arena_munmap_calls;
@@ -88,10 +89,10 @@ typedef struct pb_mallocstats {
 } pb_mallocstats;
 
 /* Adds the figures to *stats: first the standard ones of allocator.h
- * (allocated_bytes counts raw blocks too; mapped_bytes is the arenas;
- * retained_bytes their free blocks and unused pools; system_calls the arena
- * mmaps and munmaps), then the layout and the report's own, under the same
- * names for both backends. */
+ * (allocated_bytes counts raw blocks too, so it is there only when they are
+ * counted; mapped_bytes is the arenas; retained_bytes their free blocks and
+ * unused pools; system_calls the arena mmaps and munmaps), then the layout
+ * and the report's own, under the same names for both backends. */
 void pb_mallocstats_add(pb_stats *stats, const pb_mallocstats *m);
 
 /* Reads a report's text into *m (the counted fields are left 0). Every

@@ -608,6 +608,7 @@ static void report_reads_back(void) {
   PB_CHECKF(pb_mallocstats_parse(text, &read, err, sizeof err) == 0, "%s", err);
   pool_usage_get(&walked, NULL);
   /* The counted figures are not in a report. */
+  walked.counts_raw_blocks = 0;
   walked.raw_allocated_bytes = walked.arena_mmap_calls = 0;
   walked.arena_munmap_calls = walked.arena_mmap_failures = 0;
   pb_stats from_report = {0}, from_walk = {0};

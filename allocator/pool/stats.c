@@ -67,6 +67,7 @@ void pool_usage_get(pb_mallocstats *u, pool_class_usage *per_class) {
     u->map_total_bytes =
         u->map_root_bytes + u->map_mid_bytes + u->map_bot_bytes;
   }
+  u->counts_raw_blocks = 1;
   u->raw_allocated_bytes = pool_g.raw_allocated_bytes;
   u->arena_mmap_calls = pool_g.arena_mmap_calls;
   u->arena_munmap_calls = pool_g.arena_munmap_calls;
