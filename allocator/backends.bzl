@@ -28,7 +28,8 @@ def _backend(
       name: the backend's name, as users type it (--backends=NAME).
       srcs: its source file(s) in allocator/, implementing allocator.h.
       deps: libraries it is built from (the pool's concept libraries).
-      copts: compiler options its source needs (include paths).
+      copts: compiler options for its sources (the include directory of a
+        system library's headers).
       linkopts: the system library it links (-lmimalloc, ...).
       asan: False when the backend cannot run under AddressSanitizer
         (it replaces or exports malloc, fighting ASan's allocator).
@@ -67,8 +68,8 @@ BACKENDS = [
         "pool",
         deps = ["//allocator/pool:backend"],
         reference = True,
-        # CPython 3.10+, CPython 3.8's sizes, and the larger pools of
-        # bpo-37211 in 1 MiB and in 4 MiB arenas.
+        # CPython 3.10+, CPython 3.8 (its sizes and its algorithm), and the
+        # larger pools of bpo-37211 in 1 MiB and in 4 MiB arenas.
         sweep = [
             "layout=3.10",
             "layout=3.8",
@@ -77,6 +78,16 @@ BACKENDS = [
         ],
     ),
     _backend("pool-debug", deps = ["//allocator/pool:debug_backend"], compare = False),
+    # The real pymalloc, from libpython3.11 (Debian's python3-dev; the flags are
+    # /usr/bin/python3.11-config --includes and --ldflags --embed).
+    _backend(
+        "cpython",
+        srcs = ["cpython.c"],
+        deps = ["//allocator:mallocstats"],
+        copts = ["-isystem", "/usr/include/python3.11"],
+        linkopts = ["-lpython3.11"],
+        pymalloc = True,
+    ),
 ]
 
 BACKEND_NAMES = [b.name for b in BACKENDS]

@@ -216,7 +216,7 @@ static void suites_side_by_side(void) {
   const char *args[] = {"--quick",
                         "--suite=synthetic,captured,real",
                         "--workloads=ints",
-                        "--backends=glibc,pool,oracle",
+                        "--backends=cpython,pool,oracle",
                         "--out",
                         out_dir,
                         NULL};
@@ -272,6 +272,114 @@ static void suites_side_by_side(void) {
   free(md);
 }
 
+/* Runs benchmarks with args, --quick and one run, into dir; returns
+ * latest.json's root. */
+static json_t *quick_json(const char *const *args, const char *dir) {
+  const char *argv[16];
+  size_t n = 0;
+  for (; *args; args++) argv[n++] = *args;
+  argv[n++] = "--quick";
+  argv[n++] = "--runs=1";
+  argv[n++] = "--out";
+  argv[n++] = dir;
+  argv[n] = NULL;
+  char err[1 << 14];
+  int status = run_benchmarks(argv, err, sizeof err);
+  PB_CHECKF(status == 0, "benchmarks exited %d: %s", status, err);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/latest.json", dir);
+  json_error_t error;
+  json_t *root = json_load_file(path, 0, &error);
+  PB_CHECKF(root != NULL, "%s: %s", path, error.text);
+  return root;
+}
+
+/* The variant labels of latest.json's cells, in order, one workload. */
+static size_t variant_labels(json_t *root, const char **labels, size_t max) {
+  size_t n = 0, i;
+  json_t *cell;
+  json_array_foreach(json_object_get(root, "cells"), i, cell) {
+    PB_CHECK(n < max);
+    labels[n++] = json_string_value(json_object_get(cell, "variant"));
+  }
+  return n;
+}
+
+static const pb_backend_entry *backend_with_sweep(void) {
+  for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+    if (b->sweep && b->compared) return b;
+  return NULL;
+}
+
+/* --sweep runs a backend once per set that backends.bzl declares for it. */
+static void sweep_runs_the_declared_sets(void) {
+  const pb_backend_entry *b = backend_with_sweep();
+  PB_CHECKF(b != NULL, "no compared backend declares sweep sets");
+  char backends[128], dir[4200];
+  snprintf(backends, sizeof backends, "--backends=%s", b->name);
+  snprintf(dir, sizeof dir, "%s-sweep", out_dir);
+  const char *args[] = {"--sweep", backends, "--workloads=ints", NULL};
+  json_t *root = quick_json(args, dir);
+  const char *labels[64];
+  size_t n = variant_labels(root, labels, 64);
+  size_t sets = 0;
+  for (; b->sweep[sets]; sets++) {
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s[%s]", b->name, b->sweep[sets]);
+    PB_CHECKF(sets < n && strcmp(labels[sets], expected) == 0,
+              "variant %zu: %s, expected %s", sets,
+              sets < n ? labels[sets] : "(none)", expected);
+  }
+  PB_CHECK_EQ(n, sets);
+  json_decref(root);
+}
+
+/* NAME=VALUE goes to the backends that list NAME in their parameters and to
+ * no other. */
+static void parameters_reach_only_the_backends_that_take_them(void) {
+  const pb_backend_entry *b = backend_with_sweep();
+  PB_CHECK(b != NULL);
+  /* A parameter b takes, with a value it accepts: its first sweep set's. */
+  char param[128];
+  snprintf(param, sizeof param, "%s", b->sweep[0]);
+  param[strcspn(param, ",")] = '\0';
+  char name[128];
+  snprintf(name, sizeof name, "%.*s", (int)strcspn(param, "="), param);
+  char backends[512] = "--backends=";
+  for (const pb_backend_entry *e = pb_backend_registry; e->name; e++)
+    if (e->compared)
+      snprintf(backends + strlen(backends), sizeof backends - strlen(backends),
+               "%s%s", backends[11] ? "," : "", e->name);
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s-param", out_dir);
+  const char *args[] = {backends, "--workloads=ints", param, NULL};
+  json_t *root = quick_json(args, dir);
+  json_t *allocators = json_object_get(root, "allocators");
+  const char *labels[64];
+  size_t n = variant_labels(root, labels, 64);
+  int given = 0;
+  for (size_t v = 0; v < n; v++) {
+    json_t *identity = json_object_get(allocators, labels[v]);
+    const char *backend =
+        json_string_value(json_object_get(identity, "backend"));
+    PB_CHECKF(backend != NULL, "%s has no identity", labels[v]);
+    int takes = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(identity, "parameters"), i, p) {
+      takes |= strcmp(json_string_value(p), name) == 0;
+    }
+    char expected[256];
+    snprintf(expected, sizeof expected, takes ? "%s[%s]" : "%s", backend,
+             param);
+    PB_CHECKF(strcmp(labels[v], expected) == 0, "%s, expected %s", labels[v],
+              expected);
+    given += takes;
+  }
+  PB_CHECK(given >= 1);
+  json_decref(root);
+}
+
 static void bad_options_run_nothing(void) {
   char err[4096];
   const char *cases[][3] = {
@@ -304,6 +412,8 @@ int main(int argc, char **argv) {
       PB_TEST(bad_options_run_nothing),
       PB_TEST(quick_run_writes_consistent_results),
       PB_TEST(suites_side_by_side),
+      PB_TEST(sweep_runs_the_declared_sets),
+      PB_TEST(parameters_reach_only_the_backends_that_take_them),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

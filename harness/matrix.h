@@ -32,10 +32,10 @@ typedef struct pb_variant {
 } pb_variant;
 
 typedef struct pb_matrix_workload {
-  const char *name;     /* as reports show it: "ints", "ints:captured", ... */
+  const char *name;     /* as reports show it: "NAME", "NAME:captured", ... */
   double scale;         /* what its trace was generated at */
   int rss_chart;        /* the registry asks for an RSS-over-time chart */
-  const char *workload; /* its registry name ("ints") */
+  const char *workload; /* its registry name ("NAME") */
   pb_suite suite;
   char *script;       /* its program (absolute path): captured and real */
   pb_profile profile; /* of its trace (synthetic and captured), when the

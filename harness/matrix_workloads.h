@@ -1,7 +1,7 @@
 /* The workloads of a comparison: each selected workload once per selected
- * suite (suite.h), grouped by workload ("ints", "ints:captured",
- * "ints:real", "tuples", ...), each at its scale, with its program where a
- * suite needs it. */
+ * suite (suite.h), grouped by workload ("NAME", "NAME:captured",
+ * "NAME:real", then the next workload), each at its scale, with its program
+ * where a suite needs it. */
 #ifndef POOLBENCH_HARNESS_MATRIX_WORKLOADS_H
 #define POOLBENCH_HARNESS_MATRIX_WORKLOADS_H
 

@@ -14,6 +14,11 @@
  *   4. free every block still live, record RSS (retained), call pb_release()
  *      and record RSS again.
  *
+ * --allocator-report=FILE writes the backend's own report (pb_stats_print)
+ * to FILE twice, outside the timer: at the peak snapshot and after the
+ * teardown (before pb_release). Each starts with a line
+ * "== allocator report: WHEN ==" (REPORT_AT_PEAK, REPORT_AFTER_TEARDOWN).
+ *
  * Exit status: 0 measured, 2 bad input (one line on stderr), 3 the allocator
  * returned NULL. */
 #include <stdio.h>
@@ -32,6 +37,10 @@
 
 #define RSS_SAMPLES 100
 
+#define REPORT_AT_PEAK "== allocator report: at the peak of live bytes =="
+#define REPORT_AFTER_TEARDOWN \
+  "== allocator report: after teardown, every block freed =="
+
 typedef struct options {
   const char *workload;
   const char *trace_file;
@@ -39,6 +48,7 @@ typedef struct options {
   uint64_t seed;
   int json;
   int describe;
+  const char *report_file;
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
 } options;
@@ -57,6 +67,8 @@ static void print_help(void) {
       "  --scale=X         workload size, 1 = standard (default 1)\n"
       "  --seed=N          workload seed (default 1)\n"
       "  --json            print one JSON object instead of text\n"
+      "  --allocator-report=FILE  write the allocator's own report to FILE\n"
+      "                    at the peak of live bytes and after teardown\n"
       "  --describe        print the backend's name, version, configuration\n"
       "                    and parameters as JSON (after checking them)\n"
       "  --help            this text\n"
@@ -90,6 +102,8 @@ static options parse_options(int argc, char **argv) {
       o.workload = value;
     } else if (pb_cli_option(argc, argv, &i, "--trace", &value)) {
       o.trace_file = value;
+    } else if (pb_cli_option(argc, argv, &i, "--allocator-report", &value)) {
+      o.report_file = value;
     } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
       if (value && pb_cli_positive_double(value, &o.scale) != 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--scale: '%s' is not a positive number",
@@ -115,8 +129,16 @@ static uint64_t above(uint64_t value, uint64_t baseline) {
   return value > baseline ? value - baseline : 0;
 }
 
-/* Replays the whole trace, filling the measured fields of *r. */
-static int measure(const pb_trace *trace, pb_result *r) {
+/* Appends the backend's report under a heading line, when asked to. */
+static void write_report(FILE *report, const char *heading) {
+  if (report == NULL) return;
+  fprintf(report, "%s\n", heading);
+  pb_stats_print(report);
+}
+
+/* Replays the whole trace, filling the measured fields of *r; report, when
+ * not NULL, receives the allocator's report at the peak and after teardown. */
+static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
   char err[PB_TRACE_ERROR_MAX];
   pb_replay replay;
   if (pb_replay_init(&replay, trace, err) != 0)
@@ -154,6 +176,7 @@ static int measure(const pb_trace *trace, pb_result *r) {
       r->internal_fragmentation_bytes =
           pb_replay_internal_fragmentation(&replay);
       pb_stats_get(&r->stats_at_peak);
+      write_report(report, REPORT_AT_PEAK);
     }
     if (end < point) k--; /* stopped short at the peak: finish this point */
   }
@@ -163,6 +186,7 @@ static int measure(const pb_trace *trace, pb_result *r) {
 
   pb_replay_free_all(&replay);
   r->retained_bytes = above(pb_rss_bytes(), r->rss_baseline_bytes);
+  write_report(report, REPORT_AFTER_TEARDOWN);
   pb_release();
   r->retained_after_release_bytes =
       above(pb_rss_bytes(), r->rss_baseline_bytes);
@@ -201,7 +225,15 @@ int main(int argc, char **argv) {
   r.seed = o.trace_file ? trace.seed : o.seed;
   pb_trace_profile_compute(&trace, &r.profile);
 
-  int rc = measure(&trace, &r);
+  FILE *report = NULL;
+  if (o.report_file && (report = fopen(o.report_file, "w")) == NULL)
+    pb_fail(PB_EXIT_BAD_INPUT, "--allocator-report: cannot write '%s'",
+            o.report_file);
+  int rc = measure(&trace, &r, report);
+  if (report != NULL && fclose(report) != 0) {
+    pb_warn("cannot write the allocator report '%s'", o.report_file);
+    rc = rc ? rc : PB_EXIT_FAILED;
+  }
   if (rc == 0) {
     if (o.json) {
       if (pb_result_print_json(&r, stdout) != 0) {

@@ -150,6 +150,31 @@ static void figures_match_hand_computed_values(void) {
   json_decref(r);
 }
 
+/* --allocator-report: the backend's own report at the peak and after the
+ * teardown, each under its heading. The oracle never returns what it
+ * carved, so both say the 832 bytes counted above. */
+static void allocator_report_at_peak_and_teardown(void) {
+  static run_output o;
+  char path[4200], arg[4300];
+  snprintf(path, sizeof path, "%s.report", trace_path);
+  snprintf(arg, sizeof arg, "--allocator-report=%s", path);
+  const char *args[] = {"--trace", trace_path, arg, "--json", NULL};
+  run(&o, args);
+  PB_CHECKF(o.status == 0, "exit %d: %s", o.status, o.err);
+  FILE *in = fopen(path, "r");
+  PB_CHECK(in != NULL);
+  char text[1024];
+  size_t n = fread(text, 1, sizeof text - 1, in);
+  text[n] = '\0';
+  fclose(in);
+  const char *expected =
+      "== allocator report: at the peak of live bytes ==\n"
+      "oracle: 832 bytes carved, never returned\n"
+      "== allocator report: after teardown, every block freed ==\n"
+      "oracle: 832 bytes carved, never returned\n";
+  PB_CHECKF(strcmp(text, expected) == 0, "report:\n%s", text);
+}
+
 static void text_output_names_the_figures(void) {
   static run_output o;
   const char *args[] = {"--trace", trace_path, NULL};
@@ -188,6 +213,9 @@ static void bad_input_is_one_clear_line(void) {
   expect_usage_error(param, "layout"); /* the oracle takes no parameters */
   const char *missing_file[] = {"--trace=/nonexistent/x.trace", NULL};
   expect_usage_error(missing_file, "/nonexistent/x.trace");
+  const char *bad_report[] = {"--workload=ints", "--scale=0.001",
+                              "--allocator-report=/nonexistent/r.txt", NULL};
+  expect_usage_error(bad_report, "/nonexistent/r.txt");
 
   /* A truncated trace file. */
   char truncated[4200];
@@ -209,6 +237,7 @@ int main(int argc, char **argv) {
   write_tiny_trace();
   static const pb_test tests[] = {
       PB_TEST(figures_match_hand_computed_values),
+      PB_TEST(allocator_report_at_peak_and_teardown),
       PB_TEST(text_output_names_the_figures),
       PB_TEST(bad_input_is_one_clear_line),
       {NULL, NULL},

@@ -1,4 +1,5 @@
-/* Address ownership: maintaining the radix tree (address.h, pool_types.h).
+/* Address ownership (address.h, pool_types.h): the exact answer for any
+ * address, and maintaining the radix tree.
  *
  * Geometry as CPython 3.10 on 64-bit (obmalloc.c, WITH_PYMALLOC_RADIX_TREE):
  * 48 address bits; root and mid nodes of 10 bits each; bottom nodes index
@@ -7,6 +8,16 @@
 #include "allocator/pool/address.h"
 
 #include "allocator/pool/os.h"
+
+int pool_owns(const void *p) {
+  if (!pool_hot.header_ownership) return pool_map_owns(p);
+  uintptr_t a = (uintptr_t)p;
+  for (uint32_t i = 0; i < pool_g.maxarenas; i++) {
+    uintptr_t base = pool_g.arenas[i].address;
+    if (base != 0 && a - base <= pool_hot.arena_mask) return 1;
+  }
+  return 0;
+}
 
 /* The entry for the chunk holding address a, creating nodes when create. */
 static pool_map_cover *map_entry(uintptr_t a, int create) {

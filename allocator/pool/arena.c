@@ -1,7 +1,8 @@
 /* Arenas (arena.h). The algorithm is CPython's new_arena,
  * allocate_from_new_pool and insert_to_freepool (Objects/obmalloc.c,
  * 3.10 to 3.13), including the nfp2lasta fingers (bpo-37029) and the one
- * wholly free arena kept against thrashing (bpo-37257). */
+ * wholly free arena kept against thrashing (bpo-37257, not in 3.8: see
+ * keeps_empty_arena). */
 #include "allocator/pool/arena.h"
 
 #include "allocator/pool/address.h"
@@ -45,7 +46,8 @@ static pool_arena *new_arena(void) {
   size_t pool_size = pool_g.layout.pool_size;
   void *address = pool_os_map_arena(arena_size);
   if (address == NULL) return NULL;
-  if (pool_map_mark_used((uintptr_t)address) != 0) {
+  if (!pool_hot.header_ownership &&
+      pool_map_mark_used((uintptr_t)address) != 0) {
     pool_os_unmap_arena(address, arena_size);
     return NULL;
   }
@@ -73,7 +75,7 @@ static pool_arena *new_arena(void) {
 
 /* Unmaps the arena of ao, which is on no list, and recycles ao. */
 static void free_arena(pool_arena *ao) {
-  pool_map_mark_unused(ao->address);
+  if (!pool_hot.header_ownership) pool_map_mark_unused(ao->address);
   pool_os_unmap_arena((void *)ao->address, pool_g.layout.arena_size);
   ao->address = 0;
   ao->prevarena = NULL;
@@ -95,6 +97,12 @@ static void unlink_usable(pool_arena *ao) {
     pool_g.usable_arenas = ao->nextarena;
   if (ao->nextarena != NULL) ao->nextarena->prevarena = ao->prevarena;
   ao->nextarena = ao->prevarena = NULL;
+}
+
+/* Whether a wholly free arena that is the last usable one is kept rather
+ * than unmapped: 3.9 on (bpo-37257); 3.8 unmaps every wholly free arena. */
+static int keeps_empty_arena(void) {
+  return pool_g.layout.algorithm != POOL_ALGORITHM_3_8;
 }
 
 pool_header *pool_arena_take_pool(void) {
@@ -154,9 +162,11 @@ void pool_arena_return_pool(pool_header *pool) {
   if (nf == 1) {
     /* ao was wholly allocated, so it is on no list. An arena of a single
      * usable pool is now wholly free: unmap it unless it is the only
-     * usable arena. (CPython's pools per arena make this case impossible
-     * there; custom layouts can have one-pool arenas.) */
-    if (nf == ao->ntotalpools && pool_g.usable_arenas != NULL) {
+     * usable arena and empty arenas are kept. (CPython's pools per arena
+     * make this case impossible there; custom layouts can have one-pool
+     * arenas.) */
+    if (nf == ao->ntotalpools &&
+        (pool_g.usable_arenas != NULL || !keeps_empty_arena())) {
       free_arena(ao);
       return;
     }
@@ -169,10 +179,12 @@ void pool_arena_return_pool(pool_header *pool) {
     return;
   }
 
-  if (nf == ao->ntotalpools && ao->nextarena != NULL) {
+  if (nf == ao->ntotalpools &&
+      (ao->nextarena != NULL || !keeps_empty_arena())) {
     /* Wholly free and not the last usable arena: give it back. The last
      * one is kept, so that usage hovering at an arena boundary does not
-     * map and unmap an arena every time (bpo-37257). */
+     * map and unmap an arena every time (bpo-37257); 3.8 gives it back
+     * too. */
     unlink_usable(ao);
     free_arena(ao);
     return;

@@ -143,6 +143,12 @@ static void check_arena(checker *c, uint32_t ai, uint8_t *seen,
         (const pool_header *)(first + (uintptr_t)pi * pool_size);
     CHECK(c, pool->arenaindex == ai, "arena %u pool %u: arenaindex %u", ai, pi,
           pool->arenaindex);
+    /* I10: free's test claims every block of a carved pool. */
+    const uint8_t *first_block = (const uint8_t *)pool + POOL_OVERHEAD;
+    CHECK(c,
+          pool_owns_block(first_block) &&
+              pool_owns_block((const uint8_t *)pool + pool_size - 1),
+          "arena %u pool %u: free would not take its blocks", ai, pi);
     if (pool->count == 0) {
       empty++;
       continue;
@@ -160,8 +166,7 @@ static void check_arena(checker *c, uint32_t ai, uint8_t *seen,
                               base + arena_size - 1, base + arena_size};
   for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++) {
     CHECK(c, pool_owns((const void *)probes[k]) == in_any_arena(probes[k]),
-          "arena %u: the radix tree says %#lx is %s", ai,
-          (unsigned long)probes[k],
+          "arena %u: pool_owns says %#lx is %s", ai, (unsigned long)probes[k],
           pool_owns((const void *)probes[k]) ? "ours" : "not ours");
   }
 }

@@ -91,7 +91,7 @@ static size_t check_block(pool_domain domain, const void *p, const char *api) {
   for (size_t i = 0; dead && i < nguard; i++)
     dead = guard[i] == POOL_DEBUG_DEAD;
   if (dead) {
-    if (domain != POOL_DOMAIN_RAW && pool_owns(base))
+    if (domain != POOL_DOMAIN_RAW && pool_owns_block(base))
       die("double free: %s(%s) of block %p, already freed (its %zu-byte "
           "pool block holds the dead pattern 0xDD)",
           api, pool_domain_name(domain), p, pool_usable_size((void *)base));

@@ -4,13 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* CPython 3.10 to 3.13, 64-bit: ARENA_BITS 20, POOL_BITS 14
  * (Include/internal/pycore_obmalloc.h, USE_LARGE_ARENAS/USE_LARGE_POOLS). */
-const pool_layout pool_layout_3_10 = {(size_t)1 << 20, (size_t)16 << 10, 512};
+const pool_layout pool_layout_3_10 = {(size_t)1 << 20, (size_t)16 << 10, 512,
+                                      POOL_ALGORITHM_3_10};
 
-/* CPython 3.8 and 3.9: ARENA_SIZE 256 KiB, POOL_SIZE = SYSTEM_PAGE_SIZE. */
-const pool_layout pool_layout_3_8 = {(size_t)256 << 10, (size_t)4 << 10, 512};
+/* CPython 3.8: ARENA_SIZE 256 KiB, POOL_SIZE = SYSTEM_PAGE_SIZE, and its
+ * algorithm (3.9 has these sizes and 3.10's algorithm). */
+const pool_layout pool_layout_3_8 = {(size_t)256 << 10, (size_t)4 << 10, 512,
+                                     POOL_ALGORITHM_3_8};
 
 int pool_parse_bytes(const char *text, size_t *out) {
   if (text == NULL || *text < '0' || *text > '9') return -1;
@@ -48,7 +52,7 @@ void pool_format_bytes(size_t n, char *buf, size_t len) {
 
 int pool_layout_equal(const pool_layout *a, const pool_layout *b) {
   return a->arena_size == b->arena_size && a->pool_size == b->pool_size &&
-         a->threshold == b->threshold;
+         a->threshold == b->threshold && a->algorithm == b->algorithm;
 }
 
 void pool_layout_describe(const pool_layout *layout, char *buf, size_t len) {
@@ -60,7 +64,8 @@ void pool_layout_describe(const pool_layout *layout, char *buf, size_t len) {
     char arena[32], pool[32];
     pool_format_bytes(layout->arena_size, arena, sizeof arena);
     pool_format_bytes(layout->pool_size, pool, sizeof pool);
-    snprintf(buf, len, "arena=%s pool=%s threshold=%zu", arena, pool,
+    snprintf(buf, len, "%sarena=%s pool=%s threshold=%zu",
+             layout->algorithm == POOL_ALGORITHM_3_8 ? "3.8 " : "", arena, pool,
              layout->threshold);
   }
 }
@@ -96,6 +101,18 @@ static int validate(const pool_layout *l, char err[PB_ERROR_MAX]) {
     snprintf(err, PB_ERROR_MAX,
              "arena_size=%s must hold at least two pools of pool_size=%s",
              arena, pool);
+    return -1;
+  }
+  /* 3.8 reads a block's pool header, which must be on the block's own
+   * page (pool_types.h, address ownership). */
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  if (l->algorithm == POOL_ALGORITHM_3_8 && l->pool_size != page) {
+    char page_text[32];
+    pool_format_bytes(page, page_text, sizeof page_text);
+    snprintf(err, PB_ERROR_MAX,
+             "pool_size=%s with layout=3.8: 3.8 finds a block's owner by "
+             "reading its pool header, which needs pools of one page (%s)",
+             pool, page_text);
     return -1;
   }
   size_t capacity = l->pool_size - POOL_OVERHEAD;

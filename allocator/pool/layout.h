@@ -2,14 +2,19 @@
  *
  *   layout=3.10        1 MiB arenas, 16 KiB pools, threshold 512 (default;
  *                      CPython 3.10 to 3.13 on 64-bit)
- *   layout=3.8         256 KiB arenas, 4 KiB pools, threshold 512
+ *   layout=3.8         256 KiB arenas, 4 KiB pools, threshold 512, and 3.8's
+ *                      algorithm (pool_types.h): ownership read from the
+ *                      pool header, no empty arena kept
  *   arena_size=SIZE    override the layout's arena size
  *   pool_size=SIZE     ... its pool size
  *   threshold=SIZE     ... its small-request threshold
  *
  * SIZE is plain bytes or a number with a K, KiB, M, MiB, G or GiB suffix
  * (binary multiples). The named layout is the base whatever the order of the
- * parameters; the sizes given override it. */
+ * parameters; the sizes given override it and keep its algorithm, so
+ * "arena_size=256KiB pool_size=4KiB" is the 3.10 algorithm with 3.8's sizes,
+ * and layout=3.8 with other sizes is still 3.8's algorithm, which needs pools
+ * of one page. */
 #ifndef POOLBENCH_ALLOCATOR_POOL_LAYOUT_H
 #define POOLBENCH_ALLOCATOR_POOL_LAYOUT_H
 
@@ -31,7 +36,8 @@ int pool_layout_parse(const pb_param *params, size_t nparams, pool_layout *out,
 
 int pool_layout_equal(const pool_layout *a, const pool_layout *b);
 
-/* "3.10", "3.8", or "arena=1MiB pool=64KiB threshold=512". */
+/* "3.10", "3.8", "arena=1MiB pool=64KiB threshold=512" (3.10's algorithm)
+ * or "3.8 arena=1MiB pool=4KiB threshold=512". */
 void pool_layout_describe(const pool_layout *layout, char *buf, size_t len);
 
 /* "1MiB", "64KiB", "3000": the largest binary unit that divides n. */

@@ -16,7 +16,7 @@ static int parse(const char *name, const char *value, pool_layout *out,
 /* A rejected parameter: -1, one line, naming the parameter. */
 static void expect_rejected(const char *name, const char *value,
                             const char *expected) {
-  pool_layout layout = {1, 2, 3};
+  pool_layout layout = {1, 2, 3, POOL_ALGORITHM_3_10};
   char err[PB_ERROR_MAX] = "";
   PB_CHECKF(parse(name, value, &layout, err) == -1, "%s=%s accepted", name,
             value);
@@ -45,9 +45,11 @@ static void named_layouts(void) {
   PB_CHECK_EQ(l.arena_size, 256 << 10);
   PB_CHECK_EQ(l.pool_size, 4 << 10);
   PB_CHECK_EQ(l.threshold, 512);
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_8);
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "3.8") == 0, "%s", desc);
   PB_CHECK(parse("layout", "3.10", &l, err) == 0);
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_10);
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "3.10") == 0, "%s", desc);
 }
@@ -58,17 +60,28 @@ static void custom_layouts_and_descriptions(void) {
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "arena=1MiB pool=64KiB threshold=512") == 0, "%s",
             desc);
-  /* The named layout is the base whatever the order. */
-  l = test_layout("pool_size=16K layout=3.8");
-  PB_CHECK_EQ(l.arena_size, 256 << 10);
-  PB_CHECK_EQ(l.pool_size, 16 << 10);
+  /* The named layout is the base whatever the order, and sizes keep its
+   * algorithm. */
+  l = test_layout("arena_size=1M layout=3.8");
+  PB_CHECK_EQ(l.arena_size, 1 << 20);
+  PB_CHECK_EQ(l.pool_size, 4 << 10);
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_8);
   pool_layout_describe(&l, desc, sizeof desc);
-  PB_CHECKF(strcmp(desc, "arena=256KiB pool=16KiB threshold=512") == 0, "%s",
+  PB_CHECKF(strcmp(desc, "3.8 arena=1MiB pool=4KiB threshold=512") == 0, "%s",
+            desc);
+  /* 3.8's sizes with 3.10's algorithm are not layout=3.8. */
+  l = test_layout("arena_size=256KiB pool_size=4KiB");
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_10);
+  pool_layout_describe(&l, desc, sizeof desc);
+  PB_CHECKF(strcmp(desc, "arena=256KiB pool=4KiB threshold=512") == 0, "%s",
             desc);
   /* Overrides equal to a named layout describe as that layout. */
-  l = test_layout("layout=3.8 arena_size=1M pool_size=16384");
+  l = test_layout("layout=3.10 arena_size=1M pool_size=16384");
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "3.10") == 0, "%s", desc);
+  l = test_layout("layout=3.8 arena_size=256K threshold=512");
+  pool_layout_describe(&l, desc, sizeof desc);
+  PB_CHECKF(strcmp(desc, "3.8") == 0, "%s", desc);
   l = test_layout("arena_size=2MiB pool_size=64k threshold=1024");
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "arena=2MiB pool=64KiB threshold=1024") == 0, "%s",
@@ -139,6 +152,12 @@ static void bad_parameters_are_one_line_errors(void) {
   pb_param layouts[2] = {{"layout", "3.8"}, {"layout", "3.10"}};
   PB_CHECK(pool_layout_parse(layouts, 2, &l, err) == -1);
   PB_CHECKF(strstr(err, "twice") != NULL, "%s", err);
+  /* 3.8 reads pool headers: its pools are one page. */
+  pb_param big_38[2] = {{"layout", "3.8"}, {"pool_size", "16KiB"}};
+  PB_CHECK(pool_layout_parse(big_38, 2, &l, err) == -1);
+  PB_CHECKF(strstr(err, "pool_size=16KiB") != NULL &&
+                strstr(err, "one page") != NULL && strchr(err, '\n') == NULL,
+            "%s", err);
   pb_param novalue = {"threshold", NULL};
   PB_CHECK(pool_layout_parse(&novalue, 1, &l, err) == -1);
   PB_CHECKF(strstr(err, "threshold") != NULL, "%s", err);

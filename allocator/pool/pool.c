@@ -1,5 +1,6 @@
 /* Pools: set-up and the slow paths of malloc and free (pool.h). The
- * algorithm is CPython's (Objects/obmalloc.c, 3.10 to 3.13):
+ * algorithm is CPython's (Objects/obmalloc.c, 3.10 to 3.13, and 3.8's,
+ * which differs only in arena.c and address.h):
  * allocate_from_new_pool, pymalloc_pool_extend, insert_to_usedpool and
  * pymalloc_realloc. */
 #include "allocator/pool/pool.h"
@@ -50,6 +51,7 @@ int pool_init(const pool_layout *layout, char err[PB_ERROR_MAX]) {
   pool_hot.arena_mask = (uintptr_t)layout->arena_size - 1;
   pool_hot.arena_shift = shift;
   pool_hot.bot_mask = ((uintptr_t)1 << (POOL_MAP_MID_SHIFT - shift)) - 1;
+  pool_hot.header_ownership = layout->algorithm == POOL_ALGORITHM_3_8;
   pool_hot.threshold = layout->threshold; /* last: opens the pools */
   pool_g.initialized = 1;
   return 0;
@@ -180,11 +182,18 @@ void pool_free_slow(pool_header *pool, int was_full) {
   pool_arena_return_pool(pool);
 }
 
+void pool_free_unclaimed(void *p) {
+  if (pool_hot.header_ownership && p != NULL && pool_header_claims(p))
+    pool_free_owned(p);
+  else
+    pool_raw_free(p);
+}
+
 /* ---- realloc, calloc, usable size ---------------------------------------- */
 
 void *pool_realloc(void *p, size_t n) {
   if (p == NULL) return pool_malloc(n);
-  if (!pool_owns(p)) return raw_realloc(p, n);
+  if (!pool_owns_block(p)) return raw_realloc(p, n);
   size_t size = pool_class_size(pool_of(p)->szidx);
   if (pool_keeps_block(size, n)) return p;
   if (n < size) size = n; /* the bytes to copy */
@@ -208,11 +217,11 @@ void *pool_calloc(size_t nelem, size_t elsize) {
 }
 
 size_t pool_usable_size(void *p) {
-  if (pool_owns(p)) return pool_class_size(pool_of(p)->szidx);
+  if (pool_owns_block(p)) return pool_class_size(pool_of(p)->szidx);
   return malloc_usable_size(p);
 }
 
 int pool_realloc_keeps(const void *p, size_t n) {
-  if (!pool_owns(p)) return 0;
+  if (!pool_owns_block(p)) return 0;
   return pool_keeps_block(pool_class_size(pool_of(p)->szidx), n);
 }

@@ -4,8 +4,9 @@
  *
  * Fast path of malloc: small request -> class index -> head pool of
  * usedpools[idx] -> pop its free list. Fast path of free: ownership lookup
- * (address.h) -> mask to the pool header -> push on its free list. No
- * locks, no system calls, no function pointers; the layout is read from
+ * in the radix tree (address.h) -> mask to the pool header -> push on its
+ * free list; 3.8's header read is off that path, in pool_free_unclaimed.
+ * No locks, no system calls, no function pointers; the layout is read from
  * pool_hot, one cache line. */
 #ifndef POOLBENCH_ALLOCATOR_POOL_POOL_H
 #define POOLBENCH_ALLOCATOR_POOL_POOL_H
@@ -87,12 +88,16 @@ static inline void pool_free_owned(void *p) {
   pool_free_slow(pool, last == NULL);
 }
 
+/* free of a pointer the radix tree does not claim: 3.8's blocks (its tree
+ * is empty), the system allocator's, and NULL. */
+void pool_free_unclaimed(void *p);
+
 /* free. Pointers the pool does not own (and NULL) go to the system. */
 static inline void pool_free(void *p) {
-  if (POOL_LIKELY(pool_owns(p)))
+  if (POOL_LIKELY(pool_map_owns(p)))
     pool_free_owned(p);
   else
-    pool_raw_free(p);
+    pool_free_unclaimed(p);
 }
 
 /* realloc: in place while the block's class still fits and the request

@@ -2,9 +2,13 @@
  *
  * "pool" is CPython's small-object allocator, pymalloc, reimplemented: the
  * algorithm, the parameters and the statistics are those of
- * Objects/obmalloc.c as CPython 3.10 to 3.13 ship it on 64-bit Linux (with
- * the 3.8 sizes selectable); the code is this project's own. CPython issue
- * numbers (bpo-NNNNN) name where a behaviour comes from.
+ * Objects/obmalloc.c as CPython 3.10 to 3.13 ship it on 64-bit Linux, or,
+ * with layout=3.8, as CPython 3.8 shipped it (two differences, marked "3.8"
+ * below: how free() tells its blocks from the system's, and no empty arena
+ * kept); the code is this project's own. CPython issue numbers (bpo-NNNNN)
+ * name where a behaviour comes from. allocator/tests/fidelity_test checks
+ * the 3.10 algorithm against the real one (libpython3.11), report for
+ * report.
  *
  * SINGLE-THREADED BY DESIGN. pymalloc runs under the GIL; so does this:
  * there are no locks and no atomics anywhere. The caller serializes.
@@ -127,7 +131,10 @@
  * When the last pool of an arena comes free, the arena is munmapped, except
  * when it is the last arena of usable_arenas: then it is kept, so that usage
  * hovering at an arena boundary does not mmap and munmap on every iteration
- * (bpo-37257, 3.9+). pb_release() returns such a kept arena too. (In a
+ * (bpo-37257, 3.9+). pb_release() returns such a kept arena too. 3.8 keeps
+ * none: every arena is munmapped the moment its last pool comes free, so a
+ * loop that fills and empties an arena maps and unmaps it every time (the
+ * "arena thrashing" bpo-37257 fixed). (In a
  * custom layout of two pools per arena, an arena that mmap did not align
  * has a single usable pool, so it comes free while on no list; it is then
  * unmapped unless no other arena has a free pool.)
@@ -136,23 +143,38 @@
  * Address ownership (address.h, address.c)
  * ======================================================================
  *
- * free() must tell its blocks from the system allocator's in O(1) without
- * reading memory it may not own. As in CPython 3.10, a three-level radix
- * tree over the 48-bit address space answers "is this address inside one
- * of my arenas": the root (10 bits, static) and mid nodes (10 bits) index
- * the address's top bits; a bottom node has one entry per arena_size-aligned
- * chunk of the address range it covers (28 - log2(arena_size) bits: 8 bits
- * for 1 MiB arenas, as in 3.10). Since an arena covers parts of at most two
- * chunks, a chunk is owned in at most two pieces, [0, lo_end) by an arena
- * that began in the previous chunk and [hi_start, arena_size) by one that
- * begins in this chunk (hi_start = arena_size when none does). An entry
- * holds lo_end and gap = hi_start - lo_end, so that an address at offset t
- * in its chunk is ours iff (uint32_t)(t - lo_end) >= gap: one subtraction
- * and one compare (t < lo_end wraps around to a huge value). Nodes are
- * allocated on first use (calloc, as in CPython; entries start as {0,
- * arena_size}, nothing owned) and kept until pool_teardown(). Addresses of
- * 2^48 and above are never ours. The 3.8 way (reading pool->arenaindex from a
- * possibly foreign page) is not used in any layout.
+ * free() must tell its blocks from the system allocator's in O(1).
+ *
+ * 3.10 on (layout=3.10 and custom sizes), without reading memory it may not
+ * own: a three-level radix tree over the 48-bit address space answers "is
+ * this address inside one of my arenas": the root (10 bits, static) and mid
+ * nodes (10 bits) index the address's top bits; a bottom node has one entry
+ * per arena_size-aligned chunk of the address range it covers (28 -
+ * log2(arena_size) bits: 8 bits for 1 MiB arenas, as in 3.10). Since an
+ * arena covers parts of at most two chunks, a chunk is owned in at most two
+ * pieces, [0, lo_end) by an arena that began in the previous chunk and
+ * [hi_start, arena_size) by one that begins in this chunk (hi_start =
+ * arena_size when none does). An entry holds lo_end and gap = hi_start -
+ * lo_end, so that an address at offset t in its chunk is ours iff
+ * (uint32_t)(t - lo_end) >= gap: one subtraction and one compare (t < lo_end
+ * wraps around to a huge value). Nodes are allocated on first use (calloc, as
+ * in CPython; entries start as {0, arena_size}, nothing owned) and kept until
+ * pool_teardown(). Addresses of 2^48 and above are never ours. (3.11 covers
+ * all 64 bits with larger nodes; the answers are the same, the "arena map"
+ * lines of the report are not.)
+ *
+ * 3.8 (layout=3.8), by reading the header of the pool the block would be
+ * in: the block is ours iff that header's arenaindex names an allocated
+ * arena whose address range holds the block (CPython 3.8's
+ * address_in_range). For a system allocator's block the header is whatever
+ * that heap holds there, so the range check is what answers; the read itself
+ * is safe only because a live block's page is mapped and the pool boundary
+ * is on that page, which is why 3.8 needs pools of one page (layout.c
+ * refuses others) and why its arenas, page-aligned by mmap, never lose a
+ * pool to alignment. No arena is entered in the radix tree, so the tree
+ * says no to every pointer and free() reads the header only then, off the
+ * 3.10 path; the report has no arena map section. The read is exempt from
+ * AddressSanitizer, as CPython's is.
  *
  * ======================================================================
  * Invariants (each is checked by pool_check(), check.c)
@@ -178,7 +200,9 @@
  *      nf, or NULL when there is none; nfp2lasta[0] is NULL.
  *  I9  An arena object with address == 0 is on unused_arena_objects and
  *      vice versa; narenas_currently_allocated counts the others.
- *  I10 pool_owns(p) is true exactly for addresses inside allocated arenas.
+ *  I10 pool_owns(p) is true exactly for addresses inside allocated arenas,
+ *      and pool_owns_block(p) agrees with it for every block (3.10: the
+ *      radix tree; 3.8: the header of every carved pool names its arena).
  *  I11 narenas_highwater >= narenas_currently_allocated and
  *      ntimes_arena_allocated >= narenas_currently_allocated.
  *
@@ -224,12 +248,20 @@
 
 /* ---- the layout ---------------------------------------------------------- */
 
-/* What pb_init's parameters choose: the three sizes, validated by
- * pool_layout_parse (layout.c). */
+/* Whose algorithm: 3.10 to 3.13's, or 3.8's (ownership read from the pool
+ * header, no empty arena kept). */
+typedef enum pool_algorithm {
+  POOL_ALGORITHM_3_10 = 0,
+  POOL_ALGORITHM_3_8,
+} pool_algorithm;
+
+/* What pb_init's parameters choose: the algorithm and the three sizes,
+ * validated by pool_layout_parse (layout.c). */
 typedef struct pool_layout {
   size_t arena_size; /* power of two, >= 2 pools, <= POOL_MAX_ARENA_SIZE */
-  size_t pool_size;  /* power of two, >= POOL_MIN_POOL_SIZE */
+  size_t pool_size;  /* power of two, >= POOL_MIN_POOL_SIZE; 3.8: a page */
   size_t threshold;  /* multiple of 16, 16 .. pool_size - POOL_OVERHEAD */
+  pool_algorithm algorithm;
 } pool_layout;
 
 /* ---- blocks and pools ---------------------------------------------------- */
@@ -295,6 +327,7 @@ typedef struct pool_hot {
   uintptr_t arena_mask;   /* arena_size - 1 */
   uintptr_t bot_mask;     /* entries per bottom node - 1 */
   unsigned arena_shift;   /* log2(arena_size) */
+  int header_ownership;   /* 3.8: free reads the pool header, no tree */
 } __attribute__((aligned(64))) pool_hot_t;
 
 /* Everything else: the slow paths, statistics and the checker. */

@@ -9,7 +9,7 @@
 #include "allocator/pool/size_class.h"
 #include "common/grouped.h"
 
-void pool_usage_get(pool_usage *u, pool_class_usage *per_class) {
+void pool_usage_get(pb_mallocstats *u, pool_class_usage *per_class) {
   memset(u, 0, sizeof *u);
   if (per_class != NULL)
     memset(per_class, 0, pool_g.nclasses * sizeof *per_class);
@@ -53,60 +53,33 @@ void pool_usage_get(pool_usage *u, pool_class_usage *per_class) {
                    u->unused_pool_bytes + u->pool_header_bytes +
                    u->quantization_bytes + u->arena_alignment_bytes;
   u->mapped_bytes = u->arenas_current * pool_g.layout.arena_size;
-  u->map_mid_nodes = pool_g.map_mid_count;
-  u->map_bot_nodes = pool_g.map_bot_count;
-  u->map_root_bytes = sizeof pool_g.map_root;
-  u->map_mid_bytes = pool_g.map_mid_count * sizeof(pool_map_mid);
-  u->map_bot_bytes =
-      pool_g.map_bot_count * (pool_hot.bot_mask + 1) * sizeof(pool_map_cover);
+  u->threshold = pool_g.layout.threshold;
+  u->nclasses = pool_g.nclasses;
+  u->arena_size = pool_g.layout.arena_size;
+  u->pool_size = pool_size;
+  u->has_arena_map = !pool_hot.header_ownership; /* 3.8 has no tree */
+  if (u->has_arena_map) {
+    u->map_mid_nodes = pool_g.map_mid_count;
+    u->map_bot_nodes = pool_g.map_bot_count;
+    u->map_root_bytes = sizeof pool_g.map_root;
+    u->map_mid_bytes = pool_g.map_mid_count * sizeof(pool_map_mid);
+    u->map_bot_bytes =
+        pool_g.map_bot_count * (pool_hot.bot_mask + 1) * sizeof(pool_map_cover);
+    u->map_total_bytes =
+        u->map_root_bytes + u->map_mid_bytes + u->map_bot_bytes;
+  }
+  u->counts_raw_blocks = 1;
+  u->raw_allocated_bytes = pool_g.raw_allocated_bytes;
+  u->arena_mmap_calls = pool_g.arena_mmap_calls;
+  u->arena_munmap_calls = pool_g.arena_munmap_calls;
+  u->arena_mmap_failures = pool_g.arena_mmap_failures;
 }
 
 void pool_stats_fill(pb_stats *stats) {
-  pool_usage u;
+  pb_mallocstats u;
   pool_usage_get(&u, NULL);
   stats->count = 0;
-  /* The standard figures (allocator.h). allocated_bytes is every block
-   * handed out, as the interface defines it: pool blocks at their block
-   * size plus the blocks the system allocator serves (requests of 0 and
-   * above the threshold) at their malloc_usable_size, which pool.c counts.
-   * CPython's "# bytes in allocated blocks" counts pool blocks only: that
-   * is pool_allocated_bytes. mapped_bytes is the arenas only; the system
-   * allocator's own heap is glibc's to report. */
-  pb_stats_add(stats, "allocated_bytes",
-               u.allocated_bytes + pool_g.raw_allocated_bytes);
-  pb_stats_add(stats, "mapped_bytes", u.mapped_bytes);
-  pb_stats_add(stats, "retained_bytes",
-               u.available_bytes + u.unused_pool_bytes);
-  pb_stats_add(stats, "system_calls",
-               pool_g.arena_mmap_calls + pool_g.arena_munmap_calls);
-  /* The layout. */
-  pb_stats_add(stats, "arena_size", pool_g.layout.arena_size);
-  pb_stats_add(stats, "pool_size", pool_g.layout.pool_size);
-  pb_stats_add(stats, "small_threshold", pool_g.layout.threshold);
-  pb_stats_add(stats, "size_classes", pool_g.nclasses);
-  /* _debugmallocstats. */
-  pb_stats_add(stats, "pool_allocated_bytes", u.allocated_bytes);
-  pb_stats_add(stats, "raw_allocated_bytes", pool_g.raw_allocated_bytes);
-  pb_stats_add(stats, "arenas_allocated_total", u.arenas_allocated_total);
-  pb_stats_add(stats, "arenas_reclaimed", u.arenas_reclaimed);
-  pb_stats_add(stats, "arenas_highwater", u.arenas_highwater);
-  pb_stats_add(stats, "arenas_current", u.arenas_current);
-  pb_stats_add(stats, "pools_in_use", u.pools_in_use);
-  pb_stats_add(stats, "free_pools", u.free_pools);
-  pb_stats_add(stats, "blocks_in_use", u.blocks_in_use);
-  pb_stats_add(stats, "available_blocks", u.available_blocks);
-  pb_stats_add(stats, "available_bytes", u.available_bytes);
-  pb_stats_add(stats, "unused_pool_bytes", u.unused_pool_bytes);
-  pb_stats_add(stats, "pool_header_bytes", u.pool_header_bytes);
-  pb_stats_add(stats, "quantization_bytes", u.quantization_bytes);
-  pb_stats_add(stats, "arena_alignment_bytes", u.arena_alignment_bytes);
-  pb_stats_add(stats, "arena_map_mid_nodes", u.map_mid_nodes);
-  pb_stats_add(stats, "arena_map_bot_nodes", u.map_bot_nodes);
-  pb_stats_add(stats, "arena_map_bytes",
-               u.map_root_bytes + u.map_mid_bytes + u.map_bot_bytes);
-  pb_stats_add(stats, "arena_mmap_calls", pool_g.arena_mmap_calls);
-  pb_stats_add(stats, "arena_munmap_calls", pool_g.arena_munmap_calls);
-  pb_stats_add(stats, "arena_mmap_failures", pool_g.arena_mmap_failures);
+  pb_mallocstats_add(stats, &u);
 }
 
 uint64_t pool_stats_print_line(FILE *out, const char *label, uint64_t value) {
@@ -126,7 +99,7 @@ void pool_stats_print(FILE *out) {
       return;
     }
   }
-  pool_usage u;
+  pb_mallocstats u;
   pool_usage_get(&u, per_class);
   char label[96];
 
@@ -169,16 +142,18 @@ void pool_stats_print(FILE *out) {
   total += pool_stats_print_line(out, "# bytes lost to arena alignment",
                                  u.arena_alignment_bytes);
   pool_stats_print_line(out, "Total", total);
+  if (!u.has_arena_map) {
+    free(per_class);
+    return;
+  }
   fputs("\narena map counts\n", out);
   pool_stats_print_line(out, "# arena map mid nodes", u.map_mid_nodes);
   pool_stats_print_line(out, "# arena map bot nodes", u.map_bot_nodes);
   fputc('\n', out);
-  total = pool_stats_print_line(out, "# bytes lost to arena map root",
-                                u.map_root_bytes);
-  total += pool_stats_print_line(out, "# bytes lost to arena map mid",
-                                 u.map_mid_bytes);
-  total += pool_stats_print_line(out, "# bytes lost to arena map bot",
-                                 u.map_bot_bytes);
-  pool_stats_print_line(out, "Total", total);
+  pool_stats_print_line(out, "# bytes lost to arena map root",
+                        u.map_root_bytes);
+  pool_stats_print_line(out, "# bytes lost to arena map mid", u.map_mid_bytes);
+  pool_stats_print_line(out, "# bytes lost to arena map bot", u.map_bot_bytes);
+  pool_stats_print_line(out, "Total", u.map_total_bytes);
   free(per_class);
 }

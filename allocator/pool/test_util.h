@@ -52,6 +52,17 @@ static inline uint64_t stat_of(const char *name) {
   return value;
 }
 
+/* pb_stats_print's report, as a malloc'd string. */
+static inline char *report_text(void) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  PB_CHECK(out != NULL);
+  pb_stats_print(out);
+  PB_CHECK(fclose(out) == 0);
+  return text;
+}
+
 static inline void expect_invariants(void) {
   char err[512];
   PB_CHECKF(pool_check(err, sizeof err) == 0, "%s", err);
@@ -60,7 +71,7 @@ static inline void expect_invariants(void) {
 /* The _debugmallocstats accounting: the six kinds of bytes add up to the
  * arenas. */
 static inline void expect_accounting(void) {
-  pool_usage u;
+  pb_mallocstats u;
   pool_usage_get(&u, NULL);
   PB_CHECK_EQ(u.total_bytes, u.arenas_current * pool_g.layout.arena_size);
   PB_CHECK_EQ(u.mapped_bytes, u.arenas_current * pool_g.layout.arena_size);

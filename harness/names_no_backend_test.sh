@@ -1,0 +1,55 @@
+#!/bin/bash
+# The harness knows no backend: outside its tests, no harness source names a
+# backend, a backend parameter or a workload. Everything that differs between
+# backends is declared in allocator/backends.bzl (and reaches the harness
+# through allocator/registry.h or a runner's --describe); every workload
+# through the registry in workloads/.
+#
+# Names are looked for as C strings ("name") and as parameters (name=); the
+# backend and workload names also as whole words in code and comments,
+# except the plain English words ("lists", "ints", ...).
+#
+# Arguments: the harness sources to check. Environment: BACKENDS, the
+# backend names from backends.bzl, comma-separated.
+set -u
+
+runfiles="$TEST_SRCDIR/$TEST_WORKSPACE"
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+IFS=, read -r -a backends <<<"$BACKENDS"
+mapfile -t workloads < <("$runfiles/workloads/make_trace" --list | cut -d' ' -f1)
+params=()
+for b in "${backends[@]}"; do
+  describe="$("$runfiles/harness/bench_$b" --describe)" || fail "bench_$b --describe"
+  list="$(sed -n 's/.*"parameters":\[\([^]]*\)\].*/\1/p' <<<"$describe" | tr -d '"')"
+  IFS=, read -r -a taken <<<"$list"
+  params+=("${taken[@]}")
+done
+mapfile -t params < <(printf '%s\n' "${params[@]}" | sort -u)
+[[ ${#backends[@]} -ge 5 && ${#workloads[@]} -ge 6 && ${#params[@]} -ge 4 ]] ||
+  fail "found too few names: ${#backends[@]} backends, ${#workloads[@]} workloads, ${#params[@]} parameters"
+
+english=" ints tuples lists "
+for src in "$@"; do
+  file="$runfiles/$src"
+  for name in "${backends[@]}" "${workloads[@]}" "${params[@]}"; do
+    hits="$(grep -nF "\"$name\"" "$file")"
+    [[ -z $hits ]] || fail "$src names \"$name\": $hits"
+  done
+  for name in "${params[@]}"; do
+    hits="$(grep -nE "(^|[^A-Za-z0-9_])$name=" "$file")"
+    [[ -z $hits ]] || fail "$src names the parameter $name=: $hits"
+  done
+  for name in "${backends[@]}" "${workloads[@]}"; do
+    [[ $english == *" $name "* ]] && continue
+    hits="$(grep -nwF "$name" "$file" | grep -v 'poolbench')"
+    [[ -z $hits ]] || fail "$src names $name: $hits"
+  done
+done
+
+echo "checked $# files against ${#backends[@]} backends, ${#workloads[@]} workloads, ${#params[@]} parameters"
+exit $((failures > 0))
