@@ -8,7 +8,10 @@
 #include "harness/cell_run.h"
 #include "harness/locate.h"
 
+static char *measure;
+
 void pb_real_runs_prepare(pb_matrix *m, const char *argv0) {
+  measure = pb_locate_or_fail(argv0, "harness/measure", "harness/measure");
   for (size_t v = 0; v < m->nvariants; v++) {
     pb_variant *variant = &m->variants[v];
     char path[128], what[128];
@@ -22,7 +25,8 @@ double pb_real_run(pb_cell *cell, int r, double timeout) {
   pb_run *run = &cell->runs[r];
   char scale[32];
   snprintf(scale, sizeof scale, "%.17g", cell->workload->scale);
-  char *argv[] = {cell->variant->pyrun, cell->workload->script, scale, NULL};
+  char *argv[] = {measure, cell->variant->pyrun, cell->workload->script, scale,
+                  NULL};
   pb_spawn_result res;
   if (pb_spawn(argv, timeout, &res) != 0) {
     snprintf(run->failure, sizeof run->failure, "cannot start: %s",
@@ -31,14 +35,25 @@ double pb_real_run(pb_cell *cell, int r, double timeout) {
     return 0;
   }
   if (res.exit_status == 0 && !res.signaled && !res.timed_out) {
-    run->result = json_pack(
-        "{s:s, s:s, s:s, s:f, s:f, s:f, s:I}", "backend",
-        cell->variant->backend, "workload", cell->workload->workload, "program",
-        cell->workload->script, "scale", cell->workload->scale, "wall_seconds",
-        res.seconds, "cpu_seconds", res.cpu_seconds, "peak_rss_bytes",
-        (json_int_t)res.max_rss_bytes);
-    run->ok = run->result != NULL;
-    if (!run->ok) snprintf(run->failure, sizeof run->failure, "out of memory");
+    /* measure's report: the program's own figures. */
+    run->result = json_loads(res.out, 0, NULL);
+    if (json_is_number(json_object_get(run->result, "cpu_seconds")) &&
+        json_is_number(json_object_get(run->result, "wall_seconds")) &&
+        json_is_integer(json_object_get(run->result, "peak_rss_bytes"))) {
+      json_object_set_new(run->result, "backend",
+                          json_string(cell->variant->backend));
+      json_object_set_new(run->result, "workload",
+                          json_string(cell->workload->workload));
+      json_object_set_new(run->result, "program",
+                          json_string(cell->workload->script));
+      json_object_set_new(run->result, "scale",
+                          json_real(cell->workload->scale));
+      run->ok = 1;
+    } else {
+      json_decref(run->result);
+      run->result = NULL;
+      snprintf(run->failure, sizeof run->failure, "garbage output");
+    }
   } else {
     pb_run_failure(run, &res);
   }

@@ -2,7 +2,8 @@
  * under the variant's pyrun_<backend>, at the workload's scale, as a child
  * process with a time limit. Its result joins the matrix like a runner's
  * JSON, with the figures a whole program has: wall time, CPU time (user +
- * system) and its own peak RSS, all from wait4. */
+ * system) and its own peak RSS, all from wait4, taken by harness/measure
+ * (measure.c says why the driver cannot take them itself). */
 #ifndef POOLBENCH_HARNESS_REAL_RUN_H
 #define POOLBENCH_HARNESS_REAL_RUN_H
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,14 +88,9 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   for (int k = 0; k < 2; k++)
     if (fds[k].fd >= 0) close(fds[k].fd);
   int status;
-  struct rusage usage;
-  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   r->seconds = pb_now() - start;
-  r->cpu_seconds =
-      (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec * 1e-6 +
-      (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec * 1e-6;
-  r->max_rss_bytes = (uint64_t)usage.ru_maxrss * 1024; /* KiB on Linux */
   if (!r->timed_out) {
     if (WIFSIGNALED(status)) {
       r->signaled = 1;

@@ -5,7 +5,6 @@
 #define POOLBENCH_HARNESS_SPAWN_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 typedef struct pb_spawn_result {
   int exit_status; /* valid when !signaled && !timed_out */
@@ -15,10 +14,6 @@ typedef struct pb_spawn_result {
   char *out;     /* captured stdout, NUL-terminated (malloc'd) */
   char *err;     /* captured stderr, NUL-terminated (malloc'd) */
   double seconds;
-  /* The child's own resource use (wait4): CPU time, user and system, and
-   * its peak resident set. */
-  double cpu_seconds;
-  uint64_t max_rss_bytes;
 } pb_spawn_result;
 
 /* Runs argv[0] (a path) with argv. Returns 0 when the child was started,

@@ -1,0 +1,72 @@
+/* measure: runs a program and reports what it used, from wait4.
+ *
+ *   measure PROGRAM ARGS...
+ *
+ * PROGRAM runs as a child with its standard output discarded (standard
+ * input and error are measure's). When it ends, measure prints one JSON
+ * object on stdout,
+ *
+ *   {"wall_seconds": W, "cpu_seconds": C, "peak_rss_bytes": R,
+ *    "exit_status": S}            (or "signal": N when it was killed)
+ *
+ * with C its user and system time and R its ru_maxrss, and exits with the
+ * child's status (128 + N when killed by signal N).
+ *
+ * Why a process of its own: Linux keeps a process's peak RSS across execve
+ * (ru_maxrss is the largest of every address space the process had), so a
+ * program spawned straight from the comparison driver would report the
+ * driver's peak, traces and all. measure is small: its child starts with
+ * measure's address space, a megabyte or so, and reports its own peak above
+ * that. If measure dies, the kernel kills the child too (PR_SET_PDEATHSIG),
+ * so a run the driver times out leaves nothing behind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/fail.h"
+
+static double seconds(struct timeval tv) {
+  return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+int main(int argc, char **argv) {
+  pb_set_program("measure");
+  if (argc < 2 || argv[1][0] == '-')
+    pb_fail(PB_EXIT_BAD_INPUT, "usage: measure PROGRAM ARGS...");
+  pid_t parent = getpid();
+  double start = pb_now();
+  pid_t pid = fork();
+  if (pid < 0) pb_fail(PB_EXIT_FAILED, "cannot fork: %s", strerror(errno));
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent ||
+        null < 0 || dup2(null, STDOUT_FILENO) < 0)
+      _exit(127);
+    execv(argv[1], argv + 1);
+    pb_warn("cannot run %s: %s", argv[1], strerror(errno));
+    _exit(127);
+  }
+  int status;
+  struct rusage usage;
+  while (wait4(pid, &status, 0, &usage) < 0)
+    if (errno != EINTR) pb_fail(PB_EXIT_FAILED, "wait4: %s", strerror(errno));
+  double wall = pb_now() - start;
+  printf(
+      "{\"wall_seconds\": %.9f, \"cpu_seconds\": %.6f, "
+      "\"peak_rss_bytes\": %llu, ",
+      wall, seconds(usage.ru_utime) + seconds(usage.ru_stime),
+      (unsigned long long)usage.ru_maxrss * 1024); /* KiB on Linux */
+  if (WIFSIGNALED(status)) {
+    printf("\"signal\": %d}\n", WTERMSIG(status));
+    return 128 + WTERMSIG(status);
+  }
+  printf("\"exit_status\": %d}\n", WEXITSTATUS(status));
+  return WEXITSTATUS(status);
+}

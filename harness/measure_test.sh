@@ -1,0 +1,57 @@
+#!/bin/bash
+# measure reports its child's own figures: the peak RSS of a small program
+# run from a big parent is small (ru_maxrss would carry the parent's across
+# execve), a program that touches 64 MiB reports at least that, and exit
+# statuses and signals pass through.
+set -u
+
+measure="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# field NAME JSON: the number after "NAME":
+field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" <<<"$2"; }
+
+# A parent with 256 MiB resident runs measure /bin/true.
+out="$(/usr/bin/python3 -c '
+import subprocess, sys
+ballast = bytearray(256 << 20)
+for i in range(0, len(ballast), 4096):
+    ballast[i] = 1
+sys.stdout.write(subprocess.run([sys.argv[1], "/bin/true"],
+                                stdout=subprocess.PIPE).stdout.decode())
+' "$measure")"
+peak="$(field peak_rss_bytes "$out")"
+[[ -n $peak ]] && ((peak < 32 << 20)) || fail "/bin/true under a big parent: $out"
+
+out="$("$measure" /usr/bin/python3 -c '
+b = bytearray(64 << 20)
+for i in range(0, len(b), 4096):
+    b[i] = 1
+print("this goes nowhere")')"
+peak="$(field peak_rss_bytes "$out")"
+[[ -n $peak ]] && ((peak >= 64 << 20)) || fail "64 MiB touched: $out"
+[[ $out != *nowhere* ]] || fail "the child's stdout reached measure's: $out"
+[[ $(field exit_status "$out") == 0 ]] || fail "exit status: $out"
+cpu="$(field cpu_seconds "$out")"
+wall="$(field wall_seconds "$out")"
+[[ -n $cpu && -n $wall ]] || fail "no times: $out"
+
+out="$("$measure" /bin/sh -c 'exit 7')"
+rc=$?
+[[ $rc == 7 && $(field exit_status "$out") == 7 ]] || fail "exit 7: $rc, $out"
+out="$("$measure" /bin/sh -c 'kill -TERM $$')"
+rc=$?
+[[ $rc == 143 && $(field signal "$out") == 15 ]] || fail "SIGTERM: $rc, $out"
+err="$("$measure" 2>&1 >/dev/null)"
+rc=$?
+[[ $rc == 2 && $err == "measure: usage:"* ]] || fail "no program: exit $rc: $err"
+
+if [[ $failures -gt 0 ]]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "measure reports its child's own figures"
