@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#define PB_FILE_ERROR_MAX 256
+#define PB_FILE_ERROR_MAX 512
 
 typedef struct pb_atomic_file {
   int fd;     /* the temporary file while writing; -1 once finished */

@@ -14,6 +14,7 @@
 
 #include "testing/check.h"
 #include "workloads/trace.h"
+#include "workloads/trace_v1_testing.h"
 
 extern char **environ;
 
@@ -205,12 +206,32 @@ static void bad_input_is_one_clear_line(void) {
   expect_usage_error(cut, truncated);
 }
 
+/* A 140-byte version 1 file (its header outside the checksum) that asks for
+ * two hundred million slots: once it made the runner map and populate
+ * 3 GB; now the loader refuses it before mapping anything. */
+static void hostile_slot_count_is_refused(void) {
+  pb_trace t;
+  pb_trace_init(&t, "hostile", 0, 0);
+  const pb_op one[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0}};
+  t.ops = (pb_op *)one;
+  t.count = 1;
+  t.slots = 200000000;
+  char path[4200];
+  snprintf(path, sizeof path, "%s.hostile", trace_path);
+  pb_trace_write_v1(&t, path);
+  const char *args[] = {"--trace", path, NULL};
+  expect_usage_error(args,
+                     "slot count 200000000, but 1 ops cannot use that many "
+                     "slots");
+}
+
 int main(int argc, char **argv) {
   write_tiny_trace();
   static const pb_test tests[] = {
       PB_TEST(figures_match_hand_computed_values),
       PB_TEST(text_output_names_the_figures),
       PB_TEST(bad_input_is_one_clear_line),
+      PB_TEST(hostile_slot_count_is_refused),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

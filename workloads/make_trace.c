@@ -122,24 +122,30 @@ static int info(const char *path) {
   double loaded = pb_now() - t0;
   pb_trace_profile p;
   pb_trace_profile_compute(&t, &p);
-  uint64_t big = 0;
-  for (uint64_t i = 0; i < t.count; i++)
+  uint64_t big = 0, by_domain[PB_DOMAIN_COUNT] = {0};
+  for (uint64_t i = 0; i < t.count; i++) {
     if (t.ops[i].kind != PB_OP_FREE && t.ops[i].size > 512) big++;
+    by_domain[t.ops[i].domain]++; /* the loader checked every domain */
+  }
   uint64_t live = p.mallocs + p.callocs - p.frees;
 
   printf("file                   %s\n", path);
   printf("workload               %s\n", t.workload[0] ? t.workload : "(none)");
-  printf("format version         %d\n", PB_TRACE_VERSION);
+  printf("format version         %u\n", t.version);
   printf("seed                   %llu\n", (unsigned long long)t.seed);
   printf("scale                  %g\n", t.scale);
   count_line("ops", t.count);
   count_line("slots", t.slots);
-  printf("checksum               0x%016llx\n",
-         (unsigned long long)pb_trace_checksum(t.ops, t.count));
+  printf("checksum               0x%016llx\n", (unsigned long long)t.checksum);
   count_line("mallocs", p.mallocs);
   count_line("callocs", p.callocs);
   count_line("reallocs", p.reallocs);
   count_line("frees", p.frees);
+  static const char *const domain_labels[PB_DOMAIN_COUNT] = {
+      "ops, domain unknown", "ops, domain raw", "ops, domain mem",
+      "ops, domain obj"};
+  for (int d = 0; d < PB_DOMAIN_COUNT; d++)
+    count_line(domain_labels[d], by_domain[d]);
   count_line("requests > 512 bytes", big);
   char grouped[PB_GROUPED_MAX];
   printf("peak_live_bytes        %s (%.1f MiB)\n",

@@ -59,6 +59,8 @@ expect 0 "wrote $dir/t.trace: tuples, seed 7, scale 0.01:" \
 expect 0 "workload               tuples" --info="$dir/t.trace"
 expect 0 "live blocks at end     0" --info="$dir/t.trace"
 expect 0 "seed                   7" --info="$dir/t.trace"
+expect 0 "format version         2" --info="$dir/t.trace"
+expect 0 "ops, domain unknown" --info="$dir/t.trace"
 
 # Malformed files: one line naming the file and the problem, exit 1.
 expect 1 "$dir/none.trace: cannot open: No such file" --info="$dir/none.trace"
@@ -66,9 +68,9 @@ head -c 100 "$dir/t.trace" >"$dir/short.trace"
 expect 1 "$dir/short.trace: file too short: 100 bytes" --info="$dir/short.trace"
 head -c 1000 "$dir/t.trace" >"$dir/cut.trace"
 expect 1 "$dir/cut.trace: truncated: op count says" --info="$dir/cut.trace"
-cp "$dir/t.trace" "$dir/v2.trace"
-printf '\x02' | dd of="$dir/v2.trace" bs=1 seek=8 conv=notrunc 2>/dev/null
-expect 1 "trace version 2, this reader knows version 1" --info="$dir/v2.trace"
+cp "$dir/t.trace" "$dir/v3.trace"
+printf '\x03' | dd of="$dir/v3.trace" bs=1 seek=8 conv=notrunc 2>/dev/null
+expect 1 "trace version 3, this reader knows versions 1 to 2" --info="$dir/v3.trace"
 cp "$dir/t.trace" "$dir/flip.trace"
 printf '\xff' | dd of="$dir/flip.trace" bs=1 seek=200 conv=notrunc 2>/dev/null
 expect 1 "$dir/flip.trace: corrupted: checksum" --info="$dir/flip.trace"
