@@ -24,4 +24,9 @@ void pb_fail(int status, const char *fmt, ...)
 /* The same line without exiting. */
 void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Flushes stdout. Returns 0, or -1 after one line when what was written
+ * could not be (a full disk, /dev/full): a result that did not reach its
+ * reader is a failure, not success. */
+int pb_finish_stdout(void);
+
 #endif /* POOLBENCH_COMMON_FAIL_H */
