@@ -219,6 +219,30 @@ static void bad_options_run_nothing(void) {
     expect_refused(cases[c].args, cases[c].named);
 }
 
+/* --out is checked before anything runs (a bad one used to be found after
+ * the whole matrix, losing it): exit 2, one line, nothing run. */
+static void bad_out_is_refused_before_running(void) {
+  char file[4200], path[4300];
+  snprintf(file, sizeof file, "%s.file", out_dir);
+  FILE *f = fopen(file, "w");
+  PB_CHECK(f != NULL && fclose(f) == 0);
+  snprintf(path, sizeof path, "--out=%s/sub", file);
+  const char *under_a_file[] = {"--quick", path, NULL};
+  expect_refused(under_a_file, "cannot create the directory: Not a directory");
+  snprintf(path, sizeof path, "--out=%s", file);
+  const char *a_file[] = {"--quick", path, NULL};
+  expect_refused(a_file, "exists and is not a directory");
+
+  /* An owned name that is not a regular file would fail at the end. */
+  char dir[4200], json[4300];
+  snprintf(dir, sizeof dir, "%s.json_is_a_dir", out_dir);
+  snprintf(json, sizeof json, "%s/latest.json", dir);
+  PB_CHECK(mkdir(dir, 0755) == 0 && mkdir(json, 0755) == 0);
+  snprintf(path, sizeof path, "--out=%s", dir);
+  const char *json_dir[] = {"--quick", path, NULL};
+  expect_refused(json_dir, "latest.json: exists and is not a regular file");
+}
+
 /* More variants than any fixed table held (64): a sweep of 66 sets. */
 static void many_variants_run(void) {
   static char sets[66 * 16], out[4300], err[1 << 14];
@@ -288,6 +312,7 @@ int main(int argc, char **argv) {
   snprintf(out_dir, sizeof out_dir, "%s/results", tmp ? tmp : "/tmp");
   static const pb_test tests[] = {
       PB_TEST(bad_options_run_nothing),
+      PB_TEST(bad_out_is_refused_before_running),
       PB_TEST(many_variants_run),
       PB_TEST(long_values_arrive_whole),
       PB_TEST(quick_run_writes_consistent_results),
