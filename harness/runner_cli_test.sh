@@ -89,6 +89,15 @@ cp "$dir/ints.trace" "$dir/user/rel.trace"
 grep -qF "\"trace_file\":\"$dir/user/rel.trace\"" "$dir/out" ||
   fail "relative --trace: $(cat "$dir/out")"
 
+# A path that is not UTF-8 stays in the JSON (it vanished): the byte that is
+# not UTF-8 becomes U+FFFD.
+odd="$dir/"$'\xff'".trace"
+cp "$dir/ints.trace" "$odd"
+timeout 60 "$bin" --trace="$odd" --json >"$dir/out" 2>"$dir/err" ||
+  fail "non-UTF-8 path: $(cat "$dir/err")"
+grep -qF "\"trace_file\":\"$dir/"$'\xef\xbf\xbd'".trace\"" "$dir/out" ||
+  fail "non-UTF-8 path: $(head -c 300 "$dir/out")"
+
 # A result that cannot be written is a failure (it was exit 0).
 timeout 60 "$bin" "${tiny[@]}" --json >/dev/full 2>"$dir/err"
 rc=$?
