@@ -162,6 +162,13 @@ int pb_trace_validate(const pb_trace *t, char err[PB_TRACE_ERROR_MAX]);
 /* FNV-1a 64 of the op records: version 1's checksum. */
 uint64_t pb_trace_checksum(const pb_op *ops, uint64_t count);
 
+/* The checksum the header of a trace file held in memory should carry, as
+ * its version field defines it (version 1: the ops; else the header with
+ * its checksum field read as zero, then the ops); the ops are the bytes
+ * after the header, whatever the count field says. len must be at least
+ * PB_TRACE_HEADER_SIZE and len - PB_TRACE_HEADER_SIZE a multiple of 12. */
+uint64_t pb_trace_file_checksum(const void *bytes, size_t len);
+
 /* ---- analysis --------------------------------------------------------------
  */
 

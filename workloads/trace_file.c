@@ -96,6 +96,14 @@ static uint64_t get_u64(const unsigned char *p) {
   return v;
 }
 
+uint64_t pb_trace_file_checksum(const void *bytes, size_t len) {
+  const unsigned char *h = bytes;
+  const pb_op *ops = (const pb_op *)(h + PB_TRACE_HEADER_SIZE);
+  uint64_t count = (len - PB_TRACE_HEADER_SIZE) / OP_SIZE;
+  return get_u32(h + H_VERSION) == 1 ? pb_trace_checksum(ops, count)
+                                     : checksum_v2(h, ops, count);
+}
+
 static uint64_t scale_to_field(double scale) {
   if (!(scale > 0)) return 0; /* also NaN */
   double micro = scale * 1e6 + 0.5;
@@ -234,8 +242,7 @@ int pb_trace_parse(pb_trace *t, const void *bytes, size_t len,
   const pb_op *ops = count ? (const pb_op *)(h + PB_TRACE_HEADER_SIZE) : NULL;
   uint32_t version = get_u32(h + H_VERSION);
   uint64_t stored = get_u64(h + H_CHECKSUM);
-  uint64_t actual =
-      version == 1 ? pb_trace_checksum(ops, count) : checksum_v2(h, ops, count);
+  uint64_t actual = pb_trace_file_checksum(bytes, len);
   if (stored != actual)
     return fail(err, label,
                 "corrupted: checksum 0x%016llx in the header, the %s hash to "
