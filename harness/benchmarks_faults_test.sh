@@ -147,6 +147,25 @@ rc=$?
 grep -q "^benchmarks: cannot grow the trace's ops to [0-9]* bytes: Cannot allocate memory$" \
   "$out.err" || fail "generation out of memory: $(cat "$out.err")"
 no_traces_left "generation out of memory"
+# The runner says the same (it once aborted with status 134).
+(
+  ulimit -v 600000
+  exec "$(dirname "$bin")/bench_pool" --workload=ints --scale=60
+) >/dev/null 2>"$out.runner.err"
+rc=$?
+[[ $rc == 3 ]] || fail "runner out of memory: exit $rc: $(cat "$out.runner.err")"
+grep -q "^bench_pool: cannot grow the trace's ops to [0-9]* bytes: Cannot allocate memory$" \
+  "$out.runner.err" || fail "runner out of memory: $(cat "$out.runner.err")"
+
+# ---- a standard output that cannot be written -------------------------------
+# The tables on stdout did not arrive: exit 1, though the files are written.
+out="$dir/full"
+"$bin" "${tiny[@]}" --runs=1 --out="$out" >/dev/full 2>"$out.err"
+rc=$?
+[[ $rc == 1 ]] || fail "stdout /dev/full: exit $rc: $(cat "$out.err")"
+grep -q "cannot write to standard output: No space left on device" "$out.err" ||
+  fail "stdout /dev/full: $(cat "$out.err")"
+[[ -s "$out/latest.md" ]] || fail "stdout /dev/full: the files were not written"
 
 # ---- where results go ------------------------------------------------------
 # A relative --out starts where bazel run was started.
