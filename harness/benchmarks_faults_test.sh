@@ -14,12 +14,7 @@ dir="$TEST_TMPDIR"
 # The driver's traces go to $TMPDIR: a private one shows what it leaves.
 export TMPDIR="$dir/tmp"
 mkdir -p "$TMPDIR"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 no_traces_left() {
   local left
@@ -183,8 +178,4 @@ mkdir -p "$dir/here"
 grep -q "wrote $dir/here/results\|wrote ./results" "$dir/here.err" ||
   fail "empty workspace: $(cat "$dir/here.err")"
 
-if ((failures > 0)); then
-  echo "$failures failures" >&2
-  exit 1
-fi
-echo "all fault checks passed"
+finish "all fault checks passed"

@@ -243,29 +243,36 @@ static void bad_out_is_refused_before_running(void) {
   expect_refused(json_dir, "latest.json: exists and is not a regular file");
 }
 
-/* More variants than any fixed table held (64): a sweep of 66 sets. */
-static void many_variants_run(void) {
-  static char sets[66 * 16], out[4300], err[1 << 14];
-  size_t len = 0;
-  for (int i = 1; i <= 66; i++)
-    len += (size_t)snprintf(sets + len, sizeof sets - len, "%sthreshold=%d",
-                            i > 1 ? ";" : "", 16 * i);
-  char sweep[sizeof sets + 16];
-  snprintf(sweep, sizeof sweep, "--sweep=%s", sets);
-  snprintf(out, sizeof out, "--out=%s.many", out_dir);
+/* A comparison of the smallest kind (pool on a tiny ints trace, one run)
+ * with one more argument, into out_dir.NAME; it must succeed. Returns its
+ * latest.json. */
+static json_t *run_tiny(const char *extra, const char *name) {
+  static char out[4300], err[1 << 14];
+  snprintf(out, sizeof out, "--out=%s.%s", out_dir, name);
   const char *args[] = {"--backends=pool",
                         "--workloads=ints",
                         "--runs=1",
                         "--scale=0.0005",
-                        sweep,
+                        extra,
                         out,
                         NULL};
   int status = run_benchmarks(args, err, sizeof err);
-  PB_CHECKF(status == 0, "exit %d: %s", status, err);
-  snprintf(out, sizeof out, "%s.many/latest.json", out_dir);
+  PB_CHECKF(status == 0, "%s: exit %d: %s", name, status, err);
+  snprintf(out, sizeof out, "%s.%s/latest.json", out_dir, name);
   json_error_t error;
   json_t *root = json_load_file(out, 0, &error);
   PB_CHECKF(root != NULL, "%s: %s", out, error.text);
+  return root;
+}
+
+/* More variants than any fixed table held (64): a sweep of 66 sets. */
+static void many_variants_run(void) {
+  static char sweep[66 * 16 + 16];
+  size_t len = (size_t)snprintf(sweep, sizeof sweep, "--sweep=");
+  for (int i = 1; i <= 66; i++)
+    len += (size_t)snprintf(sweep + len, sizeof sweep - len, "%sthreshold=%d",
+                            i > 1 ? ";" : "", 16 * i);
+  json_t *root = run_tiny(sweep, "many");
   PB_CHECK_EQ(json_object_size(json_object_get(root, "allocators")), 66);
   PB_CHECK_EQ(json_array_size(json_object_get(root, "cells")), 66);
   json_decref(root);
@@ -274,7 +281,7 @@ static void many_variants_run(void) {
 /* Values are forwarded whole: a 244-character threshold once ran as
  * threshold=32 (the rest cut off). */
 static void long_values_arrive_whole(void) {
-  static char bad[300], good[300], out[4300], err[1 << 14];
+  static char bad[300], good[300];
   snprintf(bad, sizeof bad, "threshold=32");
   memset(bad + strlen(bad), 'x', 242);
   snprintf(good, sizeof good, "threshold=");
@@ -283,20 +290,7 @@ static void long_values_arrive_whole(void) {
   const char *refused[] = {"--backends=pool", "--workloads=ints", bad, NULL};
   expect_refused(refused, "threshold=32xxxxxxxxxxxxxxxx"); /* not run as 32 */
 
-  snprintf(out, sizeof out, "--out=%s.long", out_dir);
-  const char *args[] = {"--backends=pool",
-                        "--workloads=ints",
-                        "--runs=1",
-                        "--scale=0.0005",
-                        good,
-                        out,
-                        NULL};
-  int status = run_benchmarks(args, err, sizeof err);
-  PB_CHECKF(status == 0, "exit %d: %s", status, err);
-  snprintf(out, sizeof out, "%s.long/latest.json", out_dir);
-  json_error_t error;
-  json_t *root = json_load_file(out, 0, &error);
-  PB_CHECKF(root != NULL, "%s: %s", out, error.text);
+  json_t *root = run_tiny(good, "long");
   char label[320];
   snprintf(label, sizeof label, "pool[%s]", good);
   json_t *identity =

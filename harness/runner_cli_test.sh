@@ -7,28 +7,7 @@ set -u
 
 bin="$TEST_SRCDIR/$TEST_WORKSPACE/harness/bench_oracle"
 dir="$TEST_TMPDIR"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# expect STATUS PATTERN ARGS...: the exit status, PATTERN on stderr, and for
-# status 2 exactly one line there and nothing on stdout.
-expect() {
-  local status="$1" pattern="$2"
-  shift 2
-  local rc
-  timeout 60 "$bin" "$@" >"$dir/out" 2>"$dir/err"
-  rc=$?
-  [[ $rc == "$status" ]] || fail "$*: exit $rc, expected $status: $(cat "$dir/err")"
-  grep -qF -- "$pattern" "$dir/err" || fail "$*: expected '$pattern' in: $(cat "$dir/err")"
-  if [[ $status == 2 ]]; then
-    [[ $(wc -l <"$dir/err") == 1 ]] || fail "$*: not one line: $(cat "$dir/err")"
-    [[ ! -s "$dir/out" ]] || fail "$*: wrote to stdout"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 tiny=(--workload=ints --scale=0.001)
 
@@ -108,8 +87,4 @@ timeout 60 "$bin" --describe >/dev/full 2>/dev/null
 rc=$?
 [[ $rc == 1 ]] || fail "--describe >/dev/full: exit $rc"
 
-if ((failures > 0)); then
-  echo "$failures failures" >&2
-  exit 1
-fi
-echo "all runner command-line checks passed"
+finish "all runner command-line checks passed"

@@ -7,29 +7,7 @@ set -u
 
 bin="$TEST_SRCDIR/$TEST_WORKSPACE/workloads/make_trace"
 dir="$TEST_TMPDIR"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# expect STATUS PATTERN ARGS...: exit status STATUS and PATTERN in the
-# output; a usage error must be exactly one line on stderr.
-expect() {
-  local status="$1" pattern="$2"
-  shift 2
-  local out rc
-  out="$("$bin" "$@" 2>&1)"
-  rc=$?
-  [[ $rc == "$status" ]] || fail "$*: exit $rc, expected $status: $out"
-  [[ $out == *"$pattern"* ]] || fail "$*: expected '$pattern' in: $out"
-  if [[ $status == 2 ]]; then
-    local lines
-    lines="$("$bin" "$@" 2>&1 >/dev/null | wc -l)"
-    [[ $lines == 1 ]] || fail "$*: $lines lines on stderr"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 expect 2 "nothing to do: give --workload, --list or --info"
 expect 0 "usage:" --help
@@ -123,8 +101,4 @@ rc=$?
 [[ $out == *"cannot write to standard output: No space left on device"* ]] ||
   fail "--info >/dev/full: $out"
 
-if ((failures > 0)); then
-  echo "$failures failures" >&2
-  exit 1
-fi
-echo "all make_trace checks passed"
+finish "all make_trace checks passed"
