@@ -7,22 +7,30 @@
 #include <unistd.h>
 
 #include "common/fail.h"
+#include "common/user_path.h"
+#include "harness/interrupt.h"
 #include "workloads/trace.h"
 #include "workloads/workloads.h"
 
-static char dir[] = "/tmp/poolbench-traces.XXXXXX";
+static char *dir; /* malloc'd */
 static int dir_made;
 static char **paths;
 static size_t count;
 
-void pb_trace_files_generate(const pb_matrix *m) {
+int pb_trace_files_generate(const pb_matrix *m) {
+  if (asprintf(&dir, "%s/poolbench-traces.XXXXXX", pb_temp_dir()) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
   if (!mkdtemp(dir))
     pb_fail(PB_EXIT_FAILED, "cannot create %s: %s", dir, strerror(errno));
   dir_made = 1;
+  /* pb_fail exits: a generator that runs out of memory (exit 3) must not
+   * leave hundreds of megabytes of traces behind. */
+  atexit(pb_trace_files_remove);
   paths = calloc(m->nworkloads, sizeof *paths);
   if (!paths) pb_fail(PB_EXIT_FAILED, "out of memory");
   int tty = isatty(STDERR_FILENO);
   for (size_t w = 0; w < m->nworkloads; w++) {
+    if (pb_interrupt_signal()) return -1;
     const pb_matrix_workload *mw = &m->workloads[w];
     if (tty)
       fprintf(stderr, "\rgenerating traces: %s\033[K", mw->name);
@@ -41,6 +49,7 @@ void pb_trace_files_generate(const pb_matrix *m) {
     pb_trace_destroy(&t);
   }
   if (tty) fprintf(stderr, "\r\033[K");
+  return pb_interrupt_signal() ? -1 : 0;
 }
 
 const char *pb_trace_file(size_t w) { return paths[w]; }
@@ -54,4 +63,6 @@ void pb_trace_files_remove(void) {
   count = 0;
   if (dir_made) rmdir(dir);
   dir_made = 0;
+  free(dir);
+  dir = NULL;
 }

@@ -1,6 +1,7 @@
 /* The traces a comparison replays: each workload generated once, up front,
- * at its scale, into a private temporary directory; every runner replays the
- * same file, and the directory is removed at the end. */
+ * at its scale, into a private directory under $TMPDIR (or /tmp); every
+ * runner replays the same file, and the directory is removed at the end,
+ * also when the driver exits early on an error or an interrupt. */
 #ifndef POOLBENCH_HARNESS_TRACE_FILES_H
 #define POOLBENCH_HARNESS_TRACE_FILES_H
 
@@ -9,9 +10,10 @@
 #include "harness/matrix.h"
 
 /* Generates m's workloads into a new temporary directory (progress on
- * stderr). Exits with one line if the directory or a file cannot be
+ * stderr). Returns 0; or -1 when interrupted (interrupt.h) before every
+ * trace was made. Exits with one line if the directory or a file cannot be
  * written. */
-void pb_trace_files_generate(const pb_matrix *m);
+int pb_trace_files_generate(const pb_matrix *m);
 
 /* The file of workload w (valid until pb_trace_files_remove). */
 const char *pb_trace_file(size_t w);
