@@ -83,7 +83,15 @@ int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]);
 /* ---- allocation: the C standard's contract --------------------------------
  * pb_malloc(0) returns a unique non-NULL pointer; pb_calloc returns NULL when
  * nelem * elsize overflows; pb_realloc(NULL, n) is pb_malloc(n);
- * pb_free(NULL) does nothing. */
+ * pb_free(NULL) does nothing.
+ *
+ * pb_realloc(p, 0) frees p and returns a minimal valid block, which the
+ * caller frees later (it may be p itself, shrunk): what CPython's allocators
+ * do (PyObject_Realloc, and PyMem_RawRealloc, which asks the C library for
+ * one byte). C11 leaves realloc(p, 0) to the implementation and glibc
+ * frees p and returns NULL, which a replay would read as out of memory; so
+ * the interface defines it once, as Python sees it, and every backend
+ * agrees. NULL means out of memory, with p untouched, as for any size. */
 void *pb_malloc(size_t size);
 void *pb_calloc(size_t nelem, size_t elsize);
 void *pb_realloc(void *ptr, size_t size);

@@ -15,7 +15,11 @@ int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]) {
 
 void *pb_malloc(size_t size) { return malloc(size); }
 void *pb_calloc(size_t nelem, size_t elsize) { return calloc(nelem, elsize); }
-void *pb_realloc(void *ptr, size_t size) { return realloc(ptr, size); }
+/* realloc(p, 0) frees p and returns NULL in glibc; the interface wants a
+ * minimal block (allocator.h), as CPython's raw allocator asks for. */
+void *pb_realloc(void *ptr, size_t size) {
+  return realloc(ptr, size ? size : 1);
+}
 void pb_free(void *ptr) { free(ptr); }
 size_t pb_usable_size(void *ptr) { return malloc_usable_size(ptr); }
 void pb_release(void) { malloc_trim(0); }

@@ -93,6 +93,13 @@ void pb_atomic_abort(pb_atomic_file *f) {
   *f = (pb_atomic_file){.fd = -1};
 }
 
+int pb_atomic_check(const char *path, char err[PB_FILE_ERROR_MAX]) {
+  pb_atomic_file f;
+  int rc = pb_atomic_open(&f, path, err);
+  pb_atomic_abort(&f);
+  return rc;
+}
+
 int pb_write_file_atomic(const char *path, const void *data, size_t len,
                          char err[PB_FILE_ERROR_MAX]) {
   pb_atomic_file f;

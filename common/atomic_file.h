@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#define PB_FILE_ERROR_MAX 256
+#define PB_FILE_ERROR_MAX 512
 
 typedef struct pb_atomic_file {
   int fd;     /* the temporary file while writing; -1 once finished */
@@ -35,6 +35,13 @@ int pb_atomic_finish(pb_atomic_file *f, char err[PB_FILE_ERROR_MAX]);
 int pb_atomic_commit(pb_atomic_file *f, char err[PB_FILE_ERROR_MAX]);
 /* Removes the temporary file, if any, and frees f's strings. */
 void pb_atomic_abort(pb_atomic_file *f);
+
+/* Whether path can be written by this module, checked without touching it:
+ * absent or a regular file, in a directory where a temporary file can be
+ * created (one is, and removed). For programs that check their outputs
+ * before long work rather than lose that work at the end. 0, or -1 with
+ * err. */
+int pb_atomic_check(const char *path, char err[PB_FILE_ERROR_MAX]);
 
 /* open + write + finish + commit of one buffer. */
 int pb_write_file_atomic(const char *path, const void *data, size_t len,

@@ -1,8 +1,10 @@
 #include "common/fail.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *program = "poolbench";
 
@@ -30,4 +32,14 @@ void pb_warn(const char *fmt, ...) {
   va_start(ap, fmt);
   vline(fmt, ap);
   va_end(ap);
+}
+
+int pb_finish_stdout(void) {
+  errno = 0;
+  if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+  /* errno names the cause when this flush failed; an earlier write that
+   * failed left only the stream's error flag. */
+  pb_warn("cannot write to standard output%s%s", errno ? ": " : "",
+          errno ? strerror(errno) : "");
+  return -1;
 }

@@ -1,6 +1,6 @@
-/* common/: grouped numbers, page rounding, and atomic files and file sets:
- * replaced whole or not at all, never over something that is not a regular
- * file. */
+/* common/: grouped numbers, page rounding, atomic files and file sets
+ * (replaced whole or not at all, never over something that is not a regular
+ * file), strict numbers and user paths. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,8 @@
 #include "common/atomic_file.h"
 #include "common/grouped.h"
 #include "common/map.h"
+#include "common/number.h"
+#include "common/user_path.h"
 #include "testing/check.h"
 
 static char dir[4096];
@@ -123,6 +125,67 @@ static void file_set_is_all_or_nothing(void) {
   unlink(b);
 }
 
+static void atomic_check_tries_without_touching(void) {
+  char err[PB_FILE_ERROR_MAX];
+  const char *a = path_in_dir("check_a");
+  PB_CHECKF(pb_atomic_check(a, err) == 0, "%s", err);
+  PB_CHECK_EQ(files_in_dir(), 0); /* neither the file nor a temporary one */
+  PB_CHECK(pb_write_file_atomic(a, "old", 3, err) == 0);
+  PB_CHECKF(pb_atomic_check(a, err) == 0, "%s", err);
+  PB_CHECK(strcmp(slurp(a), "old") == 0);
+  PB_CHECK(pb_atomic_check("/dev/null", err) != 0);
+  PB_CHECKF(strstr(err, "/dev/null: exists and is not a regular file"), "%s",
+            err);
+  PB_CHECK(pb_atomic_check(path_in_dir("missing/x"), err) != 0);
+  PB_CHECKF(strstr(err, "cannot create a temporary file"), "%s", err);
+  PB_CHECK_EQ(files_in_dir(), 1);
+  unlink(a);
+}
+
+static void numbers_are_plain_decimal(void) {
+  uint64_t u;
+  PB_CHECK(pb_parse_u64("0", &u) == 0 && u == 0);
+  PB_CHECK(pb_parse_u64("18446744073709551615", &u) == 0 && u == UINT64_MAX);
+  static const char *const not_u64[] = {
+      "",   " 1",   "1 ",  "-1",  " -1",
+      "+1", "0x10", "1e3", "1.0", "18446744073709551616",
+  };
+  for (size_t i = 0; i < sizeof not_u64 / sizeof not_u64[0]; i++)
+    PB_CHECKF(pb_parse_u64(not_u64[i], &u) != 0, "'%s' parsed", not_u64[i]);
+
+  double d;
+  PB_CHECK(pb_parse_decimal("1", &d) == 0 && d == 1);
+  PB_CHECK(pb_parse_decimal("-0.5", &d) == 0 && d == -0.5);
+  PB_CHECK(pb_parse_decimal(".25", &d) == 0 && d == 0.25);
+  PB_CHECK(pb_parse_decimal("2e-3", &d) == 0 && d == 2e-3);
+  PB_CHECK(pb_parse_decimal("1E2", &d) == 0 && d == 100);
+  PB_CHECK(pb_parse_decimal("3.", &d) == 0 && d == 3);
+  static const char *const not_decimal[] = {
+      "",    ".",  "-",   " 1",   "1 ",    "0x10", "inf",
+      "nan", "1e", "1e+", "1.5x", "1e999", "--1",  "1,5",
+  };
+  for (size_t i = 0; i < sizeof not_decimal / sizeof not_decimal[0]; i++)
+    PB_CHECKF(pb_parse_decimal(not_decimal[i], &d) != 0, "'%s' parsed",
+              not_decimal[i]);
+}
+
+static void user_paths_start_where_bazel_run_did(void) {
+  PB_CHECK(setenv("BUILD_WORKING_DIRECTORY", "/where/the/user/was", 1) == 0);
+  char *p = pb_user_path("out/x.trace");
+  PB_CHECK(strcmp(p, "/where/the/user/was/out/x.trace") == 0);
+  free(p);
+  p = pb_user_path("/abs/x.trace");
+  PB_CHECK(strcmp(p, "/abs/x.trace") == 0);
+  free(p);
+  PB_CHECK(setenv("BUILD_WORKING_DIRECTORY", "", 1) == 0);
+  p = pb_user_path("x.trace"); /* empty: not under bazel run */
+  PB_CHECK(strcmp(p, "x.trace") == 0);
+  free(p);
+  PB_CHECK(pb_env_dir("BUILD_WORKING_DIRECTORY") == NULL);
+  PB_CHECK(unsetenv("BUILD_WORKING_DIRECTORY") == 0);
+  PB_CHECK(pb_env_dir("BUILD_WORKING_DIRECTORY") == NULL);
+}
+
 int main(int argc, char **argv) {
   const char *tmp = getenv("TEST_TMPDIR");
   snprintf(dir, sizeof dir, "%s/util_test", tmp ? tmp : "/tmp");
@@ -133,6 +196,9 @@ int main(int argc, char **argv) {
       PB_TEST(atomic_file_replaces_a_file_whole),
       PB_TEST(atomic_file_refuses_what_is_not_a_regular_file),
       PB_TEST(file_set_is_all_or_nothing),
+      PB_TEST(atomic_check_tries_without_touching),
+      PB_TEST(numbers_are_plain_decimal),
+      PB_TEST(user_paths_start_where_bazel_run_did),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

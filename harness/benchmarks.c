@@ -12,17 +12,25 @@
  * warm-up run per workload (not counted) warms the caches and measures how
  * long the whole will take, which is said before the measured runs start.
  *
+ * Ctrl-C or SIGTERM stops the running child, removes the traces, writes
+ * what was measured, marked interrupted, and exits 130 or 143
+ * (interrupt.h).
+ *
  * Exit status: 0 every cell measured; 1 some cell failed (the others are
- * still reported and written); 2 bad options (nothing run). */
+ * still reported and written), or the results could not be written; 2 bad
+ * options or an output directory that cannot be written (nothing run); 3 no
+ * memory to generate a trace; 130/143 interrupted. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/clock.h"
 #include "common/fail.h"
+#include "common/user_path.h"
 #include "harness/cell_run.h"
 #include "harness/comparison_options.h"
 #include "harness/export_markdown.h"
+#include "harness/interrupt.h"
 #include "harness/matrix.h"
 #include "harness/matrix_workloads.h"
 #include "harness/outputs.h"
@@ -80,23 +88,59 @@ static double warm_up(const pb_matrix *m, double timeout) {
         .variant = m->reference, .workload = &m->workloads[w], .runs = &run};
     double seconds = pb_cell_run(&cell, 0, pb_trace_file(w), timeout);
     json_decref(run.result);
+    if (run.interrupted) break;
     expected += seconds * (double)(m->nvariants * (size_t)m->runs_per_cell);
   }
   return expected;
 }
 
+/* --out, or the workspace's results/ under bazel run, or results/ here. */
 static const char *output_dir(const pb_comparison_options *o) {
   if (o->out) return o->out;
   static char *dir;
-  const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
+  const char *workspace = pb_env_dir("BUILD_WORKSPACE_DIRECTORY");
   if (asprintf(&dir, "%s/results", workspace ? workspace : ".") < 0)
     pb_fail(PB_EXIT_FAILED, "out of memory");
   return dir;
 }
 
+/* The runs are over, or were stopped: SIGINT and SIGTERM take their default
+ * actions again and the traces go. Returns the signal that stopped the runs,
+ * or 0. */
+static int end_runs(void) {
+  pb_interrupt_restore();
+  pb_trace_files_remove();
+  return pb_interrupt_signal();
+}
+
+/* After a SIGINT or SIGTERM: the runs that finished are kept, marked. */
+static int stop_interrupted(pb_matrix *m, int stopped_by, const char *out) {
+  size_t done = pb_matrix_mark_interrupted(m, stopped_by);
+  const char *name = sigabbrev_np(stopped_by);
+  if (done == 0) {
+    pb_warn(
+        "interrupted (SIG%s) before any run finished: nothing was written; "
+        "the files in %s were kept",
+        name, out);
+    return pb_interrupt_exit_status(stopped_by);
+  }
+  pb_export_markdown(m, stdout);
+  pb_finish_stdout();
+  int written = pb_outputs_write(m, out) == 0;
+  pb_warn("interrupted (SIG%s) after %zu of %zu runs%s", name, done,
+          pb_matrix_runs_planned(m),
+          written ? ": what they measured is written, marked interrupted" : "");
+  return pb_interrupt_exit_status(stopped_by);
+}
+
 int main(int argc, char **argv) {
   pb_set_program("benchmarks");
   pb_comparison_options o = pb_comparison_options_parse(argc, argv);
+  /* Where the results go is checked before anything runs: a bad --out
+   * found at the end would lose the whole comparison. */
+  const char *out = output_dir(&o);
+  char err[PB_FILE_ERROR_MAX];
+  if (pb_outputs_check(out, err) != 0) pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   pb_matrix m = {.runs_per_cell = o.runs, .unstable_threshold = 0.10};
   pb_matrix_workloads_build(&o, argv[0], &m);
   pb_variants_build(&o, argv[0], &m);
@@ -104,9 +148,12 @@ int main(int argc, char **argv) {
   m.options = options_json(&o, &m);
   add_cells(&m);
 
-  pb_trace_files_generate(&m, o.timeout);
+  pb_interrupt_install();
+  if (pb_trace_files_generate(&m, o.timeout) != 0)
+    return stop_interrupted(&m, end_runs(), out);
   size_t total = m.nworkloads * m.nvariants * (size_t)o.runs;
   double expected = warm_up(&m, o.timeout);
+  if (pb_interrupt_signal()) return stop_interrupted(&m, end_runs(), out);
   char duration[32];
   pb_format_duration(expected, duration, sizeof duration);
   fprintf(stderr,
@@ -116,34 +163,37 @@ int main(int argc, char **argv) {
 
   pb_progress progress;
   pb_progress_start(&progress, total, expected);
-  for (int r = 0; r < o.runs; r++)
-    for (size_t w = 0; w < m.nworkloads; w++)
-      for (size_t v = 0; v < m.nvariants; v++) {
+  /* A SIGINT or SIGTERM ends every loop; the run it stopped is marked. */
+  for (int r = 0; r < o.runs && !pb_interrupt_signal(); r++)
+    for (size_t w = 0; w < m.nworkloads && !pb_interrupt_signal(); w++)
+      for (size_t v = 0; v < m.nvariants && !pb_interrupt_signal(); v++) {
         char what[256];
         snprintf(what, sizeof what, "%s x %s (run %d/%d)", m.variants[v].label,
                  m.workloads[w].name, r + 1, o.runs);
         pb_progress_show(&progress, what);
         pb_cell *cell = pb_matrix_cell(&m, w, v);
         pb_cell_run(cell, r, pb_trace_file(w), o.timeout);
-        if (!cell->runs[r].ok) {
+        if (!cell->runs[r].ok && !cell->runs[r].interrupted) {
           pb_progress_clear(&progress);
           pb_warn("%s failed: %s", what, cell->runs[r].failure);
         }
         progress.done++;
       }
   pb_progress_clear(&progress);
+  int stopped_by = end_runs();
+  if (stopped_by) return stop_interrupted(&m, stopped_by, out);
   pb_format_duration(pb_now() - progress.started, duration, sizeof duration);
   fprintf(stderr, "%zu runs in %s\n", total, duration);
-  pb_trace_files_remove();
 
   pb_export_markdown(&m, stdout);
-  fflush(stdout);
+  int stdout_rc = pb_finish_stdout();
   size_t failed = 0;
   for (size_t c = 0; c < m.nworkloads * m.nvariants; c++)
     failed += (size_t)m.cells[c].failed;
-  int write_rc = pb_outputs_write(&m, output_dir(&o));
+  int write_rc = pb_outputs_write(&m, out);
   if (failed)
     pb_warn("%zu of %zu cells had failed runs", failed,
             m.nworkloads * m.nvariants);
-  return failed || write_rc != 0 ? PB_EXIT_FAILED : PB_EXIT_OK;
+  return failed || write_rc != 0 || stdout_rc != 0 ? PB_EXIT_FAILED
+                                                   : PB_EXIT_OK;
 }

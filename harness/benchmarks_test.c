@@ -380,29 +380,143 @@ static void parameters_reach_only_the_backends_that_take_them(void) {
   json_decref(root);
 }
 
+/* Runs benchmarks with args and expects exit 2 with one line on stderr
+ * that contains named. */
+static void expect_refused(const char *const *args, const char *named) {
+  static char err[1 << 14];
+  int status = run_benchmarks(args, err, sizeof err);
+  PB_CHECKF(status == 2, "%s: exit %d: %s", args[0], status, err);
+  PB_CHECKF(strstr(err, named) != NULL, "%s: '%s' not in %s", args[0], named,
+            err);
+  char *newline = strchr(err, '\n');
+  PB_CHECKF(newline && newline[1] == '\0', "not one line: %s", err);
+}
+
 static void bad_options_run_nothing(void) {
-  char err[4096];
-  const char *cases[][3] = {
-      {"--backends=glibc,nosuch", NULL},
-      {"--workloads=ints,nosuch", NULL},
-      {"--runs=0", NULL},
-      {"--scale=abc", NULL},
-      {"--reference=jemalloc", "--backends=glibc"},
-      {"layout=3.9", NULL}, /* the pool refuses it */
-      {"--suite=synthetic,nosuch", NULL},
-      {"--suite=real", "layout=3.8"}, /* pyrun takes no parameters */
+  static const struct {
+    const char *args[7];
+    const char *named;
+  } cases[] = {
+      {{"--backends=glibc,nosuch"}, "nosuch"},
+      {{"--workloads=ints,nosuch"}, "nosuch"},
+      {{"--runs=0"}, "--runs"},
+      {{"--scale=abc"}, "abc"},
+      {{"--reference=jemalloc", "--backends=glibc"}, "jemalloc"},
+      {{"layout=3.9"}, "3.9"}, /* the pool refuses it */
+      {{"--suite=synthetic,nosuch"}, "--suite: unknown suite 'nosuch'"},
+      {{"--suite=real", "layout=3.8"}, "takes no parameters"},
+      {{"--suite=real", "--suite=captured"}, "--suite"},
+      /* Empty lists ran nothing and overwrote results/ with empty tables. */
+      {{"--backends=,"}, "--backends: empty backend name in ','"},
+      {{"--backends="}, "--backends: empty backend name in ''"},
+      {{"--workloads=,"}, "--workloads: empty workload name in ','"},
+      {{"--sweep="}, "--sweep: empty parameter set in ''"},
+      {{"--sweep=;;"}, "--sweep: empty parameter set in ';;'"},
+      /* Two equal sets would be two variants under one label. */
+      {{"--sweep=layout=3.8;layout=3.8"},
+       "--sweep: set 'layout=3.8' is given twice"},
+      {{"--sweep=layout=3.8,layout=3.10"},
+       "--sweep: 'layout' is given twice in 'layout=3.8,layout=3.10'"},
+      /* Numbers in plain decimal, within bounds. */
+      {{"--scale=0x10"}, "--scale: '0x10' is not a positive number"},
+      {{"--runs= 3"}, "--runs: ' 3' is not a count"},
+      {{"--timeout=inf"}, "--timeout: 'inf' is not a positive number"},
+      {{"--scale=1e6"}, "--scale: 1e6 is out of range: 0 < scale <= 100"},
+      /* The last of two values silently won. */
+      {{"--runs=2", "--runs=3"}, "--runs given twice"},
+      {{"--quick", "--quick"}, "--quick given twice"},
+      {{"layout=3.8", "layout=3.10"}, "parameter 'layout' given twice"},
+      /* A fifth parameter reaches the backends (it was dropped). */
+      {{"layout=3.10", "arena_size=1MiB", "pool_size=16KiB", "threshold=512",
+        "bogus=1"},
+       "takes 'bogus'"},
+      {{"--backends=pool", "--pool-size=garbage"},
+       "unknown option '--pool-size=garbage'"},
   };
-  const char *named[] = {"nosuch",   "nosuch", "--runs", "abc",
-                         "jemalloc", "3.9",    "nosuch", "takes no parameters"};
-  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-    const char *args[4] = {cases[c][0], cases[c][1], NULL, NULL};
-    int status = run_benchmarks(args, err, sizeof err);
-    PB_CHECKF(status == 2, "%s: exit %d", cases[c][0], status);
-    PB_CHECKF(strstr(err, named[c]) != NULL, "%s: '%s' not in %s", cases[c][0],
-              named[c], err);
-    char *newline = strchr(err, '\n');
-    PB_CHECKF(newline && newline[1] == '\0', "not one line: %s", err);
-  }
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    expect_refused(cases[c].args, cases[c].named);
+}
+
+/* --out is checked before anything runs (a bad one used to be found after
+ * the whole matrix, losing it): exit 2, one line, nothing run. */
+static void bad_out_is_refused_before_running(void) {
+  char file[4200], path[4300];
+  snprintf(file, sizeof file, "%s.file", out_dir);
+  FILE *f = fopen(file, "w");
+  PB_CHECK(f != NULL && fclose(f) == 0);
+  snprintf(path, sizeof path, "--out=%s/sub", file);
+  const char *under_a_file[] = {"--quick", path, NULL};
+  expect_refused(under_a_file, "cannot create the directory: Not a directory");
+  snprintf(path, sizeof path, "--out=%s", file);
+  const char *a_file[] = {"--quick", path, NULL};
+  expect_refused(a_file, "exists and is not a directory");
+
+  /* An owned name that is not a regular file would fail at the end. */
+  char dir[4200], json[4300];
+  snprintf(dir, sizeof dir, "%s.json_is_a_dir", out_dir);
+  snprintf(json, sizeof json, "%s/latest.json", dir);
+  PB_CHECK(mkdir(dir, 0755) == 0 && mkdir(json, 0755) == 0);
+  snprintf(path, sizeof path, "--out=%s", dir);
+  const char *json_dir[] = {"--quick", path, NULL};
+  expect_refused(json_dir, "latest.json: exists and is not a regular file");
+}
+
+/* A comparison of the smallest kind (pool on a tiny ints trace, one run)
+ * with one more argument, into out_dir.NAME; it must succeed. Returns its
+ * latest.json. */
+static json_t *run_tiny(const char *extra, const char *name) {
+  static char out[4300], err[1 << 14];
+  snprintf(out, sizeof out, "--out=%s.%s", out_dir, name);
+  const char *args[] = {"--backends=pool",
+                        "--workloads=ints",
+                        "--runs=1",
+                        "--scale=0.0005",
+                        extra,
+                        out,
+                        NULL};
+  int status = run_benchmarks(args, err, sizeof err);
+  PB_CHECKF(status == 0, "%s: exit %d: %s", name, status, err);
+  snprintf(out, sizeof out, "%s.%s/latest.json", out_dir, name);
+  json_error_t error;
+  json_t *root = json_load_file(out, 0, &error);
+  PB_CHECKF(root != NULL, "%s: %s", out, error.text);
+  return root;
+}
+
+/* More variants than any fixed table held (64): a sweep of 66 sets. */
+static void many_variants_run(void) {
+  static char sweep[66 * 16 + 16];
+  size_t len = (size_t)snprintf(sweep, sizeof sweep, "--sweep=");
+  for (int i = 1; i <= 66; i++)
+    len += (size_t)snprintf(sweep + len, sizeof sweep - len, "%sthreshold=%d",
+                            i > 1 ? ";" : "", 16 * i);
+  json_t *root = run_tiny(sweep, "many");
+  PB_CHECK_EQ(json_object_size(json_object_get(root, "allocators")), 66);
+  PB_CHECK_EQ(json_array_size(json_object_get(root, "cells")), 66);
+  json_decref(root);
+}
+
+/* Values are forwarded whole: a 244-character threshold once ran as
+ * threshold=32 (the rest cut off). */
+static void long_values_arrive_whole(void) {
+  static char bad[300], good[300];
+  snprintf(bad, sizeof bad, "threshold=32");
+  memset(bad + strlen(bad), 'x', 242);
+  snprintf(good, sizeof good, "threshold=");
+  memset(good + strlen(good), '0', 240);
+  strcat(good, "0032");
+  const char *refused[] = {"--backends=pool", "--workloads=ints", bad, NULL};
+  expect_refused(refused, "threshold=32xxxxxxxxxxxxxxxx"); /* not run as 32 */
+
+  json_t *root = run_tiny(good, "long");
+  char label[320];
+  snprintf(label, sizeof label, "pool[%s]", good);
+  json_t *identity =
+      json_object_get(json_object_get(root, "allocators"), label);
+  PB_CHECKF(identity != NULL, "no variant %s", label);
+  const char *config = json_string_value(json_object_get(identity, "config"));
+  PB_CHECKF(config && strstr(config, "threshold=32"), "config %s", config);
+  json_decref(root);
 }
 
 int main(int argc, char **argv) {
@@ -410,6 +524,9 @@ int main(int argc, char **argv) {
   snprintf(out_dir, sizeof out_dir, "%s/results", tmp ? tmp : "/tmp");
   static const pb_test tests[] = {
       PB_TEST(bad_options_run_nothing),
+      PB_TEST(bad_out_is_refused_before_running),
+      PB_TEST(many_variants_run),
+      PB_TEST(long_values_arrive_whole),
       PB_TEST(quick_run_writes_consistent_results),
       PB_TEST(suites_side_by_side),
       PB_TEST(sweep_runs_the_declared_sets),

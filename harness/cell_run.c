@@ -41,7 +41,10 @@ double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
     cell->failed = 1;
     return 0;
   }
-  if (res.exit_status == 0 && !res.signaled && !res.timed_out) {
+  if (res.interrupted) {
+    /* Stopped half-way by Ctrl-C: no figures, and not the backend's fault. */
+    run->interrupted = 1;
+  } else if (res.exit_status == 0 && !res.signaled && !res.timed_out) {
     json_error_t error;
     run->result = json_loads(res.out, 0, &error);
     if (json_is_object(run->result) &&
@@ -55,7 +58,7 @@ double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
   } else {
     pb_run_failure(run, &res);
   }
-  if (!run->ok) cell->failed = 1;
+  if (!run->ok && !run->interrupted) cell->failed = 1;
   double seconds = res.seconds;
   pb_spawn_result_free(&res);
   return seconds;

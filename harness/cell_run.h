@@ -8,9 +8,10 @@
 #include "harness/spawn.h"
 
 /* Runs cell's variant on trace_file and fills cell->runs[r]; marks the cell
- * failed when the run failed. Returns the run's wall time in seconds. A
- * cell of the real suite runs its program instead (real_run.h; trace_file
- * is NULL). */
+ * failed when the run failed, and the run interrupted (not failed) when a
+ * SIGINT or SIGTERM stopped it (interrupt.h). Returns the run's wall time in
+ * seconds. A cell of the real suite runs its program instead (real_run.h;
+ * trace_file is NULL). */
 double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
                    double timeout);
 

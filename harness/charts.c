@@ -9,10 +9,19 @@
 #include <unistd.h>
 
 #include "common/fail.h"
+#include "common/user_path.h"
 #include "harness/spawn.h"
 #include "harness/summary.h"
 
 #define MAX_CHARTS 16
+
+/* The charts' file names: the two relative charts, and one RSS timeline per
+ * workload that asks for it (prefix, workload, suffix). */
+#define THROUGHPUT_CHART "throughput.svg"
+#define PEAK_RSS_CHART "peak_rss.svg"
+#define REAL_CPU_CHART "real_cpu.svg"
+#define TIMELINE_PREFIX "rss_"
+#define TIMELINE_SUFFIX ".svg"
 
 static const char chart_style[] =
     "set terminal svg size 1100,580 dynamic noenhanced font 'sans,12' "
@@ -52,9 +61,10 @@ static void make_subtitle(const pb_matrix *m, json_t *machine, char *buf,
   const char *cpu = json_string_value(json_object_get(machine, "cpu"));
   const char *date = json_string_value(json_object_get(machine, "date"));
   int n = snprintf(
-      buf, size, "%s, %lld cores, %.10s\n", cpu && *cpu ? cpu : "unknown CPU",
+      buf, size, "%s, %lld cores, %.10s%s\n", cpu && *cpu ? cpu : "unknown CPU",
       (long long)json_integer_value(json_object_get(machine, "cpus")),
-      date ? date : "");
+      date ? date : "",
+      m->interrupted ? " (interrupted: partial results)" : "");
   for (size_t v = 0; v < m->nvariants && n > 0 && (size_t)n < size; v++) {
     const pb_variant *variant = &m->variants[v];
     int seen = 0; /* a sweep lists one backend several times */
@@ -238,7 +248,9 @@ static void remove_scratch_dir(const char *dir) {
 
 int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
   *charts = NULL;
-  char scratch[] = "/tmp/poolbench-charts.XXXXXX";
+  char scratch[2048]; /* and file names: the paths below fit 4200 */
+  snprintf(scratch, sizeof scratch, "%s/poolbench-charts.XXXXXX",
+           pb_temp_dir());
   if (!mkdtemp(scratch)) {
     pb_warn("cannot create a directory for the charts: %s", strerror(errno));
     return -1;
@@ -261,11 +273,11 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
     const pb_metric *metric;
     int invert;
   } relative[] = {
-      {"throughput.svg", "Throughput relative to %s (higher is better)",
+      {THROUGHPUT_CHART, "Throughput relative to %s (higher is better)",
        pb_metric_find("ns_per_op"), 1},
-      {"peak_rss.svg", "Peak RSS relative to %s (lower is better)",
+      {PEAK_RSS_CHART, "Peak RSS relative to %s (lower is better)",
        pb_metric_find("peak_rss_bytes"), 0},
-      {"real_cpu.svg",
+      {REAL_CPU_CHART,
        "Real programs: speed (1 / CPU time) relative to %s (higher is "
        "better)",
        pb_metric_find("cpu_seconds"), 1},
@@ -292,8 +304,8 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
     snprintf(data_path, sizeof data_path, "%s/timeline%zu.dat", scratch, w);
     FILE *data = fopen(data_path, "w");
     if (!data) continue;
-    snprintf(names[count], sizeof names[count], "rss_%.50s.svg",
-             m->workloads[w].name);
+    snprintf(names[count], sizeof names[count],
+             TIMELINE_PREFIX "%.50s" TIMELINE_SUFFIX, m->workloads[w].name);
     snprintf(output, sizeof output, "%s/%s", scratch, names[count]);
     timeline_chart(m, w, script, data, data_path, subtitle, output);
     fclose(data);
@@ -341,4 +353,15 @@ void pb_charts_free(pb_chart *charts, int count) {
     free(charts[i].svg);
   }
   free(charts);
+}
+
+int pb_chart_file(const char *name) {
+  size_t len = strlen(name), prefix = strlen(TIMELINE_PREFIX),
+         suffix = strlen(TIMELINE_SUFFIX);
+  return strcmp(name, THROUGHPUT_CHART) == 0 ||
+         strcmp(name, PEAK_RSS_CHART) == 0 ||
+         strcmp(name, REAL_CPU_CHART) == 0 ||
+         (len > prefix + suffix &&
+          strncmp(name, TIMELINE_PREFIX, prefix) == 0 &&
+          strcmp(name + len - suffix, TIMELINE_SUFFIX) == 0);
 }

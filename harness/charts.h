@@ -31,4 +31,8 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts);
 
 void pb_charts_free(pb_chart *charts, int count);
 
+/* 1 when name is one a chart can be written as: throughput.svg,
+ * peak_rss.svg, rss_*.svg. */
+int pb_chart_file(const char *name);
+
 #endif /* POOLBENCH_HARNESS_CHARTS_H */

@@ -1,12 +1,10 @@
 #include "harness/cli.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/fail.h"
+#include "common/number.h"
 
 int pb_cli_option(int argc, char **argv, int *i, const char *name,
                   const char **value) {
@@ -27,23 +25,19 @@ int pb_cli_option(int argc, char **argv, int *i, const char *name,
 }
 
 int pb_cli_u64(const char *text, uint64_t *value) {
-  if (!text || !*text || *text == '-' || *text == '+') return -1;
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(text, &end, 10);
-  if (errno || *end != '\0') return -1;
+  return pb_parse_u64(text, value);
+}
+
+int pb_cli_positive_double(const char *text, double *value) {
+  double v;
+  if (pb_parse_decimal(text, &v) != 0 || v <= 0) return -1;
   *value = v;
   return 0;
 }
 
-int pb_cli_positive_double(const char *text, double *value) {
-  if (!text || !*text) return -1;
-  char *end;
-  errno = 0;
-  double v = strtod(text, &end);
-  if (errno || *end != '\0' || !isfinite(v) || v <= 0) return -1;
-  *value = v;
-  return 0;
+void pb_cli_once(int *given, const char *option) {
+  if (*given) pb_fail(PB_EXIT_BAD_INPUT, "%s given twice", option);
+  *given = 1;
 }
 
 void pb_cli_param(char *arg, pb_param params[PB_PARAMS_MAX], size_t *nparams) {
@@ -53,5 +47,8 @@ void pb_cli_param(char *arg, pb_param params[PB_PARAMS_MAX], size_t *nparams) {
   if (pb_param_split(arg, &params[*nparams]) != 0)
     pb_fail(PB_EXIT_BAD_INPUT,
             "'%s' is neither an option nor a NAME=VALUE parameter", arg);
+  for (size_t k = 0; k < *nparams; k++)
+    if (strcmp(params[k].name, params[*nparams].name) == 0)
+      pb_fail(PB_EXIT_BAD_INPUT, "parameter '%s' given twice", params[k].name);
   ++*nparams;
 }

@@ -17,13 +17,18 @@
 int pb_cli_option(int argc, char **argv, int *i, const char *name,
                   const char **value);
 
-/* Each returns 0, or -1 when text is not a number of that kind. */
+/* Each returns 0, or -1 when text is not a number of that kind, in plain
+ * decimal (common/number.h: no blanks, signs on counts, hex or words). */
 int pb_cli_u64(const char *text, uint64_t *value);
 int pb_cli_positive_double(const char *text, double *value);
 
+/* Marks an option given; one line and exit status 2 when it already was (the
+ * last of two values silently winning hides a typo). */
+void pb_cli_once(int *given, const char *option);
+
 /* Takes arg, a NAME=VALUE backend parameter, as params[*nparams] (split in
- * place) and counts it; one line and exit status 2 when arg is not one or
- * PB_PARAMS_MAX are already given. */
+ * place) and counts it; one line and exit status 2 when arg is not one, its
+ * NAME is already given, or PB_PARAMS_MAX are. */
 void pb_cli_param(char *arg, pb_param params[PB_PARAMS_MAX], size_t *nparams);
 
 #endif /* POOLBENCH_HARNESS_CLI_H */

@@ -6,6 +6,7 @@
 
 #include "allocator/registry.h"
 #include "common/fail.h"
+#include "common/user_path.h"
 #include "harness/cli.h"
 #include "harness/suite.h"
 #include "workloads/workloads.h"
@@ -38,8 +39,9 @@ static void print_help(void) {
       ")\n"
       "  --workloads=X,Y    workloads to run (default: all)\n"
       "  --runs=N           runs per cell (default %d)\n"
-      "  --scale=X          workload size for every workload, 1 = standard\n"
-      "                     (default: each workload's own comparison scale)\n"
+      "  --scale=X          workload size for every workload, 1 = standard,\n"
+      "                     at most %g (default: each workload's own\n"
+      "                     comparison scale)\n"
       "  --quick            scale %g, %d runs: a smoke test\n"
       "  --reference=B      the backend ratios are against (default %s)\n"
       "  --out=DIR          where to write (default: the workspace's "
@@ -57,8 +59,8 @@ static void print_help(void) {
       "  NAME=VALUE         a backend parameter, given to every selected\n"
       "                     backend that takes it (bench_<backend> --help)\n"
       "  --help             this text\n",
-      DEFAULT_RUNS, QUICK_SCALE, QUICK_RUNS, pb_backend_reference()->name,
-      DEFAULT_TIMEOUT);
+      DEFAULT_RUNS, PB_SCALE_MAX, QUICK_SCALE, QUICK_RUNS,
+      pb_backend_reference()->name, DEFAULT_TIMEOUT);
   printf("\nbackends: ");
   print_backends(0);
   printf("\nworkloads: ");
@@ -106,54 +108,73 @@ static int known_workload(const char *name) {
   return pb_workload_find(name) != NULL;
 }
 
+/* Which options were given, so that none is given twice. */
+typedef struct given {
+  int backends, workloads, runs, scale, timeout, out, reference, sweep, quick,
+      suite;
+} given;
+
 pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
   pb_comparison_options o = {.runs = DEFAULT_RUNS,
                              .timeout = DEFAULT_TIMEOUT,
                              .suites = PB_SUITE_BIT(PB_SUITE_SYNTHETIC)};
-  int backends_given = 0, workloads_given = 0, runs_given = 0;
+  given g = {0};
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i], *value = "";
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       print_help();
       exit(0);
     } else if (strcmp(arg, "--quick") == 0) {
+      pb_cli_once(&g.quick, "--quick");
       o.quick = 1;
     } else if (strcmp(arg, "--sweep") == 0) {
+      pb_cli_once(&g.sweep, "--sweep");
       o.sweep = 1;
     } else if (strncmp(arg, "--sweep=", 8) == 0) {
+      pb_cli_once(&g.sweep, "--sweep");
       o.sweep = 1;
       o.sweep_sets = arg + 8;
     } else if (arg[0] != '-') {
       pb_cli_param(argv[i], o.params, &o.nparams);
     } else if (pb_cli_option(argc, argv, &i, "--backends", &value)) {
+      pb_cli_once(&g.backends, "--backends");
       if (value)
         parse_names("--backends", value, &o.backends, known_backend, "backend");
-      backends_given = 1;
     } else if (pb_cli_option(argc, argv, &i, "--workloads", &value)) {
+      pb_cli_once(&g.workloads, "--workloads");
       if (value)
         parse_names("--workloads", value, &o.workloads, known_workload,
                     "workload");
-      workloads_given = 1;
     } else if (pb_cli_option(argc, argv, &i, "--runs", &value)) {
+      pb_cli_once(&g.runs, "--runs");
       uint64_t runs;
       if (value && (pb_cli_u64(value, &runs) != 0 || runs < 1 || runs > 1000))
         pb_fail(PB_EXIT_BAD_INPUT, "--runs: '%s' is not a count from 1 to 1000",
                 value);
       if (value) o.runs = (int)runs;
-      runs_given = 1;
     } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
+      pb_cli_once(&g.scale, "--scale");
       if (value && pb_cli_positive_double(value, &o.scale) != 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--scale: '%s' is not a positive number",
                 value);
+      if (value && o.scale > PB_SCALE_MAX)
+        pb_fail(PB_EXIT_BAD_INPUT,
+                "--scale: %s is out of range: 0 < scale <= %g", value,
+                PB_SCALE_MAX);
     } else if (pb_cli_option(argc, argv, &i, "--timeout", &value)) {
+      pb_cli_once(&g.timeout, "--timeout");
       if (value && pb_cli_positive_double(value, &o.timeout) != 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--timeout: '%s' is not a positive number",
                 value);
     } else if (pb_cli_option(argc, argv, &i, "--out", &value)) {
-      o.out = value;
+      pb_cli_once(&g.out, "--out");
+      if (value && !*value) pb_fail(PB_EXIT_BAD_INPUT, "--out: empty path");
+      if (value) o.out = pb_user_path(value);
     } else if (pb_cli_option(argc, argv, &i, "--reference", &value)) {
+      pb_cli_once(&g.reference, "--reference");
       o.reference = value;
     } else if (pb_cli_option(argc, argv, &i, "--suite", &value)) {
+      pb_cli_once(&g.suite, "--suite");
       char bad[64];
       if (value && pb_suite_parse(value, &o.suites, bad, sizeof bad) != 0)
         pb_fail(PB_EXIT_BAD_INPUT,
@@ -165,13 +186,13 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     if (!value) pb_fail(PB_EXIT_BAD_INPUT, "%s needs a value", arg);
   }
   if (o.quick) {
-    if (!runs_given) o.runs = QUICK_RUNS;
+    if (!g.runs) o.runs = QUICK_RUNS;
     if (o.scale == 0) o.scale = QUICK_SCALE;
   }
-  if (!backends_given)
+  if (!g.backends)
     for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
       if (b->compared) add_name(&o.backends, b->name);
-  if (!workloads_given)
+  if (!g.workloads)
     for (const pb_workload *w = pb_workloads; w->name; w++)
       add_name(&o.workloads, w->name);
   if (o.reference && !pb_name_list_has(&o.backends, o.reference)) {

@@ -26,7 +26,9 @@ void pb_export_csv(const pb_matrix *m, FILE *out) {
         const pb_run *run = &cell->runs[r];
         fprintf(out, "%s,%s,\"%s\",%d,\"%s\"", m->workloads[w].name,
                 m->variants[v].backend, m->variants[v].label, r + 1,
-                run->ok ? "ok" : run->failure);
+                run->ok            ? "ok"
+                : run->interrupted ? "interrupted"
+                                   : run->failure);
         for (size_t k = 0; k < pb_metric_count; k++)
           number_field(run, pb_metrics[k].field, out);
         for (size_t e = 0; e < EXTRA_FIELDS; e++)

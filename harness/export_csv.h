@@ -1,5 +1,7 @@
 /* The comparison as CSV: one row per run, every metric a column, for
- * spreadsheets and scripts. */
+ * spreadsheets and scripts. The status column says "ok", the failure, or
+ * "interrupted" for a run that did not finish because the comparison was
+ * stopped. */
 #ifndef POOLBENCH_HARNESS_EXPORT_CSV_H
 #define POOLBENCH_HARNESS_EXPORT_CSV_H
 

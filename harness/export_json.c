@@ -1,6 +1,8 @@
 #include "harness/export_json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "harness/agreement.h"
 #include "harness/summary.h"
@@ -23,6 +25,15 @@ static json_t *summary_json(const pb_matrix *m, size_t w, size_t v) {
   return obj;
 }
 
+/* Present only when the comparison was stopped early. */
+static json_t *interrupted_json(const pb_matrix *m) {
+  char signal[32];
+  snprintf(signal, sizeof signal, "SIG%s", sigabbrev_np(m->interrupted));
+  return json_pack("{s:s, s:I, s:I}", "signal", signal, "runs_done",
+                   (json_int_t)pb_matrix_runs_done(m), "runs_planned",
+                   (json_int_t)pb_matrix_runs_planned(m));
+}
+
 json_t *pb_export_json(const pb_matrix *m, json_t *machine) {
   json_t *allocators = json_object();
   for (size_t v = 0; v < m->nvariants; v++)
@@ -34,9 +45,11 @@ json_t *pb_export_json(const pb_matrix *m, json_t *machine) {
       json_t *runs = json_array();
       for (int r = 0; r < m->runs_per_cell; r++) {
         const pb_run *run = &cell->runs[r];
-        json_array_append_new(
-            runs, run->ok ? json_incref(run->result)
-                          : json_pack("{s:s}", "failed", run->failure));
+        json_array_append_new(runs,
+                              run->ok ? json_incref(run->result)
+                              : run->interrupted
+                                  ? json_pack("{s:b}", "interrupted", 1)
+                                  : json_pack("{s:s}", "failed", run->failure));
       }
       json_array_append_new(
           cells,
@@ -47,8 +60,12 @@ json_t *pb_export_json(const pb_matrix *m, json_t *machine) {
                     "variant", m->variants[v].label, "failed", cell->failed,
                     "runs", runs, "summary", summary_json(m, w, v)));
     }
-  return json_pack("{s:s, s:O, s:O, s:s, s:o, s:o, s:o}", "poolbench", "1",
-                   "machine", machine, "options", m->options, "reference",
-                   m->reference->label, "allocators", allocators, "cells",
-                   cells, "agreement", pb_agreement_json(m));
+  json_t *root =
+      json_pack("{s:s, s:O, s:O, s:s, s:o, s:o, s:o}", "poolbench", "1",
+                "machine", machine, "options", m->options, "reference",
+                m->reference->label, "allocators", allocators, "cells", cells,
+                "agreement", pb_agreement_json(m));
+  if (m->interrupted)
+    json_object_set_new(root, "interrupted", interrupted_json(m));
+  return root;
 }

@@ -1,6 +1,9 @@
 /* The comparison as one JSON document (latest.json): the machine, the
  * options, each variant's identity, and every run of every cell whole, with
- * each metric's summary. Everything else can be recomputed from it. */
+ * each metric's summary. Everything else can be recomputed from it. An
+ * interrupted comparison has "interrupted": {signal, runs_done,
+ * runs_planned}, and {"interrupted": true} for each run that did not
+ * finish. */
 #ifndef POOLBENCH_HARNESS_EXPORT_JSON_H
 #define POOLBENCH_HARNESS_EXPORT_JSON_H
 

@@ -47,7 +47,11 @@ static void metric_table(const pb_matrix *m, const pb_metric *metric,
       pb_table_set(&t, c++, "%s", m->workloads[w].name);
       pb_table_set(&t, c++, "%s", m->variants[v].label);
       if (pb_summarize(m, w, v, metric, &s) != 0) {
-        pb_table_set(&t, t.columns - 1, "FAILED: %s", pb_cell_failure(m, cell));
+        if (cell->failed)
+          pb_table_set(&t, t.columns - 1, "FAILED: %s",
+                       pb_cell_failure(m, cell));
+        else
+          pb_table_set(&t, t.columns - 1, "not run (interrupted)");
         continue;
       }
       char med[32], lo[32], hi[32], cl[32], ch[32];
@@ -72,6 +76,7 @@ static void metric_table(const pb_matrix *m, const pb_metric *metric,
       char note[PB_TABLE_CELL_MAX] = "";
       if (s.unstable) strcat(note, "unstable ");
       if (cell->failed) strcat(note, "some runs failed ");
+      if (pb_cell_interrupted(m, cell)) strcat(note, "interrupted ");
       pb_table_set(&t, c++, "%s", note);
     }
   }
@@ -79,8 +84,19 @@ static void metric_table(const pb_matrix *m, const pb_metric *metric,
   fputc('\n', out);
 }
 
+/* An interrupted comparison says so before anything else. */
+static void interrupted_banner(const pb_matrix *m, FILE *out) {
+  if (!m->interrupted) return;
+  fprintf(out,
+          "**Interrupted** (SIG%s) after %zu of %zu runs: the tables hold "
+          "the runs that finished; the others are marked interrupted.\n\n",
+          sigabbrev_np(m->interrupted), pb_matrix_runs_done(m),
+          pb_matrix_runs_planned(m));
+}
+
 void pb_export_markdown(const pb_matrix *m, FILE *out) {
   int runs = m->runs_per_cell;
+  interrupted_banner(m, out);
   fprintf(out,
           "## poolbench: %zu backends x %zu workloads, %d runs each\n\n"
           "Median of the runs; min-max; a distribution-free confidence "

@@ -1,4 +1,5 @@
-/* The comparison as Markdown: a heading that says how to read the figures,
+/* The comparison as Markdown: a heading that says how to read the figures
+ * (after a bold "Interrupted" line when the comparison was stopped early),
  * then one table per metric. The terminal shows the same text. */
 #ifndef POOLBENCH_HARNESS_EXPORT_MARKDOWN_H
 #define POOLBENCH_HARNESS_EXPORT_MARKDOWN_H

@@ -45,6 +45,36 @@ const pb_metric *pb_metric_find(const char *field) {
 
 const char *pb_cell_failure(const pb_matrix *m, const pb_cell *cell) {
   for (int r = 0; r < m->runs_per_cell; r++)
-    if (!cell->runs[r].ok) return cell->runs[r].failure;
+    if (!cell->runs[r].ok && !cell->runs[r].interrupted)
+      return cell->runs[r].failure;
   return "";
+}
+
+size_t pb_matrix_runs_planned(const pb_matrix *m) {
+  return m->nworkloads * m->nvariants * (size_t)m->runs_per_cell;
+}
+
+size_t pb_matrix_runs_done(const pb_matrix *m) {
+  size_t done = 0;
+  for (size_t c = 0; c < m->nworkloads * m->nvariants; c++)
+    for (int r = 0; r < m->runs_per_cell; r++)
+      done += !m->cells[c].runs[r].interrupted;
+  return done;
+}
+
+size_t pb_matrix_mark_interrupted(pb_matrix *m, int signo) {
+  m->interrupted = signo;
+  for (size_t c = 0; c < m->nworkloads * m->nvariants; c++)
+    for (int r = 0; r < m->runs_per_cell; r++) {
+      pb_run *run = &m->cells[c].runs[r];
+      /* A run that finished is ok or has a failure; the rest never did. */
+      if (!run->ok && !run->failure[0]) run->interrupted = 1;
+    }
+  return pb_matrix_runs_done(m);
+}
+
+int pb_cell_interrupted(const pb_matrix *m, const pb_cell *cell) {
+  for (int r = 0; r < m->runs_per_cell; r++)
+    if (cell->runs[r].interrupted) return 1;
+  return 0;
 }

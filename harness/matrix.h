@@ -47,6 +47,7 @@ typedef struct pb_run {
   int ok;
   char failure[256]; /* "exit 3: ...", "signal 11 (...)", "timeout ..." */
   json_t *result;    /* the runner's JSON object when ok */
+  int interrupted;   /* not run to the end: the comparison was interrupted */
 } pb_run;
 
 typedef struct pb_cell {
@@ -80,6 +81,7 @@ typedef struct pb_matrix {
   const pb_variant *reference;
   json_t *options; /* as given, for latest.json */
   double unstable_threshold;
+  int interrupted; /* the signal that stopped the comparison early, or 0 */
   unsigned suites; /* PB_SUITE_BITs of the suites compared */
   char *pytrace;   /* the capture program, for the captured suite */
 } pb_matrix;
@@ -102,5 +104,17 @@ const pb_metric *pb_metric_find(const char *field);
 
 /* The failure of the cell's first failed run, or "". */
 const char *pb_cell_failure(const pb_matrix *m, const pb_cell *cell);
+
+/* After the comparison was interrupted by signal signo: records it, marks
+ * interrupted every run that did not finish (the one stopped and those not
+ * started). Returns how many runs did finish, well or not. */
+size_t pb_matrix_mark_interrupted(pb_matrix *m, int signo);
+
+/* Runs that did finish, and runs planned (every run of every cell). */
+size_t pb_matrix_runs_done(const pb_matrix *m);
+size_t pb_matrix_runs_planned(const pb_matrix *m);
+
+/* 1 when some run of the cell was interrupted. */
+int pb_cell_interrupted(const pb_matrix *m, const pb_cell *cell);
 
 #endif /* POOLBENCH_HARNESS_MATRIX_H */

@@ -34,7 +34,10 @@ double pb_real_run(pb_cell *cell, int r, double timeout) {
     cell->failed = 1;
     return 0;
   }
-  if (res.exit_status == 0 && !res.signaled && !res.timed_out) {
+  if (res.interrupted) {
+    /* Stopped half-way by Ctrl-C: no figures, and not the backend's fault. */
+    run->interrupted = 1;
+  } else if (res.exit_status == 0 && !res.signaled && !res.timed_out) {
     /* measure's report: the program's own figures. */
     run->result = json_loads(res.out, 0, NULL);
     if (json_is_number(json_object_get(run->result, "cpu_seconds")) &&
@@ -57,7 +60,7 @@ double pb_real_run(pb_cell *cell, int r, double timeout) {
   } else {
     pb_run_failure(run, &res);
   }
-  if (!run->ok) cell->failed = 1;
+  if (!run->ok && !run->interrupted) cell->failed = 1;
   double seconds = res.seconds;
   pb_spawn_result_free(&res);
   return seconds;

@@ -3,7 +3,10 @@
  *
  * The slot table (one pointer and one size per trace slot) is mmap'd and
  * pre-touched when the replay is set up, so its pages are resident before
- * the RSS baseline is taken and are never charged to the allocator.
+ * the RSS baseline is taken and are never charged to the allocator. Every
+ * entry is used: a loaded trace's slots are numbered without a gap and are
+ * no more than its ops (trace.h), so the table costs at most 16 bytes per
+ * op of the file.
  *
  * The caller drives the replay in segments (pb_replay_run up to an op
  * index), so that measuring between segments (RSS samples, the peak-time

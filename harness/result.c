@@ -1,6 +1,7 @@
 #include "harness/result.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint64_t ops_of(const pb_result *r) {
@@ -72,6 +73,37 @@ static json_t *stats_json(const pb_stats *stats) {
 
 static json_t *u64(uint64_t v) { return json_integer((json_int_t)v); }
 
+/* A path as a JSON string. jansson refuses text that is not UTF-8, and the
+ * field would vanish: each byte that does not begin a valid UTF-8 character
+ * becomes U+FFFD instead. A character of n bytes is the shortest prefix that
+ * jansson accepts (no shorter prefix of one is valid). */
+static json_t *json_path(const char *path) {
+  json_t *s = json_string(path);
+  if (s) return s;
+  size_t len = strlen(path), out = 0;
+  char *clean = malloc(3 * len + 1);
+  if (!clean) return json_null();
+  for (size_t i = 0; i < len;) {
+    size_t n = 1;
+    json_t *ch = NULL;
+    for (; n <= 4 && i + n <= len && !(ch = json_stringn(path + i, n)); n++) {
+    }
+    if (ch) {
+      memcpy(clean + out, path + i, n);
+      out += n;
+      i += n;
+      json_decref(ch);
+    } else {
+      memcpy(clean + out, "\xef\xbf\xbd", 3); /* U+FFFD */
+      out += 3;
+      i++;
+    }
+  }
+  s = json_stringn(clean, out);
+  free(clean);
+  return s ? s : json_null();
+}
+
 int pb_result_print_json(const pb_result *r, FILE *out) {
   const pb_trace_profile *p = &r->profile;
   uint64_t ops = ops_of(r);
@@ -86,7 +118,7 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
   json_object_set_new(root, "config", json_string(r->config));
   json_object_set_new(root, "workload", json_string(r->workload));
   json_object_set_new(root, "trace_file",
-                      r->trace_file ? json_string(r->trace_file) : json_null());
+                      r->trace_file ? json_path(r->trace_file) : json_null());
   json_object_set_new(root, "scale", json_real(r->scale));
   json_object_set_new(root, "seed", u64(r->seed));
   json_object_set_new(root, "ops", u64(ops));

@@ -19,8 +19,8 @@
  * teardown (before pb_release). Each starts with a line
  * "== allocator report: WHEN ==" (REPORT_AT_PEAK, REPORT_AFTER_TEARDOWN).
  *
- * Exit status: 0 measured, 2 bad input (one line on stderr), 3 the allocator
- * returned NULL. */
+ * Exit status: 0 measured, 1 the result could not be written, 2 bad input
+ * (one line on stderr), 3 the allocator returned NULL or memory ran out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,7 @@
 #include "allocator/allocator.h"
 #include "common/clock.h"
 #include "common/fail.h"
+#include "common/user_path.h"
 #include "harness/cli.h"
 #include "harness/memory.h"
 #include "harness/replay.h"
@@ -43,7 +44,7 @@
 
 typedef struct options {
   const char *workload;
-  const char *trace_file;
+  char *trace_file; /* as the user meant it (common/user_path.h) */
   double scale;
   uint64_t seed;
   int json;
@@ -52,6 +53,11 @@ typedef struct options {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
 } options;
+
+/* Which options were given, so that none is given twice. */
+typedef struct given {
+  int workload, trace, report, scale, seed, json, describe;
+} given;
 
 static void print_help(void) {
   const char *params = pb_parameters();
@@ -64,7 +70,8 @@ static void print_help(void) {
       "\n"
       "  --workload=NAME   generate and replay this workload (see below)\n"
       "  --trace=FILE      replay a trace file instead\n"
-      "  --scale=X         workload size, 1 = standard (default 1)\n"
+      "  --scale=X         workload size, 1 = standard (default 1; at most "
+      "%g)\n"
       "  --seed=N          workload seed (default 1)\n"
       "  --json            print one JSON object instead of text\n"
       "  --allocator-report=FILE  write the allocator's own report to FILE\n"
@@ -74,13 +81,15 @@ static void print_help(void) {
       "  --help            this text\n"
       "  NAME=VALUE        a parameter for the backend: %s%s\n"
       "\nworkloads:\n",
-      pb_name(), pb_name(), *params ? "it takes " : "it takes none", params);
+      pb_name(), pb_name(), PB_SCALE_MAX,
+      *params ? "it takes " : "it takes none", params);
   for (const pb_workload *w = pb_workloads; w->name; w++)
     printf("  %-14s %s\n", w->name, w->description);
 }
 
 static options parse_options(int argc, char **argv) {
   options o = {.scale = 1.0, .seed = 1};
+  given g = {0};
   for (int i = 1; i < argc; i++) {
     const char *value = NULL;
     const char *arg = argv[i];
@@ -88,9 +97,11 @@ static options parse_options(int argc, char **argv) {
       print_help();
       exit(0);
     } else if (strcmp(arg, "--json") == 0) {
+      pb_cli_once(&g.json, arg);
       o.json = 1;
       continue;
     } else if (strcmp(arg, "--describe") == 0) {
+      pb_cli_once(&g.describe, arg);
       o.describe = 1;
       continue;
     } else if (arg[0] != '-') {
@@ -99,16 +110,25 @@ static options parse_options(int argc, char **argv) {
       continue;
     }
     if (pb_cli_option(argc, argv, &i, "--workload", &value)) {
+      pb_cli_once(&g.workload, "--workload");
       o.workload = value;
     } else if (pb_cli_option(argc, argv, &i, "--trace", &value)) {
-      o.trace_file = value;
+      pb_cli_once(&g.trace, "--trace");
+      if (value) o.trace_file = pb_user_path(value);
     } else if (pb_cli_option(argc, argv, &i, "--allocator-report", &value)) {
-      o.report_file = value;
+      pb_cli_once(&g.report, "--allocator-report");
+      if (value) o.report_file = pb_user_path(value);
     } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
+      pb_cli_once(&g.scale, "--scale");
       if (value && pb_cli_positive_double(value, &o.scale) != 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--scale: '%s' is not a positive number",
                 value);
+      if (value && o.scale > PB_SCALE_MAX)
+        pb_fail(PB_EXIT_BAD_INPUT,
+                "--scale: %s is out of range: 0 < scale <= %g", value,
+                PB_SCALE_MAX);
     } else if (pb_cli_option(argc, argv, &i, "--seed", &value)) {
+      pb_cli_once(&g.seed, "--seed");
       if (value && pb_cli_u64(value, &o.seed) != 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--seed: '%s' is not a whole number", value);
     } else {
@@ -119,6 +139,10 @@ static options parse_options(int argc, char **argv) {
   if (o.describe) return o;
   if (!o.workload == !o.trace_file)
     pb_fail(PB_EXIT_BAD_INPUT, "give exactly one of --workload or --trace");
+  if (o.trace_file && (g.scale || g.seed))
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--scale and --seed go with --workload: a trace file was "
+            "generated with its own");
   if (o.workload && !pb_workload_find(o.workload))
     pb_fail(PB_EXIT_BAD_INPUT, "unknown workload '%s' (see --help)",
             o.workload);
@@ -205,7 +229,10 @@ int main(int argc, char **argv) {
                                              : PB_TRACE_ERROR_MAX];
   if (pb_init(o.params, o.nparams, err) != 0)
     pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
-  if (o.describe) return pb_result_print_backend(stdout) == 0 ? 0 : 1;
+  if (o.describe)
+    return pb_result_print_backend(stdout) == 0 && pb_finish_stdout() == 0
+               ? PB_EXIT_OK
+               : PB_EXIT_FAILED;
 
   pb_trace trace;
   if (o.trace_file) {
@@ -243,7 +270,9 @@ int main(int argc, char **argv) {
     } else {
       pb_result_print_text(&r, stdout);
     }
+    if (pb_finish_stdout() != 0) rc = PB_EXIT_FAILED;
   }
   pb_trace_destroy(&trace);
+  free(o.trace_file);
   return rc;
 }

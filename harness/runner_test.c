@@ -1,5 +1,6 @@
 /* The runner, end to end: bench_oracle on a tiny trace whose figures are
- * computed by hand here, and its answers to bad input.
+ * computed by hand here, its answers to bad input, and bench_glibc on a
+ * realloc to 0 bytes.
  *
  * The oracle backend is used because its block sizes are fixed by formula
  * (16-byte classes to 512, then four per power of two), so internal
@@ -14,6 +15,7 @@
 
 #include "testing/check.h"
 #include "workloads/trace.h"
+#include "workloads/trace_v1_testing.h"
 
 extern char **environ;
 
@@ -33,11 +35,12 @@ static void read_all(int fd, char *buf, size_t size) {
   buf[len] = '\0';
 }
 
-/* Runs bench with the given arguments, capturing stdout and stderr. */
-static void run(run_output *o, const char *const *args) {
+/* Runs binary with the given arguments, capturing stdout and stderr. */
+static void run_binary(run_output *o, const char *binary,
+                       const char *const *args) {
   char *argv[16];
   int argc = 0;
-  argv[argc++] = (char *)bench;
+  argv[argc++] = (char *)binary;
   for (; *args; args++) argv[argc++] = (char *)*args;
   argv[argc] = NULL;
   int out[2], err[2];
@@ -47,7 +50,7 @@ static void run(run_output *o, const char *const *args) {
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   pid_t pid;
-  PB_CHECK(posix_spawn(&pid, bench, &actions, NULL, argv, environ) == 0);
+  PB_CHECK(posix_spawn(&pid, binary, &actions, NULL, argv, environ) == 0);
   close(out[1]);
   close(err[1]);
   read_all(out[0], o->out, sizeof o->out); /* small outputs: no deadlock */
@@ -58,6 +61,10 @@ static void run(run_output *o, const char *const *args) {
   waitpid(pid, &status, 0);
   o->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   posix_spawn_file_actions_destroy(&actions);
+}
+
+static void run(run_output *o, const char *const *args) {
+  run_binary(o, bench, args);
 }
 
 static char trace_path[4096];
@@ -233,6 +240,47 @@ static void bad_input_is_one_clear_line(void) {
   expect_usage_error(cut, truncated);
 }
 
+/* A 140-byte version 1 file (its header outside the checksum) that asks for
+ * two hundred million slots: once it made the runner map and populate
+ * 3 GB; now the loader refuses it before mapping anything. */
+static void hostile_slot_count_is_refused(void) {
+  pb_trace t;
+  pb_trace_init(&t, "hostile", 0, 0);
+  const pb_op one[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0}};
+  t.ops = (pb_op *)one;
+  t.count = 1;
+  t.slots = 200000000;
+  char path[4200];
+  snprintf(path, sizeof path, "%s.hostile", trace_path);
+  pb_trace_write_v1(&t, path);
+  const char *args[] = {"--trace", path, NULL};
+  expect_usage_error(args,
+                     "slot count 200000000, but 1 ops cannot use that many "
+                     "slots");
+}
+
+/* realloc(p, 0) is a minimal block on every backend (allocator.h); glibc's
+ * own realloc frees and returns NULL, which the runner took for out of
+ * memory (exit 3). */
+static void realloc_to_zero_replays_on_glibc(void) {
+  pb_trace t;
+  pb_trace_init(&t, "realloc0", 0, 0);
+  uint32_t a = pb_trace_malloc(&t, 100, PB_TOUCH_NONE);
+  pb_trace_realloc(&t, a, 0, PB_TOUCH_NONE);
+  pb_trace_realloc(&t, a, 40, PB_TOUCH_ARRAY);
+  pb_trace_free(&t, a);
+  char path[4200];
+  snprintf(path, sizeof path, "%s.realloc0", trace_path);
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_save(&t, path, err) == 0, "%s", err);
+  pb_trace_destroy(&t);
+  static run_output o;
+  const char *args[] = {"--trace", path, "--json", NULL};
+  run_binary(&o, "harness/bench_glibc", args);
+  PB_CHECKF(o.status == 0, "exit %d: %s", o.status, o.err);
+  PB_CHECK(strstr(o.out, "\"reallocs\":2") != NULL);
+}
+
 int main(int argc, char **argv) {
   write_tiny_trace();
   static const pb_test tests[] = {
@@ -240,6 +288,8 @@ int main(int argc, char **argv) {
       PB_TEST(allocator_report_at_peak_and_teardown),
       PB_TEST(text_output_names_the_figures),
       PB_TEST(bad_input_is_one_clear_line),
+      PB_TEST(hostile_slot_count_is_refused),
+      PB_TEST(realloc_to_zero_replays_on_glibc),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

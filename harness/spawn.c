@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "harness/interrupt.h"
 
 extern char **environ;
 
@@ -61,7 +62,10 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   }
 
   buffer bufs[2] = {{0}, {0}};
-  struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  /* The child's stdout and stderr, and the interrupt pipe (interrupt.h):
+   * a Ctrl-C kills the child now, not after its time limit. */
+  struct pollfd fds[3] = {
+      {out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {pb_interrupt_fd(), POLLIN, 0}};
   int open_fds = 2;
   while (open_fds > 0) {
     double left = timeout_seconds - (pb_now() - start);
@@ -70,8 +74,16 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
       r->timed_out = 1;
       break;
     }
-    int ready = poll(fds, 2, (int)(left * 1000) + 1);
-    if (ready < 0 && errno != EINTR) break;
+    int ready = poll(fds, 3, (int)(left * 1000) + 1);
+    if (ready < 0) {
+      if (errno == EINTR) continue; /* revents are not valid */
+      break;
+    }
+    if (fds[2].fd >= 0 && (fds[2].revents & POLLIN)) {
+      kill(pid, SIGKILL);
+      r->interrupted = 1;
+      break;
+    }
     for (int k = 0; k < 2; k++) {
       if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP))) continue;
       char chunk[65536];
@@ -91,7 +103,7 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   r->seconds = pb_now() - start;
-  if (!r->timed_out) {
+  if (!r->timed_out && !r->interrupted) {
     if (WIFSIGNALED(status)) {
       r->signaled = 1;
       r->signal = WTERMSIG(status);
@@ -111,7 +123,9 @@ void pb_spawn_result_free(pb_spawn_result *r) {
 }
 
 void pb_spawn_describe(const pb_spawn_result *r, char *buf, size_t size) {
-  if (r->timed_out)
+  if (r->interrupted)
+    snprintf(buf, size, "interrupted");
+  else if (r->timed_out)
     snprintf(buf, size, "timeout after %.0f s", r->seconds);
   else if (r->signaled)
     snprintf(buf, size, "signal %d (%s)", r->signal, strsignal(r->signal));

@@ -7,12 +7,13 @@
 #include <stddef.h>
 
 typedef struct pb_spawn_result {
-  int exit_status; /* valid when !signaled && !timed_out */
+  int exit_status; /* valid when !signaled && !timed_out && !interrupted */
   int signaled;    /* killed by a signal (a crash) */
   int signal;
-  int timed_out; /* killed by us after the time limit */
-  char *out;     /* captured stdout, NUL-terminated (malloc'd) */
-  char *err;     /* captured stderr, NUL-terminated (malloc'd) */
+  int timed_out;   /* killed by us after the time limit */
+  int interrupted; /* killed by us on SIGINT or SIGTERM (interrupt.h) */
+  char *out;       /* captured stdout, NUL-terminated (malloc'd) */
+  char *err;       /* captured stderr, NUL-terminated (malloc'd) */
   double seconds;
 } pb_spawn_result;
 

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include "common/fail.h"
+#include "common/user_path.h"
 #include "harness/capture_run.h"
+#include "harness/interrupt.h"
 #include "workloads/trace.h"
 #include "workloads/workloads.h"
 
-static char dir[] = "/tmp/poolbench-traces.XXXXXX";
+static char *dir; /* malloc'd */
 static int dir_made;
 static char **paths;
 static size_t count;
@@ -43,14 +45,20 @@ static void make_trace(pb_matrix *m, pb_matrix_workload *mw, const char *path,
   }
 }
 
-void pb_trace_files_generate(pb_matrix *m, double timeout) {
+int pb_trace_files_generate(pb_matrix *m, double timeout) {
+  if (asprintf(&dir, "%s/poolbench-traces.XXXXXX", pb_temp_dir()) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
   if (!mkdtemp(dir))
     pb_fail(PB_EXIT_FAILED, "cannot create %s: %s", dir, strerror(errno));
   dir_made = 1;
+  /* pb_fail exits: a generator that runs out of memory (exit 3) must not
+   * leave hundreds of megabytes of traces behind. */
+  atexit(pb_trace_files_remove);
   paths = calloc(m->nworkloads, sizeof *paths);
   if (!paths) pb_fail(PB_EXIT_FAILED, "out of memory");
   int tty = isatty(STDERR_FILENO);
   for (size_t w = 0; w < m->nworkloads; w++) {
+    if (pb_interrupt_signal()) return -1;
     pb_matrix_workload *mw = &m->workloads[w];
     count = w + 1;
     if (mw->suite == PB_SUITE_REAL) continue;
@@ -63,6 +71,7 @@ void pb_trace_files_generate(pb_matrix *m, double timeout) {
     make_trace(m, mw, paths[w], timeout);
   }
   if (tty) fprintf(stderr, "\r\033[K");
+  return pb_interrupt_signal() ? -1 : 0;
 }
 
 const char *pb_trace_file(size_t w) { return paths[w]; }
@@ -76,4 +85,6 @@ void pb_trace_files_remove(void) {
   count = 0;
   if (dir_made) rmdir(dir);
   dir_made = 0;
+  free(dir);
+  dir = NULL;
 }

@@ -1,8 +1,9 @@
 /* The traces a comparison replays: each workload generated once, up front,
- * at its scale, into a private temporary directory; every runner replays the
- * same file, and the directory is removed at the end. A workload of the
- * captured suite is its program's capture (capture_run.h); one of the real
- * suite has no trace.
+ * at its scale, into a private directory under $TMPDIR (or /tmp); every
+ * runner replays the same file, and the directory is removed at the end,
+ * also when the driver exits early on an error or an interrupt. A workload
+ * of the captured suite is its program's capture (capture_run.h); one of the
+ * real suite has no trace.
  *
  * When the comparison holds more than the synthetic suite, each trace's
  * profile (workloads/profile.h) is kept in its matrix workload, for the
@@ -15,9 +16,10 @@
 #include "harness/matrix.h"
 
 /* Generates (or captures, within timeout seconds) m's workloads into a new
- * temporary directory (progress on stderr). Exits with one line if the
- * directory or a file cannot be written, or a capture fails. */
-void pb_trace_files_generate(pb_matrix *m, double timeout);
+ * temporary directory (progress on stderr). Returns 0; or -1 when
+ * interrupted (interrupt.h) before every trace was made. Exits with one
+ * line if the directory or a file cannot be written, or a capture fails. */
+int pb_trace_files_generate(pb_matrix *m, double timeout);
 
 /* The file of workload w (valid until pb_trace_files_remove); NULL for a
  * real program. */

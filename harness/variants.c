@@ -102,6 +102,10 @@ static void parse_set(const char *set, pb_variant *v) {
     if (pb_param_split(item, &v->params[v->nparams]) != 0)
       pb_fail(PB_EXIT_BAD_INPUT, "--sweep: '%s' in '%s' is not NAME=VALUE",
               item, set);
+    for (size_t k = 0; k < v->nparams; k++)
+      if (strcmp(v->params[k].name, v->params[v->nparams].name) == 0)
+        pb_fail(PB_EXIT_BAD_INPUT, "--sweep: '%s' is given twice in '%s'",
+                v->params[k].name, set);
     v->nparams++;
   }
   if (v->nparams == 0)
@@ -120,6 +124,10 @@ static char **split_sets(const char *text, size_t *count) {
     sets = realloc(sets, (*count + 2) * sizeof *sets);
     if (!sets || !(sets[*count] = strndup(p, len)))
       pb_fail(PB_EXIT_FAILED, "out of memory");
+    /* Two equal sets would be two variants under one label. */
+    for (size_t i = 0; i < *count; i++)
+      if (strcmp(sets[i], sets[*count]) == 0)
+        pb_fail(PB_EXIT_BAD_INPUT, "--sweep: set '%s' is given twice", sets[i]);
     (*count)++;
     sets[*count] = NULL;
     if (p[len] == '\0') return sets;

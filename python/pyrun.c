@@ -39,13 +39,11 @@ static void *backend_calloc(void *ctx, size_t nelem, size_t elsize) {
   return pb_calloc(nelem, elsize);
 }
 
-/* CPython expects realloc(p, 0) to return a block, as its own allocators do
- * (Objects/obmalloc.c, _PyMem_RawRealloc: "size == 0" becomes 1); C's
- * realloc may free p and return NULL instead, which CPython would take for
- * MemoryError. */
+/* realloc(p, 0) returns a minimal block, as CPython expects: the
+ * interface defines it so (allocator.h). */
 static void *backend_realloc(void *ctx, void *ptr, size_t size) {
   (void)ctx;
-  return pb_realloc(ptr, size ? size : 1);
+  return pb_realloc(ptr, size);
 }
 
 static void backend_free(void *ctx, void *ptr) {

@@ -6,24 +6,25 @@
  *   bazel run //workloads:make_trace -- --list
  *   bazel run //workloads:make_trace -- --info=FILE [--info=FILE]
  *
- * Usage errors (an unknown option or workload, a malformed number) print one
- * line on stderr and exit 2; a file that cannot be written or loaded exits
- * 1. Relative paths are taken from the directory bazel run was started in. */
-#include <errno.h>
-#include <math.h>
+ * Bad input (an unknown option or workload, a malformed number, a trace file
+ * that cannot be read, an --out path that cannot be written, checked before
+ * generating) prints one line on stderr and exits 2; a write that fails
+ * midway (a full disk) exits 1; no memory to generate, 3. Relative paths are
+ * taken from the directory bazel run was started in. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/atomic_file.h"
 #include "common/clock.h"
 #include "common/fail.h"
 #include "common/grouped.h"
+#include "common/number.h"
+#include "common/user_path.h"
 #include "workloads/trace.h"
 #include "workloads/trace_info.h"
 #include "workloads/workloads.h"
-
-#define MAX_SCALE 100.0
 
 static const char usage[] =
     "usage: make_trace --workload=NAME --out=FILE [--scale=X] [--seed=N]\n"
@@ -52,35 +53,22 @@ static void usage_error(const char *fmt, ...) {
 }
 
 static double parse_scale(const char *s) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (end == s || *end != '\0') usage_error("--scale: '%s' is not a number", s);
-  if (errno == ERANGE || !isfinite(v) || !(v > 0) || v > MAX_SCALE)
-    usage_error("--scale: %s is out of range: 0 < scale <= %g", s, MAX_SCALE);
+  double v;
+  if (pb_parse_decimal(s, &v) != 0)
+    usage_error("--scale: '%s' is not a number", s);
+  if (!(v > 0) || v > PB_SCALE_MAX)
+    usage_error("--scale: %s is out of range: 0 < scale <= %g", s,
+                PB_SCALE_MAX);
   return v;
 }
 
 static uint64_t parse_seed(const char *s) {
-  /* strtoull accepts a sign and leading blanks: only digits will do. */
-  if (*s < '0' || *s > '9')
-    usage_error("--seed: '%s' is not a non-negative integer", s);
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end != '\0')
-    usage_error("--seed: '%s' is not a non-negative integer", s);
-  if (errno == ERANGE) usage_error("--seed: %s is out of range", s);
-  return v;
-}
-
-/* A path as the user meant it: relative to where bazel run was started. */
-static const char *user_path(const char *path, char *buf, size_t size) {
-  const char *dir = getenv("BUILD_WORKING_DIRECTORY");
-  if (path[0] == '/' || !dir || !*dir) return path;
-  int n = snprintf(buf, size, "%s/%s", dir, path);
-  if (n < 0 || (size_t)n >= size) usage_error("path too long: %s", path);
-  return buf;
+  uint64_t v;
+  if (pb_parse_u64(s, &v) == 0) return v;
+  /* Digits only, then, but too many of them. */
+  if (*s && strspn(s, "0123456789") == strlen(s))
+    usage_error("--seed: %s is out of range", s);
+  usage_error("--seed: '%s' is not a non-negative integer", s);
 }
 
 /* Matches "--name=value" or "--name value"; sets *value (NULL when the
@@ -105,16 +93,19 @@ static int option(int argc, char **argv, int *i, const char *name,
 static int list_workloads(void) {
   for (const pb_workload *w = pb_workloads; w->name; w++)
     printf("%-13s %s\n", w->name, w->description);
-  return 0;
+  return pb_finish_stdout() == 0 ? PB_EXIT_OK : PB_EXIT_FAILED;
 }
 
 static int make(const pb_workload *w, const char *out, double scale,
                 uint64_t seed) {
+  char err[PB_TRACE_ERROR_MAX];
+  /* Before generating, which can take a while: a path that could never be
+   * written (a directory, /dev/null, a missing directory) is bad input. */
+  if (pb_atomic_check(out, err) != 0) pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   pb_trace t;
   double t0 = pb_now();
   w->generate(&t, seed, scale);
   double generated = pb_now() - t0;
-  char err[PB_TRACE_ERROR_MAX];
   t0 = pb_now();
   if (pb_trace_save(&t, out, err) != 0) {
     pb_warn("%s", err);
@@ -131,7 +122,7 @@ static int make(const pb_workload *w, const char *out, double scale,
       out, w->name, (unsigned long long)seed, scale, pb_grouped(t.count, ops),
       (double)p.peak_live_bytes / (1 << 20), generated, saved);
   pb_trace_destroy(&t);
-  return 0;
+  return pb_finish_stdout() == 0 ? PB_EXIT_OK : PB_EXIT_FAILED;
 }
 
 int main(int argc, char **argv) {
@@ -174,12 +165,10 @@ int main(int argc, char **argv) {
     usage_error("give exactly one of --workload, --list and --info");
   if (!workload && (out || scale_arg || seed_arg))
     usage_error("--out, --scale and --seed go with --workload");
-  char path[8192], second[8192];
   if (list) return list_workloads();
   if (ninfo) {
-    const char *paths[2] = {
-        user_path(info_files[0], path, sizeof path),
-        ninfo > 1 ? user_path(info_files[1], second, sizeof second) : NULL};
+    const char *paths[2] = {pb_user_path(info_files[0]),
+                            ninfo > 1 ? pb_user_path(info_files[1]) : NULL};
     return pb_trace_info(paths, ninfo, stdout);
   }
 
@@ -194,5 +183,5 @@ int main(int argc, char **argv) {
   if (!out || !*out) usage_error("--workload needs --out=FILE");
   double scale = scale_arg ? parse_scale(scale_arg) : 1.0;
   uint64_t seed = seed_arg ? parse_seed(seed_arg) : 1;
-  return make(w, user_path(out, path, sizeof path), scale, seed);
+  return make(w, pb_user_path(out), scale, seed);
 }

@@ -1,33 +1,13 @@
 #!/bin/bash
 # make_trace's command line: strict parsing (exit 2, one line on stderr),
-# a round trip through --info, and --info on malformed files (exit 1).
+# a round trip through --info, --info on malformed files and --out paths that
+# cannot be written (exit 2, before generating), paths relative to where
+# bazel run started, and a standard output that cannot be written (exit 1).
 set -u
 
 bin="$TEST_SRCDIR/$TEST_WORKSPACE/workloads/make_trace"
 dir="$TEST_TMPDIR"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# expect STATUS PATTERN ARGS...: exit status STATUS and PATTERN in the
-# output; a usage error must be exactly one line on stderr.
-expect() {
-  local status="$1" pattern="$2"
-  shift 2
-  local out rc
-  out="$("$bin" "$@" 2>&1)"
-  rc=$?
-  [[ $rc == "$status" ]] || fail "$*: exit $rc, expected $status: $out"
-  [[ $out == *"$pattern"* ]] || fail "$*: expected '$pattern' in: $out"
-  if [[ $status == 2 ]]; then
-    local lines
-    lines="$("$bin" "$@" 2>&1 >/dev/null | wc -l)"
-    [[ $lines == 1 ]] || fail "$*: $lines lines on stderr"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 expect 2 "nothing to do: give --workload, --list or --info"
 expect 0 "usage:" --help
@@ -38,10 +18,16 @@ expect 2 "--scale: 'abc' is not a number" --workload=ints --out="$dir/x" --scale
 expect 2 "--scale: '1.5x' is not a number" --workload=ints --out="$dir/x" --scale=1.5x
 expect 2 "--scale: -1 is out of range" --workload=ints --out="$dir/x" --scale=-1
 expect 2 "--scale: 0 is out of range" --workload=ints --out="$dir/x" --scale=0
-expect 2 "--scale: nan is out of range" --workload=ints --out="$dir/x" --scale=nan
+expect 2 "--scale: 'nan' is not a number" --workload=ints --out="$dir/x" --scale=nan
+expect 2 "--scale: '0x10' is not a number" --workload=ints --out="$dir/x" --scale=0x10
+expect 2 "--scale: ' 1' is not a number" --workload=ints --out="$dir/x" --scale=' 1'
+expect 2 "--scale: 1e6 is out of range: 0 < scale <= 100" --workload=ints --out="$dir/x" \
+  --scale=1e6
 expect 2 "--scale: '' is not a number" --workload=ints --out="$dir/x" --scale=
 expect 2 "--seed: '-1' is not a non-negative integer" --workload=ints --out="$dir/x" --seed=-1
 expect 2 "--seed: '12x' is not a non-negative integer" --workload=ints --out="$dir/x" --seed=12x
+expect 2 "--seed: ' -1' is not a non-negative integer" --workload=ints --out="$dir/x" \
+  --seed=' -1'
 expect 2 "--seed: 99999999999999999999 is out of range" --workload=ints --out="$dir/x" \
   --seed=99999999999999999999
 expect 2 "--workload needs --out=FILE" --workload=ints
@@ -59,6 +45,7 @@ expect 0 "wrote $dir/t.trace: tuples, seed 7, scale 0.01:" \
 expect 0 "workload                 tuples" --info="$dir/t.trace"
 expect 0 "blocks never freed       0 (0.0%)" --info="$dir/t.trace"
 expect 0 "seed                     7" --info="$dir/t.trace"
+expect 0 "format version           2" --info="$dir/t.trace"
 expect 0 "domain unknown           " --info="$dir/t.trace"
 expect 0 "lifetime p50 (ops)" --info="$dir/t.trace"
 
@@ -71,29 +58,57 @@ expect 0 "file 2                   $dir/i.trace" --info="$dir/t.trace" \
 expect 2 "--info given more than twice" --info="$dir/t.trace" \
   --info="$dir/t.trace" --info="$dir/t.trace"
 
-# Malformed files: one line naming the file and the problem, exit 1.
-expect 1 "$dir/none.trace: cannot open: No such file" --info="$dir/none.trace"
+# Malformed files: one line naming the file and the problem, exit 2 (bad
+# input, as for the runner's --trace).
+expect 2 "$dir/none.trace: cannot open: No such file" --info="$dir/none.trace"
 head -c 100 "$dir/t.trace" >"$dir/short.trace"
-expect 1 "$dir/short.trace: file too short: 100 bytes" --info="$dir/short.trace"
+expect 2 "$dir/short.trace: file too short: 100 bytes" --info="$dir/short.trace"
 head -c 1000 "$dir/t.trace" >"$dir/cut.trace"
-expect 1 "$dir/cut.trace: truncated: op count says" --info="$dir/cut.trace"
+expect 2 "$dir/cut.trace: truncated: op count says" --info="$dir/cut.trace"
 cp "$dir/t.trace" "$dir/v3.trace"
 printf '\x03' | dd of="$dir/v3.trace" bs=1 seek=8 conv=notrunc 2>/dev/null
-expect 1 "trace version 3, this reader knows versions 1 to 2" --info="$dir/v3.trace"
+expect 2 "trace version 3, this reader knows versions 1 to 2" --info="$dir/v3.trace"
 cp "$dir/t.trace" "$dir/flip.trace"
 printf '\xff' | dd of="$dir/flip.trace" bs=1 seek=200 conv=notrunc 2>/dev/null
-expect 1 "$dir/flip.trace: corrupted: checksum" --info="$dir/flip.trace"
+expect 2 "$dir/flip.trace: corrupted: checksum" --info="$dir/flip.trace"
 echo "not a trace at all, but long enough to hold a whole trace header: \
 0123456789012345678901234567890123456789012345678901234567890123456789" \
   >"$dir/text.trace"
-expect 1 "wrong magic" --info="$dir/text.trace"
+expect 2 "wrong magic" --info="$dir/text.trace"
+# A FIFO with no writer: refused at once, not waited on.
+mkfifo "$dir/fifo.trace"
+expect 2 "$dir/fifo.trace: not a regular file" --info="$dir/fifo.trace"
+expect 2 "not a regular file" --info=/dev/null
 
-# A file that cannot be written.
-expect 1 "cannot create a temporary file" --workload=ints --scale=0.001 \
+# Paths that cannot be written, refused before generating: nothing is
+# replaced, /dev/null stays a device (it was once renamed over, as root).
+expect 2 "cannot create a temporary file" --workload=ints --scale=0.001 \
   --out="$dir/no/such/dir/x.trace"
+expect 2 "/dev/null: exists and is not a regular file" --workload=ints \
+  --scale=0.001 --out=/dev/null
+[[ -c /dev/null ]] || fail "/dev/null is no longer a character device"
+mkdir -p "$dir/a_directory"
+expect 2 "$dir/a_directory: exists and is not a regular file" --workload=ints \
+  --scale=0.001 --out="$dir/a_directory"
+[[ -d "$dir/a_directory" ]] || fail "the directory was replaced"
+expect 2 "$dir/fifo.trace: exists and is not a regular file" --workload=ints \
+  --scale=0.001 --out="$dir/fifo.trace"
+[[ -p "$dir/fifo.trace" ]] || fail "the FIFO was replaced"
 
-if ((failures > 0)); then
-  echo "$failures failures" >&2
-  exit 1
-fi
-echo "all make_trace checks passed"
+# Relative paths start where bazel run was started (BUILD_WORKING_DIRECTORY),
+# for --out and --info alike.
+mkdir -p "$dir/user"
+BUILD_WORKING_DIRECTORY="$dir/user" expect 0 "wrote $dir/user/rel.trace" \
+  --workload=ints --scale=0.001 --out=rel.trace
+BUILD_WORKING_DIRECTORY="$dir/user" expect 0 "workload                 ints" \
+  --info=rel.trace
+
+# A standard output that cannot be written (/dev/full: every write fails
+# with ENOSPC) is a failure, not success.
+out="$("$bin" --info="$dir/t.trace" 2>&1 >/dev/full)"
+rc=$?
+[[ $rc == 1 ]] || fail "--info >/dev/full: exit $rc"
+[[ $out == *"cannot write to standard output: No space left on device"* ]] ||
+  fail "--info >/dev/full: $out"
+
+finish "all make_trace checks passed"

@@ -8,30 +8,45 @@
  * Trace memory comes straight from mmap, never from malloc, so that building
  * or loading a trace does not disturb the allocator under test.
  *
- * ---- File format, version 1 (all integers little-endian) -----------------
+ * ---- File format, version 2 (all integers little-endian) -----------------
  *
  *   offset  size  field
  *        0     8  magic "PBTRACE\0"
- *        8     4  version (1)
+ *        8     4  version (2; version 1 files are still read)
  *       12     4  header size in bytes (128)
  *       16     8  op count
- *       24     4  slot count (every op's slot is below it)
+ *       24     4  slot count: slots are numbered 0..count-1 with no gap,
+ *                 every one used by some op (so at most one slot per
+ *                 malloc/calloc)
  *       28     4  op size in bytes (12)
  *       32     8  seed the workload was generated with (0 for captures)
  *       40     8  scale * 1e6, rounded (0 for captures)
- *       48     8  checksum: FNV-1a 64 over the op records
- *       56    32  workload name, NUL-padded
+ *       48     8  checksum: FNV-1a 64 over the whole header (this field
+ *                 read as zero) and then the op records
+ *       56    32  workload name: printable ASCII, NUL-padded
  *       88    40  reserved, zero
- *      128  12*n  op records: slot u32, size u32, kind u8, touch u8,
- *                 domain u8 (pb_domain; version 2), reserved u8 (zero)
+ *      128  12*n  op records:
+ *                   +0  slot   u32
+ *                   +4  size   u32  (0 for free)
+ *                   +8  kind   u8   0 malloc, 1 calloc, 2 realloc, 3 free
+ *                   +9  touch  u8   0 none, 1 object, 2 array (pb_touch)
+ *                  +10  domain u8   CPython's allocator domain of the block:
+ *                                   0 not recorded, 1 raw (PyMem_Raw*),
+ *                                   2 mem (PyMem_*), 3 obj (PyObject_*)
+ *                  +11  reserved u8 (zero)
  *
- * Version 1 files are still read: their ops' domain byte is zero (unknown).
+ * Version 1 differs in two places: its checksum covers the op records only
+ * (the header was not protected), and bytes +10..+11 of an op are one
+ * reserved u16 that must be zero, so every version 1 op reads as domain 0.
  *
- * A reader rejects, with one line naming the problem: a short file, a wrong
- * magic, another version, a header or op size it does not know, a checksum
- * that does not match, and ops that break the slot rules (malloc into a live
- * slot, free or realloc of an empty one, a slot past the slot count, an
- * unknown kind or touch). */
+ * A reader rejects, with one line naming the problem: a short file, a path
+ * that is not a regular file, a wrong magic, an unknown version, a header or
+ * op size it does not know, a checksum that does not match, a malformed
+ * name, a slot count the ops do not use, and ops that break the slot rules
+ * (malloc into a live slot, free or realloc of an empty one, a slot past the
+ * slot count, an unknown kind, touch or domain, a realloc or free in another
+ * domain than the block's malloc). Nothing is mapped or allocated in
+ * proportion to a header field before the file's size has vouched for it. */
 #ifndef POOLBENCH_WORKLOADS_TRACE_H
 #define POOLBENCH_WORKLOADS_TRACE_H
 
@@ -43,7 +58,7 @@
 #define PB_TRACE_VERSION_MIN 1
 #define PB_TRACE_HEADER_SIZE 128
 #define PB_TRACE_NAME_MAX 32
-#define PB_TRACE_ERROR_MAX 256
+#define PB_TRACE_ERROR_MAX 512
 
 typedef enum pb_op_kind {
   PB_OP_MALLOC = 0,
@@ -63,8 +78,8 @@ typedef enum pb_touch {
   PB_TOUCH_COUNT
 } pb_touch;
 
-/* CPython's allocator domain (PEP 445) an op's block belongs to: captures
- * record it; a realloc or free is in its block's domain. */
+/* CPython's allocator domain (PEP 445) an op's block belongs to. Issue 12's
+ * captures record it; the synthetic generators leave it unknown. */
 typedef enum pb_domain {
   PB_DOMAIN_UNKNOWN = 0, /* not recorded (every version 1 op) */
   PB_DOMAIN_RAW = 1,     /* PyMem_RawMalloc and friends */
@@ -92,6 +107,8 @@ typedef struct pb_trace {
   uint64_t seed;
   double scale;
   char workload[PB_TRACE_NAME_MAX];
+  uint32_t version;  /* a loaded trace's format version; 0 when built */
+  uint64_t checksum; /* a loaded trace's checksum, as its header holds it */
 
   /* Builder state: slots known free, reused LIFO (mmap'd as well). */
   uint32_t *free_slots;
@@ -125,16 +142,32 @@ void pb_trace_set_domain(pb_trace *t, pb_domain domain);
 void pb_trace_destroy(pb_trace *t);
 
 /* ---- files -----------------------------------------------------------------
- * Both return 0, or -1 with one line (no newline) in err. Writing goes to a
- * temporary file renamed into place, so a reader never sees half a file. */
+ * Each returns 0, or -1 with one line (no newline) in err. Writing goes to a
+ * temporary file renamed into place, so a reader never sees half a file, and
+ * always writes the current version. */
 int pb_trace_save(const pb_trace *t, const char *path,
                   char err[PB_TRACE_ERROR_MAX]);
 int pb_trace_load(pb_trace *t, const char *path, char err[PB_TRACE_ERROR_MAX]);
 
+/* Reads a whole trace file held in memory (len bytes at bytes, 4-byte
+ * aligned), with every check pb_trace_load makes; label names it in
+ * messages. The ops point into bytes, which must outlive t; pb_trace_destroy
+ * leaves them alone. */
+int pb_trace_parse(pb_trace *t, const void *bytes, size_t len,
+                   const char *label, char err[PB_TRACE_ERROR_MAX]);
+
 /* Checks every slot rule of t->ops (the reader calls it); 0 or -1 with err. */
 int pb_trace_validate(const pb_trace *t, char err[PB_TRACE_ERROR_MAX]);
 
+/* FNV-1a 64 of the op records: version 1's checksum. */
 uint64_t pb_trace_checksum(const pb_op *ops, uint64_t count);
+
+/* The checksum the header of a trace file held in memory should carry, as
+ * its version field defines it (version 1: the ops; else the header with
+ * its checksum field read as zero, then the ops); the ops are the bytes
+ * after the header, whatever the count field says. len must be at least
+ * PB_TRACE_HEADER_SIZE and len - PB_TRACE_HEADER_SIZE a multiple of 12. */
+uint64_t pb_trace_file_checksum(const void *bytes, size_t len);
 
 /* ---- analysis --------------------------------------------------------------
  */

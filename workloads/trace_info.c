@@ -45,9 +45,12 @@ static void scale_cell(const pb_trace *t, char *cell) {
 static void slots_cell(const pb_trace *t, char *cell) {
   snprintf(cell, PB_PROFILE_CELL_MAX, "%u", t->slots);
 }
+static void version_cell(const pb_trace *t, char *cell) {
+  snprintf(cell, PB_PROFILE_CELL_MAX, "%u", t->version);
+}
 static void checksum_cell(const pb_trace *t, char *cell) {
   snprintf(cell, PB_PROFILE_CELL_MAX, "0x%016llx",
-           (unsigned long long)pb_trace_checksum(t->ops, t->count));
+           (unsigned long long)t->checksum);
 }
 
 int pb_trace_info(const char *const *paths, size_t n, FILE *out) {
@@ -59,11 +62,8 @@ int pb_trace_info(const char *const *paths, size_t n, FILE *out) {
   for (size_t k = 0; k < p.n; k++) {
     char err[PB_TRACE_ERROR_MAX];
     double start = pb_now();
-    if (pb_trace_load(&t[k], paths[k], err) != 0) {
-      pb_warn("%s", err);
-      while (k-- > 0) pb_trace_destroy(&t[k]);
-      return 1;
-    }
+    if (pb_trace_load(&t[k], paths[k], err) != 0)
+      pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
     snprintf(cells[k], PB_PROFILE_CELL_MAX, "%.3f s", pb_now() - start);
     pb_profile_compute(&t[k], &profiles[k]);
     columns[k] = &profiles[k];
@@ -74,6 +74,7 @@ int pb_trace_info(const char *const *paths, size_t n, FILE *out) {
     fprintf(out, "%-*s %s\n", LABEL_WIDTH,
             p.n > 1 ? (k ? "file 2" : "file 1") : "file", paths[k]);
   header_row(&p, "workload", t, workload_cell);
+  header_row(&p, "format version", t, version_cell);
   header_row(&p, "seed", t, seed_cell);
   header_row(&p, "scale", t, scale_cell);
   header_row(&p, "slots", t, slots_cell);
@@ -81,5 +82,5 @@ int pb_trace_info(const char *const *paths, size_t n, FILE *out) {
   print_row(&p, "load time", cells);
   pb_profile_rows(columns, p.n, print_row, &p);
   for (size_t k = 0; k < p.n; k++) pb_trace_destroy(&t[k]);
-  return 0;
+  return pb_finish_stdout() == 0 ? PB_EXIT_OK : PB_EXIT_FAILED;
 }

@@ -9,8 +9,9 @@
 #include <stdio.h>
 
 /* Loads each of the n files (1 or 2) and prints one aligned table with a
- * column per file. Returns 0, or 1 after one line naming a file that cannot
- * be loaded. */
+ * column per file. Returns the exit status: 0, or 1 when standard output
+ * cannot be written; a file that cannot be loaded is one line and exit
+ * status 2. */
 int pb_trace_info(const char *const *paths, size_t n, FILE *out);
 
 #endif /* POOLBENCH_WORKLOADS_TRACE_INFO_H */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "testing/check.h"
+#include "workloads/trace_v1_testing.h"
 
 /* A fresh path in the test's temporary directory. */
 static const char *temp_path(const char *name) {
@@ -187,6 +188,10 @@ static void test_rejects_bad_header(void) {
   expect_load_error(path, "trace version 3, this reader knows versions 1 to 2");
 
   save_or_die(&t, path);
+  patch_u32(path, 8, 0);
+  expect_load_error(path, "trace version 0, this reader knows versions 1 to 2");
+
+  save_or_die(&t, path);
   patch_u32(path, 12, 64);
   expect_load_error(path, "header size 64 and op size 12");
 
@@ -247,9 +252,10 @@ static void test_rejects_slot_rule_violations(void) {
                               {0, 0, PB_OP_FREE, 0, 0, 0}};
   expect_rule_error(free_empty, 3, 1, "op 2: free of slot 0, which is empty");
 
-  const pb_op realloc_empty[] = {{1, 16, PB_OP_REALLOC, 2, 0, 0}};
-  expect_rule_error(realloc_empty, 1, 2,
-                    "op 0: realloc of slot 1, which is empty");
+  const pb_op realloc_empty[] = {{0, 16, PB_OP_MALLOC, 2, 0, 0},
+                                 {1, 16, PB_OP_REALLOC, 2, 0, 0}};
+  expect_rule_error(realloc_empty, 2, 2,
+                    "op 1: realloc of slot 1, which is empty");
 
   const pb_op past_slots[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
                               {5, 16, PB_OP_MALLOC, 0, 0, 0}};
@@ -262,12 +268,219 @@ static void test_rejects_slot_rule_violations(void) {
   const pb_op bad_touch[] = {{0, 16, PB_OP_MALLOC, 3, 0, 0}};
   expect_rule_error(bad_touch, 1, 1, "op 0: unknown touch 3");
 
-  const pb_op bad_domain[] = {{0, 16, PB_OP_MALLOC, 0, 4, 0}};
-  expect_rule_error(bad_domain, 1, 1, "op 0: unknown domain 4");
-
   const pb_op reserved[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
                             {0, 0, PB_OP_FREE, 0, 0, 1}};
-  expect_rule_error(reserved, 2, 1, "op 1: nonzero reserved byte 0x01");
+  expect_rule_error(reserved, 2, 1,
+                    "op 1: nonzero reserved byte 0x01 (must be 0)");
+}
+
+/* Version 1 had one reserved u16 where version 2 has the domain and a
+ * reserved byte: in a version 1 file both must be zero. */
+static void test_version_1_reserved_field(void) {
+  const pb_op ops[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                       {0, 0, PB_OP_FREE, 0, 0, 1}};
+  pb_trace t;
+  pb_trace_init(&t, "v1", 0, 0);
+  t.ops = (pb_op *)ops;
+  t.count = 2;
+  t.slots = 1;
+  const char *path = temp_path("v1_reserved.trace");
+  pb_trace_write_v1(&t, path);
+  expect_load_error(path, "op 1: nonzero reserved field 0x0100");
+
+  const pb_op domain_in_v1[] = {{0, 16, PB_OP_MALLOC, 0, PB_DOMAIN_OBJ, 0}};
+  t.ops = (pb_op *)domain_in_v1;
+  t.count = 1;
+  pb_trace_write_v1(&t, path);
+  expect_load_error(path, "op 0: nonzero reserved field 0x0003");
+}
+
+/* The slot count is bounded by what the ops use: no more slots than ops,
+ * every slot below the count used, so that neither the validator, the
+ * profile nor the replay maps memory a small file does not pay for. */
+static void test_rejects_slot_counts_the_ops_do_not_use(void) {
+  const pb_op two_ops[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                           {0, 0, PB_OP_FREE, 0, 0, 0}};
+  expect_rule_error(two_ops, 2, 5,
+                    "slot count 5, but 2 ops cannot use that many slots");
+
+  const pb_op gap[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                       {2, 16, PB_OP_MALLOC, 0, 0, 0},
+                       {0, 0, PB_OP_FREE, 0, 0, 0}};
+  expect_rule_error(gap, 3, 3,
+                    "slot count 3, but no op uses slot 1 (slots are numbered "
+                    "from 0 with no gap)");
+
+  /* A version 1 header was not under the checksum: the 188-byte file that
+   * asked for four billion slots is refused by the bound, not by a failed
+   * mapping. */
+  pb_trace t;
+  pb_trace_init(&t, "hostile", 0, 0);
+  const pb_op one[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0}};
+  t.ops = (pb_op *)one;
+  t.count = 1;
+  t.slots = 4000000000u;
+  const char *path = temp_path("hostile.trace");
+  pb_trace_write_v1(&t, path);
+  struct stat st;
+  PB_CHECK(stat(path, &st) == 0);
+  PB_CHECK_EQ(st.st_size, PB_TRACE_HEADER_SIZE + 12);
+  expect_load_error(path,
+                    "slot count 4000000000, but 1 ops cannot use that many "
+                    "slots");
+}
+
+static void test_rejects_bad_domains(void) {
+  const pb_op unknown[] = {{0, 16, PB_OP_MALLOC, 0, 4, 0}};
+  expect_rule_error(unknown, 1, 1, "op 0: unknown domain 4");
+
+  const pb_op mixed[] = {{0, 16, PB_OP_MALLOC, 1, PB_DOMAIN_OBJ, 0},
+                         {0, 32, PB_OP_REALLOC, 1, PB_DOMAIN_OBJ, 0},
+                         {0, 0, PB_OP_FREE, 1, PB_DOMAIN_MEM, 0}};
+  expect_rule_error(mixed, 3, 1,
+                    "op 2: free in domain mem of slot 0, whose block was "
+                    "allocated in domain obj");
+
+  const pb_op realloc_raw[] = {{0, 16, PB_OP_MALLOC, 0, PB_DOMAIN_UNKNOWN, 0},
+                               {0, 32, PB_OP_REALLOC, 0, PB_DOMAIN_RAW, 0}};
+  expect_rule_error(realloc_raw, 2, 1,
+                    "op 1: realloc in domain raw of slot 0, whose block was "
+                    "allocated in domain unknown");
+}
+
+/* Every field of a version 2 header is under the checksum: the slot count,
+ * seed, scale and name, which no other check can judge, included. */
+static void test_header_is_under_the_checksum(void) {
+  pb_trace t;
+  build_sample(&t);
+  PB_CHECK_EQ(t.slots, 3);
+  const char *path = temp_path("header_checksum.trace");
+  save_or_die(&t, path);
+  patch_u32(path, 24, 4); /* slot count 3 -> 4 */
+  expect_load_error(path, "corrupted: checksum 0x");
+  static const long fields[] = {32, 40, 56}; /* seed, scale, name */
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    save_or_die(&t, path);
+    patch(path, fields[i], "r", 1);
+    expect_load_error(path, "the header and ops hash to 0x");
+  }
+  pb_trace_destroy(&t);
+}
+
+static void test_version_1_files_still_load(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *path = temp_path("v1.trace");
+  pb_trace_write_v1(&t, path);
+  pb_trace u;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_load(&u, path, err) == 0, "%s", err);
+  PB_CHECK_EQ(u.version, 1);
+  PB_CHECK_EQ(u.count, t.count);
+  PB_CHECK_EQ(u.slots, t.slots);
+  PB_CHECK_EQ(u.seed, 42);
+  PB_CHECK(u.scale == 0.02);
+  PB_CHECK(strcmp(u.workload, "sample") == 0);
+  PB_CHECK(memcmp(u.ops, t.ops, t.count * sizeof(pb_op)) == 0);
+  for (uint64_t i = 0; i < u.count; i++)
+    PB_CHECK_EQ(u.ops[i].domain, PB_DOMAIN_UNKNOWN);
+  PB_CHECK_EQ(u.checksum, pb_trace_checksum(t.ops, t.count));
+  pb_trace_destroy(&u);
+
+  /* A version 1 op whose checksum no longer matches. */
+  unsigned char byte = (unsigned char)(t.ops[2].size ^ 4);
+  patch(path, PB_TRACE_HEADER_SIZE + 2 * 12 + 4, &byte, 1);
+  expect_load_error(path, "the ops hash to 0x");
+  pb_trace_destroy(&t);
+}
+
+static void test_rejects_bad_names(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *path = temp_path("names.trace");
+  save_or_die(&t, path);
+  patch(path, 58, "\033", 1);
+  expect_load_error(path,
+                    "workload name has byte 0x1b at offset 2: only printable "
+                    "ASCII");
+  save_or_die(&t, path);
+  patch(path, 58, "\xc3", 1);
+  expect_load_error(path, "workload name has byte 0xc3 at offset 2");
+  save_or_die(&t, path);
+  patch(path, 56 + 20, "x", 1); /* after "sample" and its NUL */
+  expect_load_error(path, "nonzero byte after the workload name's NUL");
+  pb_trace_destroy(&t);
+}
+
+/* A FIFO would block open() until a writer came, and has no size to check
+ * the op count against; a directory is no trace either. */
+static void test_rejects_what_is_not_a_regular_file(void) {
+  const char *fifo = temp_path("fifo.trace");
+  PB_CHECK(mkfifo(fifo, 0600) == 0);
+  expect_load_error(fifo, "not a regular file");
+  const char *dir = getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp";
+  expect_load_error(dir, "not a regular file");
+}
+
+static void test_parse_from_memory(void) {
+  pb_trace t;
+  build_sample(&t);
+  const char *path = temp_path("memory.trace");
+  save_or_die(&t, path);
+  FILE *f = fopen(path, "rb");
+  PB_CHECK(f != NULL);
+  size_t len = PB_TRACE_HEADER_SIZE + 12 * t.count;
+  unsigned char *bytes = malloc(len + 1);
+  PB_CHECK(fread(bytes, 1, len + 1, f) == len);
+  fclose(f);
+
+  pb_trace u;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_parse(&u, bytes, len, "memory", err) == 0, "%s", err);
+  PB_CHECK_EQ(u.version, PB_TRACE_VERSION);
+  PB_CHECK(memcmp(u.ops, t.ops, t.count * sizeof(pb_op)) == 0);
+  pb_trace_destroy(&u); /* leaves the caller's bytes alone */
+  PB_CHECK(memcmp(bytes, PB_TRACE_MAGIC, sizeof PB_TRACE_MAGIC) == 0);
+
+  PB_CHECK(pb_trace_parse(&u, bytes, len - 1, "memory", err) == -1);
+  PB_CHECKF(strstr(err, "memory: truncated: op count says 8 ops") == err, "%s",
+            err);
+  PB_CHECK(pb_trace_parse(&u, bytes, 20, "memory", err) == -1);
+  PB_CHECKF(strstr(err, "memory: file too short: 20 bytes") == err, "%s", err);
+  PB_CHECK(u.ops == NULL);
+  free(bytes);
+  pb_trace_destroy(&t);
+}
+
+static void test_builder_records_domains(void) {
+  pb_trace t;
+  pb_trace_init(&t, "domains", 0, 1);
+  uint32_t unknown = pb_trace_malloc(&t, 16, PB_TOUCH_NONE);
+  pb_trace_set_domain(&t, PB_DOMAIN_OBJ);
+  uint32_t object = pb_trace_malloc(&t, 32, PB_TOUCH_OBJECT);
+  pb_trace_set_domain(&t, PB_DOMAIN_MEM);
+  uint32_t items = pb_trace_calloc(&t, 64, PB_TOUCH_ARRAY);
+  pb_trace_realloc(&t, object, 48, PB_TOUCH_OBJECT); /* stays obj */
+  pb_trace_free(&t, object);
+  pb_trace_free(&t, items);
+  pb_trace_free(&t, unknown);
+  static const uint8_t expected[] = {
+      PB_DOMAIN_UNKNOWN, PB_DOMAIN_OBJ, PB_DOMAIN_MEM,    PB_DOMAIN_OBJ,
+      PB_DOMAIN_OBJ,     PB_DOMAIN_MEM, PB_DOMAIN_UNKNOWN};
+  PB_CHECK_EQ(t.count, sizeof expected);
+  for (size_t i = 0; i < sizeof expected; i++)
+    PB_CHECKF(t.ops[i].domain == expected[i], "op %zu: domain %u", i,
+              t.ops[i].domain);
+  PB_CHECK_EQ(t.ops[4].touch, PB_TOUCH_OBJECT); /* the free's, as before */
+
+  const char *path = temp_path("domains.trace");
+  save_or_die(&t, path);
+  pb_trace u;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_load(&u, path, err) == 0, "%s", err);
+  PB_CHECK(memcmp(u.ops, t.ops, t.count * sizeof(pb_op)) == 0);
+  pb_trace_destroy(&u);
+  pb_trace_destroy(&t);
 }
 
 /* Hand-computed: live bytes after each op are
@@ -360,7 +573,14 @@ static void long_name(void) {
   pb_trace_init(&t, "a-workload-name-of-more-than-31-bytes", 0, 1);
 }
 
+static void unknown_domain(void) {
+  pb_trace t;
+  pb_trace_init(&t, "buggy", 0, 1);
+  pb_trace_set_domain(&t, (pb_domain)7);
+}
+
 static void test_builder_aborts_on_generator_bugs(void) {
+  pb_expect_death(unknown_domain, "workload \"buggy\"): unknown domain 7");
   pb_expect_death(free_twice,
                   "workload \"buggy\"): free of slot 0, which is empty");
   pb_expect_death(realloc_unknown_slot,
@@ -379,6 +599,15 @@ int main(int argc, char **argv) {
       PB_TEST(test_rejects_bad_header),
       PB_TEST(test_rejects_checksum_mismatch),
       PB_TEST(test_rejects_slot_rule_violations),
+      PB_TEST(test_version_1_reserved_field),
+      PB_TEST(test_rejects_slot_counts_the_ops_do_not_use),
+      PB_TEST(test_rejects_bad_domains),
+      PB_TEST(test_header_is_under_the_checksum),
+      PB_TEST(test_version_1_files_still_load),
+      PB_TEST(test_rejects_bad_names),
+      PB_TEST(test_rejects_what_is_not_a_regular_file),
+      PB_TEST(test_parse_from_memory),
+      PB_TEST(test_builder_records_domains),
       PB_TEST(test_profile_by_hand),
       PB_TEST(test_builder_reuses_slots_lifo),
       PB_TEST(test_builder_grows),

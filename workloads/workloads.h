@@ -29,6 +29,11 @@ typedef struct pb_workload {
   const char *script;
 } pb_workload;
 
+/* The largest scale any program generates a workload at: 100 times the
+ * standard size is already gigabytes of trace; more would only end in a
+ * failed mapping after minutes of generating. */
+#define PB_SCALE_MAX 100.0
+
 /* All workloads, in the order reports list them; NULL-terminated. */
 extern const pb_workload pb_workloads[];
 

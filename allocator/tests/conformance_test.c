@@ -114,6 +114,30 @@ static void realloc_keeps_contents(void) {
   pb_free(p);
 }
 
+/* realloc(p, 0) frees p and returns a minimal block of its own, which can
+ * be freed (allocator.h): for a small block, a large one, and NULL. */
+static void realloc_to_zero_returns_a_minimal_block(void) {
+  static const size_t sizes[] = {1, 16, 100, 512, 513, 4096, 1 << 20};
+  enum { N = sizeof sizes / sizeof sizes[0] };
+  void *blocks[N + 1];
+  for (size_t i = 0; i < N; i++) {
+    unsigned char *p = pb_malloc(sizes[i]);
+    check_block(p, sizes[i]);
+    memset(p, 0x5A, sizes[i]);
+    blocks[i] = pb_realloc(p, 0);
+    check_block(blocks[i], 0);
+  }
+  blocks[N] = pb_realloc(NULL, 0);
+  check_block(blocks[N], 0);
+  /* Each is a live block of its own: distinct, and writable as far as its
+   * usable size goes (ASan checks that). */
+  for (size_t i = 0; i <= N; i++) {
+    memset(blocks[i], 0xC3, pb_usable_size(blocks[i]));
+    for (size_t j = 0; j < i; j++) PB_CHECK(blocks[i] != blocks[j]);
+  }
+  for (size_t i = 0; i <= N; i++) pb_free(blocks[i]);
+}
+
 static void realloc_every_small_pair(void) {
   /* Every growth and shrink between small sizes: the in-place rules of a
    * size-class allocator are exercised at each class edge. */
@@ -197,9 +221,8 @@ static void randomized_stress(void) {
       s->block = NULL;
     } else {
       verify_pattern(s, s->size);
-      /* realloc(p, 0) is implementation-defined in C11 (glibc frees and
-       * returns NULL), so the stress never asks for it. */
-      size_t new_size = random_size(&rng) | 1;
+      /* Sizes include 0: realloc(p, 0) returns a block (allocator.h). */
+      size_t new_size = random_size(&rng);
       s->block = pb_realloc(s->block, new_size);
       check_block(s->block, new_size);
       verify_pattern(s, new_size < s->size ? new_size : s->size);
@@ -293,6 +316,7 @@ int main(int argc, char **argv) {
       PB_TEST(calloc_zeroes_reused_memory),
       PB_TEST(impossible_requests_return_null),
       PB_TEST(realloc_keeps_contents),
+      PB_TEST(realloc_to_zero_returns_a_minimal_block),
       PB_TEST(realloc_every_small_pair),
       PB_TEST(randomized_stress),
       PB_TEST(release_keeps_live_blocks),
