@@ -7,13 +7,17 @@
  *              "path": f"/api/items/{step}", "score": step * 0.5,
  *              "tags": ["new", "web"]}
  *       parts = req["path"].split("/")
- *       body = render(req, parts)             # a str of 100..400 chars
+ *       body = render(req, parts, rng)        # a str of 100..400 chars
  *       resp = (step, body)
  *       if step % 8 == 0:
  *           cache[step] = (req["user"], body, step * 0.25)
  *       if step % 2048 == 0:
  *           for _ in range(64):
  *               del cache[next(iter(cache))]  # the oldest entries go
+ *
+ * where render joins three pieces (the user name repeated to rng.randint(20,
+ * 60) characters or so, "/".join(parts), str(req["score"]) * 4) and pads
+ * the result to rng.randint(100, 400) characters with str.ljust.
  *
  * Nearly everything dies young: a step's objects die when the next step
  * rebinds req, parts, body and resp. The dict, list, tuple and float free
@@ -22,7 +26,9 @@
  * user str and body alive (they are shared with the short-lived objects);
  * evictions remove a quarter of the additions, so the old generation grows
  * slowly, to several MB, and the cache's keys table is reallocated as it
- * doubles (its int keys make 24-byte entries).
+ * doubles (its int keys make 24-byte entries). The f-strings format their
+ * ints through str() (a scratch int, then the digits' str) before joining;
+ * randint makes its ints and bound method (pymodel.h).
  *
  * The program itself is workloads/python/generational.py: `pyrun_<backend>`
  * runs it on a backend, `pytrace` captures its allocations. */
@@ -121,12 +127,13 @@ void pb_generate_generational(pb_trace *t, uint64_t seed, double scale) {
     new_req.s = s;
     s->step.refs++;
     uint32_t mod = py_int_new(h, (int64_t)(step % 9973));
-    uint32_t mod_str = py_str_new(h, py_decimal_digits(step % 9973));
+    uint32_t mod_str = py_str_of_int(h, step % 9973);
     py_free(h, mod);
-    s->user.slot = py_str_new(h, 4 + py_decimal_digits(step % 9973));
+    uint32_t user_len = 4 + py_decimal_digits(step % 9973);
+    s->user.slot = py_str_new(h, user_len);
     s->user.refs = 1;
     py_free(h, mod_str);
-    uint32_t step_str = py_str_new(h, py_decimal_digits(step));
+    uint32_t step_str = py_str_of_int(h, step);
     new_req.path = py_str_new(h, 11 + py_decimal_digits(step));
     py_free(h, step_str);
     new_req.score = py_float_new(h);
@@ -145,13 +152,32 @@ void pb_generate_generational(pb_trace *t, uint64_t seed, double scale) {
     if (k > 0) parts_die(h, &parts);
     parts = new_parts;
 
-    /* body = render(req, parts): pieces, then the joined body. */
-    uint32_t pieces[3];
-    for (int j = 0; j < 3; j++)
-      pieces[j] = py_str_new(h, (uint32_t)pb_rng_range(&rng, 20, 60));
-    s->body.slot = py_str_new(h, (uint32_t)pb_rng_range(&rng, 100, 400));
+    /* body = render(req, parts, rng): the pieces in a list, joined, then
+     * padded (ljust makes a new str when it pads). */
+    int64_t wanted, width;
+    py_free(h, py_randint(h, &rng, 20, 60, &wanted));
+    uint32_t pieces[3], lengths[3];
+    lengths[0] = user_len * (uint32_t)(wanted / user_len + 1);
+    lengths[1] = 11 + py_decimal_digits(step); /* "/".join(parts) */
+    uint32_t score = py_str_new(h, 2 + py_decimal_digits(step / 2));
+    lengths[2] = 4 * (2 + py_decimal_digits(step / 2)); /* str(score) * 4 */
+    pieces[0] = py_str_new(h, lengths[0]);
+    pieces[1] = py_str_new(h, lengths[1]);
+    pieces[2] = py_str_new(h, lengths[2]);
+    py_free(h, score);
+    py_list list;
+    py_list_new_sized(h, &list, 3);
+    uint32_t joined_len = lengths[0] + lengths[1] + lengths[2];
+    uint32_t joined = py_str_new(h, joined_len);
+    py_free(h, py_randint(h, &rng, 100, 400, &width));
+    s->body.slot = joined;
+    if ((uint32_t)width > joined_len) {
+      s->body.slot = py_str_new(h, (uint32_t)width);
+      py_free(h, joined);
+    }
     s->body.refs = 1;
     for (int j = 2; j >= 0; j--) py_free(h, pieces[j]);
+    py_list_dealloc(h, &list);
     if (prev) decref(h, &prev->body);
 
     /* resp = (step, body); the old resp dies: body, then step. */
@@ -182,7 +208,7 @@ void pb_generate_generational(pb_trace *t, uint64_t seed, double scale) {
       for (int j = 0; j < 64 && oldest < entries.len; j++) {
         entry *e = &WL_AT(&entries, entry, oldest++);
         step_objs *old = &WL_AT(&steps, step_objs, e->k);
-        uint32_t it = pb_trace_malloc(t, DICT_ITER_SIZE, PB_TOUCH_OBJECT);
+        uint32_t it = py_obj_malloc(h, DICT_ITER_SIZE, PB_TOUCH_OBJECT);
         old->step.refs++; /* next() returns the key */
         pb_trace_free(t, it);
         py_dict_delete(h, &cache);

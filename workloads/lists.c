@@ -40,6 +40,9 @@
 
 #define MAX_COLS 8
 #define KEEP_GROUPS 4
+#define ITERATOR_SIZE 48       /* range, range and list iterators */
+#define ENUMERATE_SIZE 72      /* an enumerate object with its GC header */
+#define COMPREHENSION_SIZE 152 /* the function object of [... for ...] */
 
 typedef struct item {
   uint32_t num;   /* the int base + i */
@@ -67,9 +70,26 @@ static void item_die(py_heap *h, item it) {
   }
 }
 
+/* An object the loop holds while it runs (an iterator). */
+static uint32_t loop_object(py_heap *h, uint32_t size) {
+  return py_obj_malloc(h, size, PB_TOUCH_OBJECT);
+}
+
+/* A medium int made and dropped by an expression. */
+static void temporary_int(py_heap *h, int64_t value) {
+  py_free(h, py_int_new(h, value));
+}
+
 /* len(col) as a Python int: allocated above 256, dies after use. */
 static void len_int(py_heap *h, uint32_t len) {
-  py_free(h, py_int_new(h, len));
+  py_free(h, py_int_new_unsigned(h, len)); /* len(): exact digits */
+}
+
+/* A random draw the program makes and drops: rng.randint(a, b). */
+static int64_t randint(py_heap *h, pb_rng *rng, int64_t a, int64_t b) {
+  int64_t value;
+  py_free(h, py_randint(h, rng, a, b, &value));
+  return value;
 }
 
 static void column_clear(py_heap *h, column *c) {
@@ -87,12 +107,13 @@ static void group_die(py_heap *h, group *g) {
   py_list_dealloc(h, &g->cols);
 }
 
-static uint32_t list_length(pb_rng *rng) {
-  unsigned r = (unsigned)pb_rng_below(rng, 100);
-  if (r < 70) return (uint32_t)pb_rng_range(rng, 1, 16);
-  if (r < 90) return (uint32_t)pb_rng_range(rng, 17, 200);
-  if (r < 99) return (uint32_t)pb_rng_range(rng, 201, 2000);
-  return (uint32_t)pb_rng_range(rng, 2001, 20000);
+static uint32_t list_length(py_heap *h, pb_rng *rng) {
+  uint64_t r;
+  py_free(h, py_randrange(h, rng, 100, &r));
+  if (r < 70) return (uint32_t)randint(h, rng, 1, 16);
+  if (r < 90) return (uint32_t)randint(h, rng, 17, 200);
+  if (r < 99) return (uint32_t)randint(h, rng, 201, 2000);
+  return (uint32_t)randint(h, rng, 2001, 20000);
 }
 
 static void shrink_or_clear(py_heap *h, pb_rng *rng, column *c) {
@@ -116,8 +137,7 @@ static void shrink_or_clear(py_heap *h, pb_rng *rng, column *c) {
     /* list_ass_slice copies the doomed items aside: on the stack up to 8,
      * else into a malloc'd array; resizes; then drops them last first. */
     uint32_t recycle = PY_NO_BLOCK;
-    if (removed > 8)
-      recycle = pb_trace_malloc(h->t, 8 * removed, PB_TOUCH_ARRAY);
+    if (removed > 8) recycle = py_mem_malloc(h, 8 * removed, PB_TOUCH_ARRAY);
     py_list_resize(h, &c->list, low);
     while (c->items.len > low)
       item_die(h, WL_AT(&c->items, item, --c->items.len));
@@ -145,37 +165,55 @@ void pb_generate_lists(pb_trace *t, uint64_t seed, double scale) {
 
   py_list recent;
   py_list_new(h, &recent);
-  uint32_t base = PY_NO_BLOCK, i = PY_NO_BLOCK; /* the locals base and i */
-  uint64_t budget = wl_scaled(1600000, scale);  /* items appended in all */
+  /* The locals that hold ints: base, i, room, n, appended. */
+  uint32_t base = PY_NO_BLOCK, i = PY_NO_BLOCK, room_int = PY_NO_BLOCK;
+  uint32_t n_int = PY_NO_BLOCK, appended_int = PY_NO_BLOCK;
+  uint64_t budget = wl_scaled(1600000, scale); /* items appended in all */
   size_t oldest = 0, live_groups = 0;
 
   for (uint64_t appended = 0, next = 0; appended < budget; next++) {
     group *g = &groups[next % ring];
 
-    /* cols = [[] for _ in range(k)] */
-    g->ncols = (unsigned)pb_rng_range(&rng, 1, MAX_COLS);
+    /* cols = [[] for _ in range(rng.randint(1, 8))] */
+    g->ncols = (unsigned)randint(h, &rng, 1, MAX_COLS);
+    uint32_t function = loop_object(h, COMPREHENSION_SIZE);
+    uint32_t range = loop_object(h, ITERATOR_SIZE);
+    uint32_t iterator = loop_object(h, ITERATOR_SIZE);
     py_list_new(h, &g->cols);
     for (unsigned k = 0; k < g->ncols; k++) {
       py_list_new(h, &g->col[k].list);
       g->col[k].items.len = 0;
       py_list_append(h, &g->cols);
     }
+    py_free(h, iterator);
+    py_free(h, range);
+    py_free(h, function);
 
-    /* base = random.randrange(1000, 10**9): the old base dies. */
-    uint64_t base_value = pb_rng_range(&rng, 1000, 999999999);
-    uint32_t new_base = py_int_new(h, (int64_t)base_value);
+    /* base = rng.randrange(1000, 10**9): the old base dies. */
+    int64_t base_value; /* randrange(a, b) draws as randint(a, b - 1) */
+    uint32_t new_base = py_randint(h, &rng, 1000, 999999999, &base_value);
     py_free(h, base);
     base = new_base;
 
-    /* The last group stops at the budget, so that size stays linear in
+    /* room = -(-(budget - appended) // len(cols)); n = min(length(), room).
+     * The last group stops at the budget, so that size stays linear in
      * scale even at small scales (one list can have 20000 items). */
-    uint64_t length = list_length(&rng);
+    int64_t left = (int64_t)(budget - appended);
+    temporary_int(h, left);
+    temporary_int(h, -left);
+    temporary_int(h, -left / (int64_t)g->ncols);
     uint64_t room = (budget - appended + g->ncols - 1) / g->ncols;
+    py_int_rebind(h, &room_int, (int64_t)room);
+    uint64_t length = list_length(h, &rng);
     if (length > room) length = room;
+    py_int_rebind(h, &n_int, (int64_t)length);
+    range = loop_object(h, ITERATOR_SIZE);
+    iterator = loop_object(h, ITERATOR_SIZE);
     for (uint64_t n = 0; n < length; n++) {
-      uint32_t new_i = py_int_new(h, n); /* range yields i; old i dies */
-      py_free(h, i);
-      i = new_i;
+      py_int_rebind(h, &i, (int64_t)n); /* range yields i; old i dies */
+      /* for c, col in enumerate(cols) */
+      uint32_t enumerate = loop_object(h, ENUMERATE_SIZE);
+      uint32_t columns = loop_object(h, ITERATOR_SIZE);
       for (unsigned k = 0; k < g->ncols; k++) {
         column *c = &g->col[k];
         item it = {py_int_new(h, (int64_t)(base_value + n)), PY_NO_BLOCK};
@@ -183,11 +221,21 @@ void pb_generate_lists(pb_trace *t, uint64_t seed, double scale) {
         py_list_append(h, &c->list);
         *(item *)wl_array_push(&c->items) = it;
       }
+      py_free(h, columns);
+      py_free(h, enumerate);
     }
+    py_free(h, iterator);
+    py_free(h, range);
+    /* appended += n * len(cols) */
+    temporary_int(h, (int64_t)(length * g->ncols));
     appended += length * g->ncols;
+    py_int_rebind(h, &appended_int, (int64_t)appended);
 
+    /* for col in cols: ... */
+    uint32_t columns = loop_object(h, ITERATOR_SIZE);
     for (unsigned k = 0; k < g->ncols; k++)
       shrink_or_clear(h, &rng, &g->col[k]);
+    py_free(h, columns);
 
     /* recent.append(cols); if len(recent) > 4: del recent[0] */
     py_list_append(h, &recent);
@@ -206,6 +254,9 @@ void pb_generate_lists(pb_trace *t, uint64_t seed, double scale) {
   py_list_dealloc(h, &recent);
   py_free(h, base);
   py_free(h, i);
+  py_free(h, room_int);
+  py_free(h, n_int);
+  py_free(h, appended_int);
 
   for (size_t g = 0; g < ring; g++)
     for (unsigned k = 0; k < MAX_COLS; k++)

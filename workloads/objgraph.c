@@ -1,10 +1,11 @@
 /* objgraph: a JSON object graph of a few hundred MB, built and torn down
  * three times. Models
  *
+ *   lines = [document(rng) for _ in range(min(n, 1000))]  # the feed
  *   for cycle in range(3):
  *       records = []
- *       for line in lines:                    # one JSON document per line
- *           records.append(json.loads(line))
+ *       for k in range(n):
+ *           records.append(json.loads(lines[k % len(lines)]))
  *       if cycle == 1:                         # random order
  *           order = list(range(len(records)))
  *           random.shuffle(order)
@@ -16,7 +17,8 @@
  *               records[i] = None
  *       del records
  *
- * where each line is a document like
+ * where document(rng) builds a dict of random values (each text joined from
+ * rng.choices of letters) and returns json.dumps of it, a line like
  *
  *   {"id": 48213377, "name": "...", "email": "...", "score": 0.7342,
  *    "active": true, "tags": ["...", ...], "pos": [1.5, -2.25, 0.5],
@@ -31,9 +33,14 @@
  * and per key (49 + len; a key seen before in the same document is freed at
  * once and the first one, kept in the scanner's memo, is shared); for each
  * number a temporary bytes object (33 + digits) and then the int (allocated
- * even when small, then swapped for the cached one) or float. Each line is a
- * str that dies when the next one is read. Long bios and blobs take
- * the system allocator's path (> 512 bytes).
+ * even when small, then swapped for the cached one) or float. Around the
+ * scanner, json.loads runs WHITESPACE.match twice (the SRE state's marks, 0
+ * bytes, and data stack, 1,094 bytes, from PyMem; the 120-byte match
+ * object), and makes the end offsets and len(s) as ints. Long bios and
+ * blobs, and those data stacks, take the system allocator's path (> 512
+ * bytes). The feed's lines live throughout; making one built its document's
+ * objects, a list of characters per text (grown by append) and a chunk str
+ * per value for json.dumps, all dead once the line is joined.
  *
  * Teardown follows refcounting: a record dies with everything it owns, dicts
  * entry by entry (key, then value), lists last item first, and a shared key
@@ -42,12 +49,16 @@
  *
  * The program itself is workloads/python/objgraph.py: `pyrun_<backend>` runs it
  * on a backend, `pytrace` captures its allocations. */
+#include "common/map.h"
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/pymodel.h"
 #include "workloads/scratch.h"
 
 #define CYCLES 3
+#define FEED 1000      /* distinct documents, read in turn */
+#define SRE_STACK 1094 /* the data stack of an SRE match's state */
+#define MATCH_SIZE 120 /* a match object with its GC header */
 
 /* ---- documents --------------------------------------------------------------
  * A document is first planned as a token stream (so the line's length is
@@ -271,7 +282,7 @@ static void parse_list(parser *p) {
 
 /* A number: the text goes into a temporary bytes object first. */
 static uint32_t number_bytes(parser *p, uint32_t len) {
-  return pb_trace_malloc(p->h->t, 33 + len, PB_TOUCH_OBJECT);
+  return py_bytes_new(p->h, len);
 }
 
 static void parse_value(parser *p) {
@@ -291,12 +302,7 @@ static void parse_value(parser *p) {
       uint32_t bytes = number_bytes(p, py_decimal_digits(t->value));
       /* PyLong_FromString allocates even a small int, then returns the
        * cached one instead. */
-      uint32_t v =
-          pb_trace_malloc(h->t, py_int_size(t->value), PB_TOUCH_OBJECT);
-      if (t->value <= PY_INT_SMALL_MAX) {
-        py_free(h, v);
-        v = PY_NO_BLOCK;
-      }
+      uint32_t v = py_int_parsed(h, t->value);
       py_free(h, bytes);
       will_die(p, v, D_FREE);
       break;
@@ -370,6 +376,110 @@ static void record_die(py_heap *h, wl_array *seq, const record *r) {
   die_all(h, &WL_AT(seq, dies, r->start), r->end - r->start);
 }
 
+/* WHITESPACE.match(s, i).end(): the SRE state's marks and data stack, the
+ * match object, the end offset; all gone by the end of the expression. */
+static void whitespace_match(py_heap *h, uint64_t end) {
+  uint32_t marks = py_mem_malloc(h, 0, PB_TOUCH_NONE);
+  uint32_t stack = py_mem_malloc(h, SRE_STACK, PB_TOUCH_NONE);
+  uint32_t match = py_obj_malloc(h, MATCH_SIZE, PB_TOUCH_OBJECT);
+  py_free(h, stack);
+  py_free(h, marks);
+  py_free(h, py_int_new_unsigned(h, end));
+  py_free(h, match);
+}
+
+/* The objects of the document planned at tokens, as the scanner makes
+ * them: their dies steps appended to seq, as record r. */
+static void scan(py_heap *h, const token *tokens, wl_array *seq,
+                 wl_array *marks, record *r) {
+  parser p = {h, tokens, seq, marks, {0}, {0}, 0};
+  py_dict_new(h, &p.memo, 1);
+  r->start = seq->len;
+  parse_value(&p);
+  py_dict_dealloc(h, &p.memo); /* PyDict_Clear(memo) after the scan */
+  for (unsigned k = 0; k < K_COUNT; k++)
+    if (!(p.key_seen & (1u << k))) p.key_slot[k] = PY_NO_BLOCK;
+  resolve_keys(&p, r->start);
+  r->end = seq->len;
+}
+
+/* json.loads of the document planned at tokens, text characters long. */
+static void loads(py_heap *h, const token *tokens, uint64_t text, wl_array *seq,
+                  wl_array *marks, record *r) {
+  whitespace_match(h, 0);
+  scan(h, tokens, seq, marks, r);
+  uint32_t end = py_int_new_unsigned(h, text); /* raw_decode's end */
+  whitespace_match(h, text);
+  py_free(h, py_int_new_unsigned(h, text)); /* len(s) */
+  py_free(h, end);
+}
+
+#define COMPREHENSION_SIZE 152 /* the function object of [... for ...] */
+#define ITERATOR_SIZE 48       /* a range and its iterator */
+
+/* The draw of a random value of that magnitude, whose result the document
+ * keeps (scan makes it): randint's bound, width and draws, its method. */
+static void draw(py_heap *h, uint64_t magnitude) {
+  uint32_t method = py_obj_malloc(h, 72, PB_TOUCH_OBJECT);
+  uint32_t bound = py_int_new_big(h, magnitude);
+  uint32_t width = py_int_new_big(h, magnitude);
+  uint32_t r = py_int_new_unsigned(h, magnitude);
+  py_free(h, r);
+  py_free(h, method);
+  py_free(h, width);
+  py_free(h, bound);
+}
+
+/* document(rng): each value drawn (draw()), each list a comprehension over
+ * a range, each text "".join(rng.choices(...)) (a list of its characters,
+ * grown by append); the document's objects; then json.dumps: a chunk str
+ * per value (the strs quoted), joined into the line. Only the line
+ * survives. */
+static uint32_t compose(py_heap *h, const token *tokens, size_t ntokens,
+                        uint64_t text, wl_array *seq, wl_array *marks) {
+  for (size_t k = 0; k < ntokens; k++) {
+    if (tokens[k].type == TK_INT) draw(h, tokens[k].value);
+    if (tokens[k].type == TK_LIST) {
+      draw(h, 0);
+      uint32_t f = py_obj_malloc(h, COMPREHENSION_SIZE, PB_TOUCH_OBJECT);
+      uint32_t range = py_obj_malloc(h, ITERATOR_SIZE, PB_TOUCH_OBJECT);
+      uint32_t it = py_obj_malloc(h, ITERATOR_SIZE, PB_TOUCH_OBJECT);
+      py_free(h, it);
+      py_free(h, range);
+      py_free(h, f);
+    }
+    if (tokens[k].type != TK_STR) continue;
+    draw(h, tokens[k].value);
+    py_list letters;
+    py_list_new(h, &letters);
+    for (uint64_t c = 0; c < tokens[k].value; c++) py_list_append(h, &letters);
+    py_list_dealloc(h, &letters);
+  }
+  record doc;
+  scan(h, tokens, seq, marks, &doc);
+  wl_array chunks;
+  wl_array_init(&chunks, sizeof(uint32_t));
+  py_list chunk_list;
+  py_list_new(h, &chunk_list);
+  for (size_t k = 0; k < ntokens; k++) {
+    uint64_t len = tokens[k].type == TK_STR ? tokens[k].value + 2
+                   : tokens[k].type == TK_INT
+                       ? py_decimal_digits(tokens[k].value)
+                   : tokens[k].type == TK_FLOAT ? tokens[k].value
+                                                : 0;
+    if (len < 2) continue;
+    wl_push_u32(&chunks, py_str_new(h, (uint32_t)len));
+    py_list_append(h, &chunk_list);
+  }
+  uint32_t line = py_str_new(h, (uint32_t)text);
+  while (chunks.len > 0) py_free(h, wl_pop_u32(&chunks));
+  py_list_dealloc(h, &chunk_list);
+  wl_array_free(&chunks);
+  record_die(h, seq, &doc);
+  seq->len = doc.start;
+  return line;
+}
+
 void pb_generate_objgraph(pb_trace *t, uint64_t seed, double scale) {
   pb_trace_init(t, "objgraph", seed, scale);
   py_heap heap, *h = &heap;
@@ -383,45 +493,56 @@ void pb_generate_objgraph(pb_trace *t, uint64_t seed, double scale) {
   wl_array_init(&marks, sizeof(size_t));
   wl_array_init(&records, sizeof(record));
   wl_array_init(&order, sizeof(order_item));
-  uint32_t line = PY_NO_BLOCK;
 
+  /* lines = [document(rng) for _ in range(min(n, FEED))]: each document
+   * planned once; feed[d] is where its tokens start, then its text length
+   * and its line. */
+  const size_t feed = n < FEED ? (size_t)n : FEED;
+  struct {
+    size_t start;
+    uint64_t text;
+    uint32_t line;
+  } *docs = pb_map_or_fail(feed * sizeof *docs, "the feed's documents");
+  for (size_t d = 0; d < feed; d++) {
+    planner pl = {&tokens, &rng, 0};
+    docs[d].start = tokens.len;
+    plan_document(&pl);
+    docs[d].text = pl.text;
+  }
+  py_list lines;
+  py_list_new(h, &lines);
+  for (size_t d = 0; d < feed; d++) {
+    const token *first = &WL_AT(&tokens, token, docs[d].start);
+    size_t end = d + 1 < feed ? docs[d + 1].start : tokens.len;
+    docs[d].line =
+        compose(h, first, end - docs[d].start, docs[d].text, &seq, &marks);
+    py_list_append(h, &lines);
+  }
+
+  uint32_t k_obj = PY_NO_BLOCK;
   for (int cycle = 0; cycle < CYCLES; cycle++) {
     py_list records_list;
     py_list_new(h, &records_list);
     seq.len = records.len = 0;
 
     for (uint64_t i = 0; i < n; i++) {
-      tokens.len = 0;
-      planner pl = {&tokens, &rng, 0};
-      plan_document(&pl);
-
-      /* for line in lines: the new line, then the old one dies. */
-      uint32_t next_line = py_str_new(h, (uint32_t)pl.text);
-      py_free(h, line);
-      line = next_line;
-
-      /* json.loads(line): a memo dict for the keys, the parse, and the
-       * memo's death (its key strs live on in the document). */
-      parser p = {h, tokens.data, &seq, &marks, {0}, {0}, 0};
-      py_dict_new(h, &p.memo, 1);
-      record *r = wl_array_push(&records);
-      r->start = seq.len;
-      parse_value(&p);
-      py_dict_dealloc(h, &p.memo);
-      for (unsigned k = 0; k < K_COUNT; k++)
-        if (!(p.key_seen & (1u << k))) p.key_slot[k] = PY_NO_BLOCK;
-      resolve_keys(&p, r->start);
-      r->end = seq.len;
+      /* for k in range(n): lines[k % len(lines)] */
+      py_int_rebind(h, &k_obj, (int64_t)i);
+      py_free(h, py_int_new_unsigned(h, feed));
+      py_free(h, py_int_new(h, (int64_t)(i % feed)));
+      const token *doc = &WL_AT(&tokens, token, docs[i % feed].start);
+      loads(h, doc, docs[i % feed].text, &seq, &marks, wl_array_push(&records));
       py_list_append(h, &records_list); /* records.append(...) */
     }
 
     if (cycle == 1) {
-      /* order = list(range(n)): exactly sized (rounded up to even), then
-       * the ints; random.shuffle permutes it without allocating. */
+      /* order = list(range(len(records))): exactly sized (rounded up to
+       * even), then the ints; rng.shuffle(order) draws j = randbelow(i + 1)
+       * for i from n - 1 down (pymodel.h) and permutes in place. */
       py_list order_list;
       py_list_new(h, &order_list);
       order_list.items =
-          pb_trace_malloc(t, (uint32_t)(8 * ((n + 1) & ~1ull)), PB_TOUCH_ARRAY);
+          py_mem_malloc(h, (uint32_t)(8 * ((n + 1) & ~1ull)), PB_TOUCH_ARRAY);
       order.len = 0;
       for (uint64_t i = 0; i < n; i++) {
         order_item *o = wl_array_push(&order);
@@ -429,7 +550,12 @@ void pb_generate_objgraph(pb_trace *t, uint64_t seed, double scale) {
         o->num = py_int_new(h, (int64_t)i);
       }
       for (size_t i = n - 1; i > 0; i--) {
-        size_t j = pb_rng_below(&rng, i + 1);
+        uint32_t i_obj = py_int_new(h, (int64_t)i);
+        uint32_t bound = py_int_new(h, (int64_t)i + 1);
+        uint64_t j;
+        py_free(h, py_randrange(h, &rng, i + 1, &j));
+        py_free(h, bound);
+        py_free(h, i_obj);
         order_item tmp = WL_AT(&order, order_item, i);
         WL_AT(&order, order_item, i) = WL_AT(&order, order_item, j);
         WL_AT(&order, order_item, j) = tmp;
@@ -456,7 +582,11 @@ void pb_generate_objgraph(pb_trace *t, uint64_t seed, double scale) {
       py_free(h, i_obj);
     }
   }
-  py_free(h, line);
+  py_free(h, k_obj);
+  /* main returns: lines dies, its strs last to first. */
+  for (size_t d = feed; d-- > 0;) py_free(h, docs[d].line);
+  py_list_dealloc(h, &lines);
+  pb_unmap(docs, feed * sizeof *docs);
 
   wl_array_free(&tokens);
   wl_array_free(&seq);

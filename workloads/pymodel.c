@@ -56,14 +56,29 @@ void py_heap_finish(py_heap *h) {
   memset(h, 0, sizeof *h);
 }
 
-/* A block of size bytes, from the free list when it has one. */
+uint32_t py_obj_malloc(py_heap *h, uint32_t size, pb_touch touch) {
+  pb_trace_set_domain(h->t, PB_DOMAIN_OBJ);
+  return pb_trace_malloc(h->t, size, touch);
+}
+
+uint32_t py_mem_malloc(py_heap *h, uint32_t size, pb_touch touch) {
+  pb_trace_set_domain(h->t, PB_DOMAIN_MEM);
+  return pb_trace_malloc(h->t, size, touch);
+}
+
+static uint32_t mem_calloc(py_heap *h, uint32_t size, pb_touch touch) {
+  pb_trace_set_domain(h->t, PB_DOMAIN_MEM);
+  return pb_trace_calloc(h->t, size, touch);
+}
+
+/* An object of size bytes, from the free list when it has one. */
 static uint32_t take(py_heap *h, py_freelist *fl, uint32_t size,
                      pb_touch touch) {
   if (fl->count > 0) {
     h->reused++;
     return fl->slots[--fl->count];
   }
-  return pb_trace_malloc(h->t, size, touch);
+  return py_obj_malloc(h, size, touch);
 }
 
 /* A dying block goes to the free list when it has room. */
@@ -80,25 +95,94 @@ void py_free(py_heap *h, uint32_t slot) {
 
 /* ---- ints, floats, strs, tuples ------------------------------------------ */
 
+#define PY_MEDIUM_INT_SIZE 32    /* sizeof(PyLongObject), one digit */
+#define PY_BOUND_BUILTIN_SIZE 72 /* PyCFunctionObject with its GC header */
+
+uint32_t py_int_digits(unsigned __int128 magnitude) {
+  uint32_t digits = 0;
+  for (; magnitude; magnitude >>= 30) digits++;
+  return digits;
+}
+
 uint32_t py_int_size(unsigned __int128 magnitude) {
-  uint32_t digits = 0; /* 30-bit digits; 0 has none */
-  while (magnitude) {
-    digits++;
-    magnitude >>= 30;
-  }
-  return 24 + 4 * digits;
+  return 24 + 4 * py_int_digits(magnitude);
+}
+
+/* An int that is not cached, made from a C integer. */
+static uint32_t from_c_integer(py_heap *h, unsigned __int128 magnitude) {
+  uint32_t size = py_int_digits(magnitude) <= 1 ? PY_MEDIUM_INT_SIZE
+                                                : py_int_size(magnitude);
+  return py_obj_malloc(h, size, PB_TOUCH_OBJECT);
+}
+
+uint32_t py_int_new_big(py_heap *h, unsigned __int128 magnitude) {
+  if (magnitude <= PY_INT_SMALL_MAX) return PY_NO_BLOCK;
+  return from_c_integer(h, magnitude);
 }
 
 uint32_t py_int_new(py_heap *h, int64_t value) {
   if (value >= PY_INT_SMALL_MIN && value <= PY_INT_SMALL_MAX)
     return PY_NO_BLOCK;
-  uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
-  return pb_trace_malloc(h->t, py_int_size(magnitude), PB_TOUCH_OBJECT);
+  return from_c_integer(h, value < 0 ? 0 - (uint64_t)value : (uint64_t)value);
 }
 
-uint32_t py_int_new_big(py_heap *h, unsigned __int128 magnitude) {
-  if (magnitude <= PY_INT_SMALL_MAX) return PY_NO_BLOCK;
-  return pb_trace_malloc(h->t, py_int_size(magnitude), PB_TOUCH_OBJECT);
+uint32_t py_int_new_unsigned(py_heap *h, uint64_t value) {
+  if (value <= PY_INT_SMALL_MAX) return PY_NO_BLOCK;
+  return py_obj_malloc(h, py_int_size(value), PB_TOUCH_OBJECT);
+}
+
+uint32_t py_int_result(py_heap *h, uint32_t digits,
+                       unsigned __int128 magnitude) {
+  uint32_t slot =
+      py_obj_malloc(h, 24 + 4 * (digits ? digits : 1), PB_TOUCH_OBJECT);
+  if (magnitude > PY_INT_SMALL_MAX) return slot;
+  pb_trace_free(h->t, slot); /* maybe_small_long: the cached one instead */
+  return PY_NO_BLOCK;
+}
+
+uint32_t py_int_parsed(py_heap *h, unsigned __int128 magnitude) {
+  return py_int_result(h, py_int_digits(magnitude), magnitude);
+}
+
+void py_int_rebind(py_heap *h, uint32_t *slot, int64_t value) {
+  uint32_t made = py_int_new(h, value);
+  py_free(h, *slot);
+  *slot = made;
+}
+
+void py_random_below(py_heap *h) {
+  pb_trace_free(h->t, py_obj_malloc(h, PY_BOUND_BUILTIN_SIZE, PB_TOUCH_OBJECT));
+}
+
+uint32_t py_randrange(py_heap *h, pb_rng *rng, uint64_t n, uint64_t *value) {
+  uint32_t method = py_obj_malloc(h, PY_BOUND_BUILTIN_SIZE, PB_TOUCH_OBJECT);
+  unsigned bits = 0;
+  while (bits < 64 && n >> bits) bits++;
+  uint64_t r;
+  uint32_t slot;
+  for (;;) {
+    r = bits >= 64 ? pb_rng_next(rng) : pb_rng_below(rng, 1ull << bits);
+    slot = py_int_new_unsigned(h, r);
+    if (r < n) break;
+    py_free(h, slot); /* while r >= n: r = getrandbits(k) */
+  }
+  py_free(h, method);
+  *value = r;
+  return slot;
+}
+
+uint32_t py_randint(py_heap *h, pb_rng *rng, int64_t a, int64_t b,
+                    int64_t *value) {
+  uint32_t stop = py_int_new(h, b + 1);
+  uint32_t width = py_int_new(h, b + 1 - a);
+  uint64_t r;
+  uint32_t below = py_randrange(h, rng, (uint64_t)(b + 1 - a), &r);
+  *value = a + (int64_t)r;
+  uint32_t result = a == 0 ? below : py_int_new(h, *value);
+  if (a != 0) py_free(h, below);
+  py_free(h, width);
+  py_free(h, stop);
+  return result;
 }
 
 uint32_t py_float_new(py_heap *h) {
@@ -107,16 +191,35 @@ uint32_t py_float_new(py_heap *h) {
 
 void py_float_free(py_heap *h, uint32_t slot) { give(h, &h->floats, slot); }
 
+#define PY_BYTES_SIZE(len) (33u + (len))
+
+uint32_t py_str_of_int(py_heap *h, uint64_t v) {
+  uint32_t digits = py_int_digits(v) ? py_int_digits(v) : 1;
+  uint32_t scratch = py_int_result(h, 1 + digits + digits / 99, UINT64_MAX);
+  uint32_t str = py_str_new(h, py_decimal_digits(v));
+  py_free(h, scratch);
+  return str;
+}
+
+uint32_t py_bytes_new(py_heap *h, uint32_t len) {
+  return py_obj_malloc(h, PY_BYTES_SIZE(len), PB_TOUCH_OBJECT);
+}
+
+uint32_t py_bytes_zeros(py_heap *h, uint32_t len) {
+  pb_trace_set_domain(h->t, PB_DOMAIN_OBJ);
+  return pb_trace_calloc(h->t, PY_BYTES_SIZE(len), PB_TOUCH_OBJECT);
+}
+
 uint32_t py_str_new(py_heap *h, uint32_t len) {
   if (len <= 1) return PY_NO_BLOCK; /* "" and latin-1 chars are singletons */
-  return pb_trace_malloc(h->t, PY_STR_SIZE(len), PB_TOUCH_OBJECT);
+  return py_obj_malloc(h, PY_STR_SIZE(len), PB_TOUCH_OBJECT);
 }
 
 uint32_t py_tuple_new(py_heap *h, uint32_t n) {
   if (n == 0) return PY_NO_BLOCK; /* () is a singleton */
   if (n < PY_TUPLE_MAXSAVESIZE)
     return take(h, &h->tuples[n], PY_TUPLE_SIZE(n), PB_TOUCH_OBJECT);
-  return pb_trace_malloc(h->t, PY_TUPLE_SIZE(n), PB_TOUCH_OBJECT);
+  return py_obj_malloc(h, PY_TUPLE_SIZE(n), PB_TOUCH_OBJECT);
 }
 
 void py_tuple_free(py_heap *h, uint32_t slot, uint32_t n) {
@@ -148,7 +251,7 @@ void py_list_new(py_heap *h, py_list *l) {
 void py_list_new_sized(py_heap *h, py_list *l, uint32_t n) {
   py_list_new(h, l);
   if (n > 0) {
-    l->items = pb_trace_calloc(h->t, 8 * n, PB_TOUCH_ARRAY);
+    l->items = mem_calloc(h, 8 * n, PB_TOUCH_ARRAY);
     l->size = l->allocated = n;
   }
 }
@@ -166,8 +269,7 @@ void py_list_resize(py_heap *h, py_list *l, uint32_t newsize) {
     py_free(h, l->items);
     l->items = PY_NO_BLOCK;
   } else if (l->items == PY_NO_BLOCK) {
-    l->items =
-        pb_trace_malloc(h->t, 8 * cap, PB_TOUCH_ARRAY); /* realloc(NULL) */
+    l->items = py_mem_malloc(h, 8 * cap, PB_TOUCH_ARRAY); /* realloc(NULL) */
   } else {
     pb_trace_realloc(h->t, l->items, 8 * cap, PB_TOUCH_ARRAY);
   }
@@ -223,7 +325,7 @@ static uint32_t new_keys(py_heap *h, unsigned log2_size, int unicode) {
   /* The table is initialized in full (memset), hence PB_TOUCH_ARRAY. */
   if (log2_size == DICT_LOG_MINSIZE && unicode)
     return take(h, &h->dict_keys, size, PB_TOUCH_ARRAY);
-  return pb_trace_malloc(h->t, size, PB_TOUCH_ARRAY);
+  return py_obj_malloc(h, size, PB_TOUCH_ARRAY); /* new_keys_object */
 }
 
 void py_dict_keys_free(py_heap *h, uint32_t keys, unsigned log2_size,

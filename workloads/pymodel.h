@@ -1,11 +1,15 @@
 /* CPython 3.11's object allocation, as trace operations (64-bit build).
  *
  * The generators describe Python code in terms of objects; this layer turns
- * each object event into what CPython would ask of its object allocator:
+ * each object event into what CPython would ask of its allocators, in the
+ * domain it asks (PEP 445): objects, strs and dict keys tables from the OBJ
+ * domain (PyObject_Malloc), list item arrays and other buffers from the MEM
+ * domain (PyMem_Malloc):
  *
  *   - sizes, with the 16-byte GC header of container objects included:
- *     int 24 + 4 per 30-bit digit (28/32/36), float 24, str 49 + len,
- *     tuple 40 + 8n, list 56 plus an item array, dict 64 plus a keys table;
+ *     float 24, str 49 + len, tuple 40 + 8n, list 56 plus an item array,
+ *     dict 64 plus a keys table; ints as the code that makes them sizes them
+ *     (below);
  *   - objects that are never allocated: ints -5..256, the empty tuple, the
  *     empty str and 1-character strs (all cached singletons);
  *   - free lists that bypass the allocator: float (100), list (80), dict
@@ -29,6 +33,7 @@
 
 #include <stdint.h>
 
+#include "common/rng.h"
 #include "workloads/trace.h"
 
 /* The "slot" of an object that owns no block: a cached small int, the empty
@@ -64,16 +69,66 @@ void py_heap_finish(py_heap *h);
 /* Frees the block of an int or str (no free list). */
 void py_free(py_heap *h, uint32_t slot);
 
-/* ---- ints, floats, strs, tuples ------------------------------------------ */
+/* A block of size bytes in the OBJ or the MEM domain, for the objects and
+ * buffers the helpers below do not make (a bytes object, an iterator, a
+ * temporary array). */
+uint32_t py_obj_malloc(py_heap *h, uint32_t size, pb_touch touch);
+uint32_t py_mem_malloc(py_heap *h, uint32_t size, pb_touch touch);
 
-/* Bytes of an int of that magnitude: 28 below 2**30, 32 below 2**60, ... */
+/* ---- ints -----------------------------------------------------------------
+ * CPython 3.11 (Objects/longobject.c) sizes an int's block by the code that
+ * makes it, in 30-bit digits of 4 bytes after a 24-byte header:
+ *   - a value made from a C integer (PyLong_FromLong, the arithmetic fast
+ *     paths of two medium ints, range(), len()): below 2**30 in magnitude a
+ *     whole PyLongObject, 32 bytes, though its one digit needs 28
+ *     (_PyLong_FromMedium); above, exactly its digits (_PyLong_FromLarge);
+ *   - a result of the general algorithms, once an operand has more than one
+ *     digit: the digits the algorithm may need, kept when the value turns
+ *     out shorter (the object is normalized, not shrunk): a + b one more
+ *     digit than the longer operand (x_add), a * b the sum of their digits
+ *     (x_mul), a ^ b and a | b the longer's digits, a & b the shorter's
+ *     (long_bitwise), a >> n a's less the whole digits shifted out;
+ *   - an int made from an unsigned C integer (PyLong_FromUnsignedLong,
+ *     random's getrandbits) or parsed from text (PyLong_FromString):
+ *     exactly its digits, 28 bytes for one.
+ * The general algorithms and the parser allocate even a result that turns
+ * out small (-5..256), then free it for the cached one; the fast paths
+ * never allocate one. */
+
+/* 30-bit digits of a magnitude (0 for 0), and 24 + 4 per digit. */
+uint32_t py_int_digits(unsigned __int128 magnitude);
 uint32_t py_int_size(unsigned __int128 magnitude);
-/* A new int object, or PY_NO_BLOCK for the cached -5..256. */
+/* A value made from a C integer; PY_NO_BLOCK for the cached -5..256. */
 uint32_t py_int_new(py_heap *h, int64_t value);
 uint32_t py_int_new_big(py_heap *h, unsigned __int128 magnitude);
+/* A value made from an unsigned C integer (PyLong_FromUnsignedLong and
+ * friends count its digits: 28 bytes for one). */
+uint32_t py_int_new_unsigned(py_heap *h, uint64_t value);
+/* A result of a general algorithm allocated with digits digits, of that
+ * magnitude: PY_NO_BLOCK when small (allocated, then freed). */
+uint32_t py_int_result(py_heap *h, uint32_t digits,
+                       unsigned __int128 magnitude);
+/* An int parsed from text: PY_NO_BLOCK when small (allocated, then
+ * freed). */
+uint32_t py_int_parsed(py_heap *h, unsigned __int128 magnitude);
+
+/* for v in range(...) or v += step: the new int is made, then the old value
+ * (*slot) dies and *slot holds the new one. */
+void py_int_rebind(py_heap *h, uint32_t *slot, int64_t value);
+
+/* ---- floats, strs, tuples ------------------------------------------------ */
 
 uint32_t py_float_new(py_heap *h);
 void py_float_free(py_heap *h, uint32_t slot);
+
+/* str(v) of a non-negative int: CPython first converts v into a scratch int
+ * of base-10**9 digits (long_to_decimal_string: one more than v's digits,
+ * and one per 99), then makes the str; the scratch dies. */
+uint32_t py_str_of_int(py_heap *h, uint64_t v);
+
+/* A bytes object of len bytes (33 + len), or its calloc'd form (bytes(n)). */
+uint32_t py_bytes_new(py_heap *h, uint32_t len);
+uint32_t py_bytes_zeros(py_heap *h, uint32_t len);
 
 /* An ASCII str of len characters; PY_NO_BLOCK for len 0 and 1. */
 uint32_t py_str_new(py_heap *h, uint32_t len);
@@ -84,6 +139,21 @@ uint32_t py_decimal_digits(uint64_t v);
 /* A tuple of n items (their objects are the caller's); PY_NO_BLOCK for n 0. */
 uint32_t py_tuple_new(py_heap *h, uint32_t n);
 void py_tuple_free(py_heap *h, uint32_t slot, uint32_t n);
+
+/* ---- the random module ---------------------------------------------------
+ * random.Random's randrange, randint and choice reach _randbelow(n), which
+ * binds self.getrandbits (a 72-byte builtin method object, made and freed
+ * in every call) and draws r = getrandbits(n.bit_length()) until r < n,
+ * each draw an int made from an unsigned C integer (Lib/random.py, 3.11).
+ * randint(a, b) is randrange(a, b + 1), which computes b + 1 and the width
+ * b + 1 - a and returns a + r. random() makes only its float. The draws
+ * come from rng, so the counts of ints follow random.py's. */
+void py_random_below(py_heap *h);
+/* rng.randrange(n) (n >= 1): its value in *value; the result's slot. */
+uint32_t py_randrange(py_heap *h, pb_rng *rng, uint64_t n, uint64_t *value);
+/* rng.randint(a, b): its value in *value; the result's slot. */
+uint32_t py_randint(py_heap *h, pb_rng *rng, int64_t a, int64_t b,
+                    int64_t *value);
 
 /* ---- lists ----------------------------------------------------------------
  * The list object and its item array; items are the caller's. */

@@ -42,10 +42,30 @@ static void test_object_sizes(void) {
   PB_CHECK_EQ(py_int_new(h, -5), PY_NO_BLOCK);
   PB_CHECK_EQ(py_int_new(h, 256), PY_NO_BLOCK);
   PB_CHECK_EQ(trace.count, 0);
+  /* From a C integer: a whole PyLongObject below 2**30, else the digits. */
   uint32_t a = py_int_new(h, 257), b = py_int_new(h, -6);
-  PB_CHECK_EQ(trace.ops[0].size, 28);
-  PB_CHECK_EQ(trace.ops[1].size, 28);
+  uint32_t c = py_int_new(h, (int64_t)1 << 40);
+  PB_CHECK_EQ(trace.ops[0].size, 32);
+  PB_CHECK_EQ(trace.ops[1].size, 32);
   PB_CHECK_EQ(trace.ops[1].touch, PB_TOUCH_OBJECT);
+  PB_CHECK_EQ(trace.ops[1].domain, PB_DOMAIN_OBJ);
+  PB_CHECK_EQ(trace.ops[2].size, 32);
+  /* A general algorithm's result keeps the digits it was allocated with;
+   * a small one is freed at once; parsed ints have exact digits. */
+  uint32_t d = py_int_result(h, 4, (unsigned __int128)1 << 70);
+  PB_CHECK_EQ(last_op()->size, 40);
+  uint64_t before = trace.count;
+  PB_CHECK_EQ(py_int_result(h, 2, 7), PY_NO_BLOCK);
+  PB_CHECK_EQ(trace.count, before + 2);
+  PB_CHECK_EQ(last_op()->kind, PB_OP_FREE);
+  uint32_t e = py_int_parsed(h, 300);
+  PB_CHECK_EQ(last_op()->size, 28);
+  /* random.randrange and friends bind self.getrandbits for the call. */
+  before = trace.count;
+  py_random_below(h);
+  PB_CHECK_EQ(trace.count, before + 2);
+  PB_CHECK_EQ(trace.ops[before].size, 72);
+  PB_CHECK_EQ(last_op()->kind, PB_OP_FREE);
 
   /* str: 49 + len; "" and one character are singletons. */
   PB_CHECK_EQ(py_str_new(h, 0), PY_NO_BLOCK);
@@ -64,6 +84,9 @@ static void test_object_sizes(void) {
 
   py_free(h, a);
   py_free(h, b);
+  py_free(h, c);
+  py_free(h, d);
+  py_free(h, e);
   py_free(h, s);
   py_tuple_free(h, t1, 1);
   py_tuple_free(h, t10, 10);
@@ -134,6 +157,9 @@ static void test_list_literal_callocs(void) {
   py_list_new_sized(h, &l, 3); /* [a, b, c] */
   PB_CHECK_EQ(last_op()->kind, PB_OP_CALLOC);
   PB_CHECK_EQ(last_op()->size, 24);
+  /* The item array is PyMem's, the list object PyObject's. */
+  PB_CHECK_EQ(last_op()->domain, PB_DOMAIN_MEM);
+  PB_CHECK_EQ(trace.ops[trace.count - 2].domain, PB_DOMAIN_OBJ);
   PB_CHECK_EQ(l.size, 3);
   py_list_dealloc(h, &l);
   finish();

@@ -118,7 +118,11 @@ static void check_common(const char *name) {
   for (const pb_op *op; (op = walk_next(&w));) {
     if (op->kind == PB_OP_FREE) PB_CHECK_EQ(op->touch, touch_of[op->slot]);
     if (op->kind == PB_OP_REALLOC) PB_CHECK_EQ(op->touch, PB_TOUCH_ARRAY);
-    PB_CHECK(op->kind == PB_OP_FREE || op->size > 0);
+    /* Only a PyMem buffer may be empty (the SRE marks of objgraph's
+     * regular expressions); every block has its domain. */
+    PB_CHECK(op->kind == PB_OP_FREE || op->size > 0 ||
+             op->domain == PB_DOMAIN_MEM);
+    PB_CHECK(op->domain == PB_DOMAIN_MEM || op->domain == PB_DOMAIN_OBJ);
     touch_of[op->slot] = op->touch;
   }
   free(touch_of);
@@ -148,12 +152,13 @@ static void test_all_common(void) {
   for (const char *const *n = expected_names; *n; n++) check_common(*n);
 }
 
-/* ints: objects are 28, 32 or 36 bytes (1, 2, 3 digits), plus the one list
- * object that keeps the survivors; most die almost at once. */
+/* ints: objects are 32 bytes (medium ints and two digits), 36 or 40 (the
+ * digits x_add and x_mul allocate), 28 (a shift's result), plus the one
+ * list object that keeps the survivors; most die almost at once. */
 static void test_ints_shape(void) {
   pb_trace t;
   generate("ints", 3, SCALE, &t);
-  uint64_t by_size[40] = {0}, lists = 0, objects = 0, quick = 0;
+  uint64_t by_size[41] = {0}, lists = 0, objects = 0, quick = 0;
   uint32_t *born = calloc(t.slots, sizeof *born);
   walker w = walk_start(&t);
   for (const pb_op *op; (op = walk_next(&w));) {
@@ -163,14 +168,15 @@ static void test_ints_shape(void) {
       if (op->size == 56)
         lists++;
       else
-        PB_CHECKF(op->size == 28 || op->size == 32 || op->size == 36,
+        PB_CHECKF(op->size == 28 || op->size == 32 || op->size == 36 ||
+                      op->size == 40,
                   "int of %u bytes", op->size);
-      if (op->size < 40) by_size[op->size]++;
+      if (op->size <= 40) by_size[op->size]++;
     }
     if (op->kind == PB_OP_FREE && w.i - born[op->slot] <= 8) quick++;
   }
   PB_CHECK_EQ(lists, 1);
-  PB_CHECK(by_size[28] > 0 && by_size[32] > 0 && by_size[36] > 0);
+  PB_CHECK(by_size[32] > 0 && by_size[36] > 0 && by_size[40] > 0);
   /* A few survivors (about 1 in 256 iterations) fill keep's item array. */
   pb_trace_profile p;
   pb_trace_profile_compute(&t, &p);
@@ -185,7 +191,8 @@ static void test_ints_shape(void) {
 }
 
 /* tuples: every tuple size 48..120 occurs; items are floats (24) and ints
- * (28, 32); the rows lists are 56-byte objects like 2-tuples. */
+ * (32); randrange's bound methods are 72 bytes; the rows lists are 56-byte
+ * objects like 2-tuples; the records are big buffers. */
 static void test_tuples_shape(void) {
   pb_trace t;
   generate("tuples", 3, SCALE, &t);
@@ -194,14 +201,14 @@ static void test_tuples_shape(void) {
   for (const pb_op *op; (op = walk_next(&w));) {
     if (!is_alloc(op) || op->touch != PB_TOUCH_OBJECT) continue;
     uint32_t s = op->size;
-    PB_CHECKF(
-        s == 24 || s == 28 || s == 32 || (s >= 48 && s <= 120 && s % 8 == 0),
-        "object of %u bytes", s);
-    by_size[s]++;
+    PB_CHECKF(s == 24 || s == 28 || s == 32 || s == 72 ||
+                  (s >= 48 && s <= 120 && s % 8 == 0) || s > 512,
+              "object of %u bytes", s);
+    if (s < 128) by_size[s]++;
   }
   for (uint32_t n = 1; n <= 10; n++)
     PB_CHECKF(by_size[40 + 8 * n] > 0, "no tuple of %u items", n);
-  PB_CHECK(by_size[24] > 0 && by_size[28] > 0 && by_size[32] > 0);
+  PB_CHECK(by_size[24] > 0 && by_size[32] > 0 && by_size[72] > 0);
   pb_trace_destroy(&t);
 }
 
@@ -225,13 +232,13 @@ static void test_lists_shape(void) {
 }
 
 /* Counts the times live bytes fall from above half the peak to below a
- * twentieth of it. */
+ * third of it (the feed's lines stay live throughout). */
 static int valleys(const pb_trace *t, uint64_t peak) {
   int count = 0, high = 0;
   walker w = walk_start(t);
   while (walk_next(&w)) {
     if (w.live_bytes > peak / 2) high = 1;
-    if (high && w.live_bytes < peak / 20) {
+    if (high && w.live_bytes < peak / 3) {
       count++;
       high = 0;
     }
