@@ -52,3 +52,13 @@ void pb_cli_param(char *arg, pb_param params[PB_PARAMS_MAX], size_t *nparams) {
       pb_fail(PB_EXIT_BAD_INPUT, "parameter '%s' given twice", params[k].name);
   ++*nparams;
 }
+
+void pb_cli_scale(const char *option, const char *text, double max,
+                  double *scale) {
+  if (pb_cli_positive_double(text, scale) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT, "%s: '%s' is not a positive number", option,
+            text);
+  if (*scale > max)
+    pb_fail(PB_EXIT_BAD_INPUT, "%s: %s is out of range: 0 < scale <= %g",
+            option, text, max);
+}

@@ -22,6 +22,11 @@ int pb_cli_option(int argc, char **argv, int *i, const char *name,
 int pb_cli_u64(const char *text, uint64_t *value);
 int pb_cli_positive_double(const char *text, double *value);
 
+/* A workload scale, 0 < scale <= max; one line naming option and exit
+ * status 2 when text is not one. */
+void pb_cli_scale(const char *option, const char *text, double max,
+                  double *scale);
+
 /* Marks an option given; one line and exit status 2 when it already was (the
  * last of two values silently winning hides a typo). */
 void pb_cli_once(int *given, const char *option);

@@ -120,13 +120,7 @@ static options parse_options(int argc, char **argv) {
       if (value) o.report_file = pb_user_path(value);
     } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
       pb_cli_once(&g.scale, "--scale");
-      if (value && pb_cli_positive_double(value, &o.scale) != 0)
-        pb_fail(PB_EXIT_BAD_INPUT, "--scale: '%s' is not a positive number",
-                value);
-      if (value && o.scale > PB_SCALE_MAX)
-        pb_fail(PB_EXIT_BAD_INPUT,
-                "--scale: %s is out of range: 0 < scale <= %g", value,
-                PB_SCALE_MAX);
+      if (value) pb_cli_scale("--scale", value, PB_SCALE_MAX, &o.scale);
     } else if (pb_cli_option(argc, argv, &i, "--seed", &value)) {
       pb_cli_once(&g.seed, "--seed");
       if (value && pb_cli_u64(value, &o.seed) != 0)
