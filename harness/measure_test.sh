@@ -4,13 +4,9 @@
 # execve), a program that touches 64 MiB reports at least that, and exit
 # statuses and signals pass through.
 set -u
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 measure="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # field NAME JSON: the number after "NAME":
 field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" <<<"$2"; }
@@ -50,8 +46,4 @@ err="$("$measure" 2>&1 >/dev/null)"
 rc=$?
 [[ $rc == 2 && $err == "measure: usage:"* ]] || fail "no program: exit $rc: $err"
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "measure reports its child's own figures"
+finish "measure reports its child's own figures"

@@ -1,6 +1,5 @@
 #include "harness/real_run.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,47 +20,25 @@ void pb_real_runs_prepare(pb_matrix *m, const char *argv0) {
   }
 }
 
+/* measure's report holds the program's own figures; the run's JSON adds
+ * what ran. */
+static int measured(const pb_cell *cell, json_t *result) {
+  if (!json_is_number(json_object_get(result, "cpu_seconds")) ||
+      !json_is_number(json_object_get(result, "wall_seconds")) ||
+      !json_is_integer(json_object_get(result, "peak_rss_bytes")))
+    return 0;
+  json_object_set_new(result, "backend", json_string(cell->variant->backend));
+  json_object_set_new(result, "workload",
+                      json_string(cell->workload->workload));
+  json_object_set_new(result, "program", json_string(cell->workload->script));
+  json_object_set_new(result, "scale", json_real(cell->workload->scale));
+  return 1;
+}
+
 double pb_real_run(pb_cell *cell, int r, double timeout) {
-  pb_run *run = &cell->runs[r];
   char scale[32];
   snprintf(scale, sizeof scale, "%.17g", cell->workload->scale);
   char *argv[] = {measure, cell->variant->pyrun, cell->workload->script, scale,
                   NULL};
-  pb_spawn_result res;
-  if (pb_spawn(argv, timeout, &res) != 0) {
-    snprintf(run->failure, sizeof run->failure, "cannot start: %s",
-             strerror(errno));
-    cell->failed = 1;
-    return 0;
-  }
-  if (res.interrupted) {
-    /* Stopped half-way by Ctrl-C: no figures, and not the backend's fault. */
-    run->interrupted = 1;
-  } else if (res.exit_status == 0 && !res.signaled && !res.timed_out) {
-    /* measure's report: the program's own figures. */
-    run->result = json_loads(res.out, 0, NULL);
-    if (json_is_number(json_object_get(run->result, "cpu_seconds")) &&
-        json_is_number(json_object_get(run->result, "wall_seconds")) &&
-        json_is_integer(json_object_get(run->result, "peak_rss_bytes"))) {
-      json_object_set_new(run->result, "backend",
-                          json_string(cell->variant->backend));
-      json_object_set_new(run->result, "workload",
-                          json_string(cell->workload->workload));
-      json_object_set_new(run->result, "program",
-                          json_string(cell->workload->script));
-      json_object_set_new(run->result, "scale",
-                          json_real(cell->workload->scale));
-      run->ok = 1;
-    } else {
-      json_decref(run->result);
-      run->result = NULL;
-      snprintf(run->failure, sizeof run->failure, "garbage output");
-    }
-  } else {
-    pb_run_failure(run, &res);
-  }
-  if (!run->ok && !run->interrupted) cell->failed = 1;
-  double seconds = res.seconds;
-  pb_spawn_result_free(&res);
-  return seconds;
+  return pb_child_run(cell, r, argv, timeout, measured);
 }

@@ -8,6 +8,7 @@
 #
 #   capture_fidelity_test.sh PYRUN_CPYTHON PYTRACE BENCH_CPYTHON HELPER SCRIPTS...
 set -u
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 pyrun="$(absolute "$1")"
@@ -18,12 +19,6 @@ shift 4
 scale=0.05
 dir="$TEST_TMPDIR"
 export PYTHONHASHSEED=0 # the same str hashes in every run
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # The "# arenas highwater mark" of a _debugmallocstats report.
 highwater_of() { sed -n 's/^# arenas highwater mark *= *//p' | tr -d ','; }
@@ -49,7 +44,4 @@ for script in "$@"; do
 done
 [[ $checked == 6 ]] || fail "checked $checked programs, expected the six workloads'"
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
+finish "the replays reach the real runs' arena high-water marks"

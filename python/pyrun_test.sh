@@ -7,17 +7,12 @@
 #
 #   pyrun_test.sh PYRUN pymalloc|backend
 set -u
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 pyrun="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 expect_allocator="$2"
 python=/usr/bin/python3
 dir="$TEST_TMPDIR"
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # same LABEL ARGS...: pyrun and python3 print the same, with the same status.
 same() {
@@ -113,8 +108,4 @@ del d
 print(s)' 2>&1)"
 [[ $out == "$want" ]] || fail "allocation-heavy program printed '$out', python3 '$want'"
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "pyrun behaves as python3"
+finish "pyrun behaves as python3"

@@ -28,5 +28,6 @@ def pyrun_tests(name, backends):
                 "pymalloc" if b.pymalloc else "backend",
             ],
             data = [":pyrun_" + b.name],
+            deps = ["//testing:expect"],
             tags = [] if b.asan else ["no_asan"],
         )

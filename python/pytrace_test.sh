@@ -5,34 +5,19 @@
 #
 #   pytrace_test.sh PYTRACE MAKE_TRACE
 set -u
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 pytrace="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 make_trace="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+bin="$pytrace"
 dir="$TEST_TMPDIR"
-failures=0
 
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# usage PATTERN ARGS...: exit 2 and exactly one line on stderr with PATTERN.
-usage() {
-  local pattern="$1" err rc
-  shift
-  err="$("$pytrace" "$@" 2>&1 >/dev/null)"
-  rc=$?
-  [[ $rc == 2 ]] || fail "$*: exit $rc, expected 2"
-  [[ $err == *"$pattern"* ]] || fail "$*: expected '$pattern' in: $err"
-  [[ $(wc -l <<<"$err") == 1 ]] || fail "$*: more than one line: $err"
-}
-
-usage "give --out=FILE" -c 1
-usage "give --out=FILE" --out= -c 1
-usage "no Python program to run" --out="$dir/x.trace"
-usage "no Python program to run" --out="$dir/x.trace" --
-usage "--out given twice" --out=a --out=b -c 1
-usage "--workload: a name of 1 to 31 characters" --out=a \
+expect 2 "give --out=FILE" -c 1
+expect 2 "give --out=FILE" --out= -c 1
+expect 2 "no Python program to run" --out="$dir/x.trace"
+expect 2 "no Python program to run" --out="$dir/x.trace" --
+expect 2 "--out given twice" --out=a --out=b -c 1
+expect 2 "--workload: a name of 1 to 31 characters" --out=a \
   --workload=0123456789012345678901234567890123 -c 1
 
 # The program's own status; the trace is written all the same.
@@ -67,8 +52,4 @@ rc=$?
 [[ $rc == 1 && $out == ran*"$dir/no/such/dir/x.trace"* ]] ||
   fail "unwritable trace: exit $rc: $out"
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "pytrace checks passed"
+finish "pytrace checks passed"

@@ -3,15 +3,10 @@
 # scale, strict about its arguments (one line, exit 2), naming its generator,
 # and named by it.
 set -u
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
 root="$TEST_SRCDIR/$TEST_WORKSPACE"
 python=/usr/bin/python3
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 workloads="$("$root/workloads/make_trace" --list | cut -d' ' -f1)"
 [[ $(wc -w <<<"$workloads") == 6 ]] || fail "workloads: $workloads"
@@ -35,8 +30,4 @@ for w in $workloads; do
   done
 done
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "the six programs run and pair with their generators"
+finish "the six programs run and pair with their generators"
