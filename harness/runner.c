@@ -115,12 +115,26 @@ static uint64_t above(uint64_t value, uint64_t baseline) {
   return value > baseline ? value - baseline : 0;
 }
 
+/* Tells the backend what the replay will ask for, when it wants to know
+ * (pb_expect is optional: allocator.h). */
+static void expect_demand(const pb_trace_profile *p) {
+  if (!pb_expect) return;
+  pb_demand demand = {
+      .allocations = p->mallocs + p->callocs + p->reallocs,
+      .requested_bytes = p->total_requested_bytes,
+      .peak_live_bytes = p->peak_live_bytes,
+  };
+  char err[PB_ERROR_MAX];
+  if (pb_expect(&demand, err) != 0) pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
+}
+
 /* Replays the whole trace, filling the measured fields of *r. */
 static int measure(const pb_trace *trace, pb_result *r) {
   char err[PB_TRACE_ERROR_MAX];
   pb_replay replay;
   if (pb_replay_init(&replay, trace, err) != 0)
     pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
+  expect_demand(&r->profile); /* after the slot table: it must fit too */
 
   r->rss_baseline_bytes = pb_rss_bytes();
   if (pb_rss_reset_peak() != 0)
