@@ -44,6 +44,10 @@ static void print_help(void) {
       "  --out=DIR          where to write (default: the workspace's "
       "results/)\n"
       "  --timeout=S        seconds before a run counts as hung (default %d)\n"
+      "  --counted          also measure the counted metrics, one pinned pair\n"
+      "                     of runs per cell after the timed ones: the\n"
+      "                     replay's instructions per op (callgrind), minor\n"
+      "                     page faults and memory system calls\n"
       "  --sweep[=SETS]     run each backend once per parameter set, side by\n"
       "                     side; SETS: ';'-separated, each a ','-list of\n"
       "                     NAME=VALUE (default: the sets each backend\n"
@@ -110,6 +114,8 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
       exit(0);
     } else if (strcmp(arg, "--quick") == 0) {
       o.quick = 1;
+    } else if (strcmp(arg, "--counted") == 0) {
+      o.counted = 1;
     } else if (strcmp(arg, "--sweep") == 0) {
       o.sweep = 1;
     } else if (strncmp(arg, "--sweep=", 8) == 0) {

@@ -31,6 +31,9 @@ typedef struct pb_comparison_options {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   int quick;
+  int counted;         /* --counted: the counted metrics too */
+  const char *runners; /* the directory of bench_<backend>; NULL: beside
+                          this program */
 } pb_comparison_options;
 
 /* Parses argv (argv strings may be modified); exits with status 2 and one

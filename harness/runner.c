@@ -25,8 +25,10 @@
 #include "common/fail.h"
 #include "harness/cli.h"
 #include "harness/memory.h"
+#include "harness/meter.h"
 #include "harness/replay.h"
 #include "harness/result.h"
+#include "harness/syscall_count.h"
 #include "workloads/trace.h"
 #include "workloads/workloads.h"
 
@@ -39,6 +41,7 @@ typedef struct options {
   uint64_t seed;
   int json;
   int describe;
+  int count_syscalls;
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
 } options;
@@ -59,6 +62,9 @@ static void print_help(void) {
       "  --json            print one JSON object instead of text\n"
       "  --describe        print the backend's name, version, configuration\n"
       "                    and parameters as JSON (after checking them)\n"
+      "  --count-syscalls  count the replay's mmap, munmap, mremap, madvise\n"
+      "                    and brk calls (each then costs a signal: not for\n"
+      "                    timing)\n"
       "  --help            this text\n"
       "  NAME=VALUE        a parameter for the backend: %s%s\n"
       "\nworkloads:\n",
@@ -80,6 +86,9 @@ static options parse_options(int argc, char **argv) {
       continue;
     } else if (strcmp(arg, "--describe") == 0) {
       o.describe = 1;
+      continue;
+    } else if (strcmp(arg, "--count-syscalls") == 0) {
+      o.count_syscalls = 1;
       continue;
     } else if (arg[0] != '-') {
       /* NAME=VALUE: the backend's, passed to pb_init unread. */
@@ -146,14 +155,15 @@ static int measure(const pb_trace *trace, pb_result *r) {
    * the peak of live bytes (where the snapshot is taken). */
   uint64_t count = trace->count;
   uint64_t peak_end = count ? r->profile.peak_op + 1 : 0;
-  double elapsed = 0;
   int peak_done = 0;
+  pb_meter meter;
+  pb_meter_start(&meter);
   for (unsigned k = 1; k <= RSS_SAMPLES; k++) {
     uint64_t point = count * k / RSS_SAMPLES;
     uint64_t end = !peak_done && peak_end < point ? peak_end : point;
-    double start = pb_now();
+    pb_meter_segment_begin(&meter);
     int rc = pb_replay_run(&replay, end);
-    elapsed += pb_now() - start;
+    pb_meter_segment_end(&meter);
     if (rc != 0) {
       const pb_op *op = &trace->ops[replay.next_op];
       pb_warn("%s returned NULL for a %u-byte request at op %llu", pb_name(),
@@ -171,7 +181,11 @@ static int measure(const pb_trace *trace, pb_result *r) {
     }
     if (end < point) k--; /* stopped short at the peak: finish this point */
   }
-  r->seconds = elapsed;
+  pb_meter_stop(&meter);
+  r->seconds = meter.wall_seconds;
+  r->cpu_seconds = meter.cpu_seconds;
+  r->involuntary_context_switches = meter.involuntary_switches;
+  if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
   r->minor_page_faults = pb_minor_faults() - faults_before;
   r->peak_rss_bytes = above(pb_rss_peak_bytes(), r->rss_baseline_bytes);
 
@@ -214,6 +228,11 @@ int main(int argc, char **argv) {
   r.scale = o.trace_file ? trace.scale : o.scale;
   r.seed = o.trace_file ? trace.seed : o.seed;
   pb_trace_profile_compute(&trace, &r.profile);
+  if (o.count_syscalls) {
+    char why[PB_SYSCALL_COUNT_ERROR_MAX];
+    if (pb_syscall_count_install(why) != 0) pb_fail(PB_EXIT_FAILED, "%s", why);
+    r.memory_syscalls_counted = 1;
+  }
 
   int rc = measure(&trace, &r);
   if (rc == 0) {

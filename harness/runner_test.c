@@ -122,6 +122,16 @@ static void figures_match_hand_computed_values(void) {
   double ns = seconds * 1e9 / 7;
   PB_CHECK(fabs(get_real(r, "ns_per_op") - ns) <= 1e-8 * ns);
   PB_CHECK(fabs(get_real(r, "ops_per_sec") - 7 / seconds) < 1e-3 * 7 / seconds);
+  /* CPU time of the same segments; wall minus CPU over wall, from 0. */
+  double cpu = get_real(r, "cpu_seconds");
+  PB_CHECK(cpu > 0);
+  PB_CHECK(fabs(get_real(r, "cpu_ns_per_op") - cpu * 1e9 / 7) <=
+           1e-8 * cpu * 1e9 / 7);
+  double share = get_real(r, "descheduled_share");
+  double expected = seconds > cpu ? (seconds - cpu) / seconds : 0;
+  PB_CHECK(fabs(share - expected) <= 1e-8 + 1e-8 * expected);
+  get_int(r, "involuntary_context_switches");
+  PB_CHECK(json_object_get(r, "memory_syscalls") == NULL); /* not counted */
   double peak_rss = (double)get_int(r, "peak_rss_bytes");
   PB_CHECK(fabs(get_real(r, "fragmentation") - peak_rss / 640) <=
            1e-8 * (peak_rss / 640) + 1e-12);
@@ -150,6 +160,23 @@ static void figures_match_hand_computed_values(void) {
   json_decref(r);
 }
 
+/* Only the replay is counted: the oracle maps its reservation before it
+ * (pb_expect) and nothing during it. */
+static void syscalls_are_counted_in_the_replay_only(void) {
+  static run_output o;
+  const char *args[] = {"--trace", trace_path, "--json", "--count-syscalls",
+                        NULL};
+  run(&o, args);
+  PB_CHECKF(o.status == 0, "exit %d: %s", o.status, o.err);
+  json_t *r = json_loads(o.out, 0, NULL);
+  PB_CHECK(r != NULL);
+  json_t *calls = json_object_get(r, "memory_syscalls");
+  const char *names[] = {"mmap", "munmap", "mremap", "madvise", "brk"};
+  for (size_t k = 0; k < 5; k++) PB_CHECK_EQ(get_int(calls, names[k]), 0);
+  PB_CHECK_EQ(get_int(r, "memory_syscalls_total"), 0);
+  json_decref(r);
+}
+
 static void text_output_names_the_figures(void) {
   static run_output o;
   const char *args[] = {"--trace", trace_path, NULL};
@@ -158,6 +185,7 @@ static void text_output_names_the_figures(void) {
   PB_CHECK(strstr(o.out, "ns/op") != NULL);
   PB_CHECK(strstr(o.out, "fragmentation") != NULL);
   PB_CHECK(strstr(o.out, "retained") != NULL);
+  PB_CHECK(strstr(o.out, "descheduled") != NULL);
 }
 
 /* Bad input: exit 2, exactly one line on stderr naming the problem. */
@@ -209,6 +237,7 @@ int main(int argc, char **argv) {
   write_tiny_trace();
   static const pb_test tests[] = {
       PB_TEST(figures_match_hand_computed_values),
+      PB_TEST(syscalls_are_counted_in_the_replay_only),
       PB_TEST(text_output_names_the_figures),
       PB_TEST(bad_input_is_one_clear_line),
       {NULL, NULL},
