@@ -66,19 +66,6 @@ static json_t *options_json(const pb_comparison_options *o,
   return j;
 }
 
-static void add_cells(pb_matrix *m) {
-  m->cells = calloc(m->nworkloads * m->nvariants, sizeof *m->cells);
-  if (!m->cells) pb_fail(PB_EXIT_FAILED, "out of memory");
-  for (size_t w = 0; w < m->nworkloads; w++)
-    for (size_t v = 0; v < m->nvariants; v++) {
-      pb_cell *cell = pb_matrix_cell(m, w, v);
-      cell->variant = &m->variants[v];
-      cell->workload = &m->workloads[w];
-      cell->runs = calloc((size_t)m->runs_per_cell, sizeof *cell->runs);
-      if (!cell->runs) pb_fail(PB_EXIT_FAILED, "out of memory");
-    }
-}
-
 /* One uncounted run of the reference variant per workload: warms the page
  * cache and the binaries, and measures how long a run of each workload
  * takes. Returns the expected seconds of the whole matrix. */
@@ -119,7 +106,7 @@ int main(int argc, char **argv) {
   add_workloads(&o, &m);
   pb_variants_build(&o, argv[0], &m);
   m.options = options_json(&o, &m);
-  add_cells(&m);
+  pb_matrix_add_cells(&m);
 
   pb_trace_files_generate(&m);
   size_t total = m.nworkloads * m.nvariants * (size_t)o.runs;

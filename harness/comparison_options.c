@@ -104,6 +104,16 @@ static int known_workload(const char *name) {
   return pb_workload_find(name) != NULL;
 }
 
+void pb_parse_backend_names(const char *option, const char *text,
+                            pb_name_list *list) {
+  parse_names(option, text, list, known_backend, "backend");
+}
+
+void pb_parse_workload_names(const char *option, const char *text,
+                             pb_name_list *list) {
+  parse_names(option, text, list, known_workload, "workload");
+}
+
 pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
   pb_comparison_options o = {.runs = DEFAULT_RUNS, .timeout = DEFAULT_TIMEOUT};
   int backends_given = 0, workloads_given = 0, runs_given = 0;
@@ -177,6 +187,15 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
             "--sweep and NAME=VALUE parameters exclude each other (give the "
             "parameters as sweep sets)");
   return o;
+}
+
+void pb_select_defaults(pb_comparison_options *o) {
+  if (o->backends.count == 0)
+    for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+      if (b->compared) add_name(&o->backends, b->name);
+  if (o->workloads.count == 0)
+    for (const pb_workload *w = pb_workloads; w->name; w++)
+      add_name(&o->workloads, w->name);
 }
 
 int pb_name_list_has(const pb_name_list *list, const char *name) {

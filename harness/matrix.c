@@ -1,7 +1,10 @@
 /* The metrics of the comparison, and reading them out of a cell's runs. */
 #include "harness/matrix.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "common/fail.h"
 
 const pb_metric pb_metrics[] = {
     {"ns_per_op", "Throughput", "ns/op", 1, 1, 1},
@@ -34,6 +37,20 @@ const pb_metric *pb_metric_find(const char *field) {
   for (size_t k = 0; k < pb_metric_count; k++)
     if (strcmp(pb_metrics[k].field, field) == 0) return &pb_metrics[k];
   return NULL;
+}
+
+void pb_matrix_add_cells(pb_matrix *m) {
+  m->cells = calloc(m->nworkloads * m->nvariants, sizeof *m->cells);
+  if (!m->cells) pb_fail(PB_EXIT_FAILED, "out of memory");
+  for (size_t w = 0; w < m->nworkloads; w++)
+    for (size_t v = 0; v < m->nvariants; v++) {
+      pb_cell *cell = pb_matrix_cell(m, w, v);
+      cell->variant = &m->variants[v];
+      cell->workload = &m->workloads[w];
+      if (m->runs_per_cell == 0) continue;
+      cell->runs = calloc((size_t)m->runs_per_cell, sizeof *cell->runs);
+      if (!cell->runs) pb_fail(PB_EXIT_FAILED, "out of memory");
+    }
 }
 
 size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,

@@ -89,6 +89,11 @@ typedef struct pb_matrix {
   int counted; /* the counted metrics were measured (--counted) */
 } pb_matrix;
 
+/* Allocates m's cells, every (workload, variant) pair, each with room for
+ * runs_per_cell runs (none when it is 0); exits with status 1 when out of
+ * memory. */
+void pb_matrix_add_cells(pb_matrix *m);
+
 static inline pb_cell *pb_matrix_cell(const pb_matrix *m, size_t w, size_t v) {
   return &m->cells[w * m->nvariants + v];
 }

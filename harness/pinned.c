@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,18 +43,35 @@ void pb_pinned_setup(const char *argv0) {
 
 char *const *pb_pinned_environment(void) { return environment; }
 
+/* The first CPU this process may run on, alone. */
+static int one_cpu(const cpu_set_t *allowed, cpu_set_t *one) {
+  CPU_ZERO(one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+    if (CPU_ISSET(cpu, allowed)) {
+      CPU_SET(cpu, one);
+      return 0;
+    }
+  errno = EINVAL;
+  return -1;
+}
+
 int pb_spawn_pinned(char *const argv[], double timeout_seconds,
                     pb_spawn_result *r) {
   int persona = personality(0xffffffff);
   int thp_disabled = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
+  cpu_set_t allowed, one;
+  int affinity = sched_getaffinity(0, sizeof allowed, &allowed);
   int rc = -1;
-  if (persona != -1 && thp_disabled != -1 &&
+  if (persona != -1 && thp_disabled != -1 && affinity == 0 &&
+      one_cpu(&allowed, &one) == 0 &&
+      sched_setaffinity(0, sizeof one, &one) == 0 &&
       personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1 &&
       prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0)
     rc = pb_spawn_env(argv, environment, timeout_seconds, r);
   int saved = errno;
   prctl(PR_SET_THP_DISABLE, thp_disabled > 0, 0, 0, 0);
   if (persona != -1) personality((unsigned long)persona);
+  if (affinity == 0) sched_setaffinity(0, sizeof allowed, &allowed);
   errno = saved;
   return rc;
 }

@@ -156,7 +156,8 @@ void pool_arena_return_pool(pool_header *pool) {
      * usable pool is now wholly free: unmap it unless it is the only
      * usable arena. (CPython's pools per arena make this case impossible
      * there; custom layouts can have one-pool arenas.) */
-    if (nf == ao->ntotalpools && pool_g.usable_arenas != NULL) {
+    if (POOL_UNMAPS_EMPTY_ARENAS && nf == ao->ntotalpools &&
+        pool_g.usable_arenas != NULL) {
       free_arena(ao);
       return;
     }
@@ -169,7 +170,8 @@ void pool_arena_return_pool(pool_header *pool) {
     return;
   }
 
-  if (nf == ao->ntotalpools && ao->nextarena != NULL) {
+  if (POOL_UNMAPS_EMPTY_ARENAS && nf == ao->ntotalpools &&
+      ao->nextarena != NULL) {
     /* Wholly free and not the last usable arena: give it back. The last
      * one is kept, so that usage hovering at an arena boundary does not
      * map and unmap an arena every time (bpo-37257). */
