@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator/registry.h"
 #include "common/fail.h"
 #include "harness/table.h"
 
@@ -195,4 +196,38 @@ pb_gate_outcome pb_gate_compare(const pb_matrix *m, json_t *baseline,
   else
     free(t.cells); /* nothing but the heading */
   return o;
+}
+
+static double instructions_per_op(const pb_cell *cell) {
+  return json_number_value(
+      json_object_get(cell->counted, pb_gate_metrics[0].field));
+}
+
+size_t pb_gate_check_ceiling(const pb_matrix *m, char **violations) {
+  size_t broken = 0;
+  *violations = NULL;
+  for (size_t w = 0; w < m->nworkloads; w++)
+    for (size_t c = 0; c < m->nvariants; c++) {
+      const pb_cell *ceiling = pb_matrix_cell(m, w, c);
+      if (!ceiling->counted ||
+          !pb_backend_find(m->variants[c].backend)->ceiling)
+        continue;
+      for (size_t v = 0; v < m->nvariants; v++) {
+        const pb_cell *other = pb_matrix_cell(m, w, v);
+        if (v == c || !other->counted ||
+            instructions_per_op(ceiling) <= instructions_per_op(other))
+          continue;
+        char *item;
+        if (asprintf(&item, "%s x %s (%.2f instructions/op, above %s's %.2f)",
+                     m->variants[c].label, m->workloads[w].name,
+                     instructions_per_op(ceiling), m->variants[v].label,
+                     instructions_per_op(other)) < 0)
+          pb_fail(PB_EXIT_FAILED, "out of memory");
+        append(violations, "; ", item);
+        free(item);
+        broken++;
+        break;
+      }
+    }
+  return broken;
 }

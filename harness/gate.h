@@ -55,4 +55,10 @@ typedef struct pb_gate_outcome {
 pb_gate_outcome pb_gate_compare(const pb_matrix *m, json_t *baseline,
                                 int changed_only, FILE *out);
 
+/* The ceiling (allocator/backends.bzl): on every workload, the backend
+ * marked `ceiling` must run no more instructions per op than any other
+ * backend measured. Returns how many cells break it, with "B x W (N
+ * instructions/op, above A's M); ..." in *violations (malloc'd, or NULL). */
+size_t pb_gate_check_ceiling(const pb_matrix *m, char **violations);
+
 #endif /* POOLBENCH_HARNESS_GATE_H */

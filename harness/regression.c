@@ -10,9 +10,13 @@
  * results/baseline.json (harness/baseline.h) metric by metric, against the
  * thresholds the file states (harness/gate.h).
  *
- * Exit status: 0 no regression; 1 a regression (the cells are named) or a
- * cell that could not be measured; 2 bad options, a missing or corrupt
- * baseline, or one recorded with other versions: nothing compared. */
+ * It also checks the ceiling backends.bzl declares: no backend runs fewer
+ * instructions per op than it on any workload.
+ *
+ * Exit status: 0 no regression; 1 a regression (the cells are named), a
+ * broken ceiling or a cell that could not be measured; 2 bad options, a missing
+ * or corrupt baseline, or one recorded with other versions: nothing compared.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,10 +148,16 @@ static int compare(const pb_matrix *m, json_t *baseline, const char *path) {
     printf("\n%zu of %zu cells could not be measured\n", g.failed, cells);
     rc = PB_EXIT_FAILED;
   }
+  char *ceiling;
+  if (pb_gate_check_ceiling(m, &ceiling)) {
+    printf("\nCEILING BROKEN (allocator/backends.bzl): %s\n", ceiling);
+    rc = PB_EXIT_FAILED;
+  }
+  free(ceiling);
   if (g.regressions) {
     printf("\nREGRESSION: %s\n", g.regressed);
     rc = PB_EXIT_FAILED;
-  } else if (!g.failed) {
+  } else if (!g.failed && rc == PB_EXIT_OK) {
     printf("\nno regression in %zu cells\n", cells - g.new_cells);
   }
   free(g.regressed);
