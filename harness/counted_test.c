@@ -38,12 +38,7 @@ static json_t *comparison(const char *dir) {
 static char *markdown(const char *dir) {
   char path[4300];
   snprintf(path, sizeof path, "%s/latest.md", dir);
-  FILE *f = fopen(path, "rb");
-  PB_CHECK(f != NULL);
-  static char text[1 << 20];
-  text[fread(text, 1, sizeof text - 1, f)] = '\0';
-  fclose(f);
-  return text;
+  return pb_read_output_file(path);
 }
 
 /* The instructions/op the counted table shows for the cell, or NAN. */
@@ -64,7 +59,7 @@ static double shown(const char *md, const char *workload, const char *backend) {
 
 static void counted_figures_are_reported_and_repeat(void) {
   json_t *a = comparison(dirs[0]), *b = comparison(dirs[1]);
-  const char *md = markdown(dirs[0]);
+  char *md = markdown(dirs[0]);
   json_t *cells_a = json_object_get(a, "cells"),
          *cells_b = json_object_get(b, "cells");
   PB_CHECK_EQ(json_array_size(cells_a), 4);
@@ -100,6 +95,7 @@ static void counted_figures_are_reported_and_repeat(void) {
   }
   PB_CHECK(strstr(md, "of 4 runs were disturbed") != NULL);
   PB_CHECK(strstr(md, "### Throughput on CPU time") != NULL);
+  free(md);
   json_decref(a);
   json_decref(b);
 }

@@ -6,16 +6,13 @@
  * fragmentation and the bytes it carves are known exactly. */
 #include <jansson.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testing/check.h"
+#include "testing/run_program.h"
 #include "workloads/trace.h"
-
-extern char **environ;
 
 static const char *bench = "harness/bench_oracle";
 
@@ -25,39 +22,18 @@ typedef struct run_output {
   char err[4096];
 } run_output;
 
-static void read_all(int fd, char *buf, size_t size) {
-  size_t len = 0;
-  ssize_t n;
-  while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
-    len += (size_t)n;
-  buf[len] = '\0';
-}
-
 /* Runs bench with the given arguments, capturing stdout and stderr. */
 static void run(run_output *o, const char *const *args) {
-  char *argv[16];
+  const char *argv[16];
   int argc = 0;
-  argv[argc++] = (char *)bench;
-  for (; *args; args++) argv[argc++] = (char *)*args;
+  argv[argc++] = bench;
+  for (; *args; args++) argv[argc++] = *args;
   argv[argc] = NULL;
-  int out[2], err[2];
-  PB_CHECK(pipe(out) == 0 && pipe(err) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  pid_t pid;
-  PB_CHECK(posix_spawn(&pid, bench, &actions, NULL, argv, environ) == 0);
-  close(out[1]);
-  close(err[1]);
-  read_all(out[0], o->out, sizeof o->out); /* small outputs: no deadlock */
-  read_all(err[0], o->err, sizeof o->err);
-  close(out[0]);
-  close(err[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  o->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  posix_spawn_file_actions_destroy(&actions);
+  pb_program_output p = pb_run_program(argv);
+  o->status = p.status;
+  snprintf(o->out, sizeof o->out, "%s", p.out);
+  snprintf(o->err, sizeof o->err, "%s", p.err);
+  pb_program_output_free(&p);
 }
 
 static char trace_path[4096];

@@ -70,3 +70,16 @@ void pb_program_output_free(pb_program_output *o) {
   free(o->err);
   o->out = o->err = NULL;
 }
+
+char *pb_read_output_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  PB_CHECKF(f != NULL, "%s was not written", path);
+  PB_CHECK(fseek(f, 0, SEEK_END) == 0);
+  long len = ftell(f);
+  PB_CHECK(len >= 0 && fseek(f, 0, SEEK_SET) == 0);
+  char *text = malloc((size_t)len + 1);
+  PB_CHECK(text != NULL && fread(text, 1, (size_t)len, f) == (size_t)len);
+  text[len] = '\0';
+  fclose(f);
+  return text;
+}

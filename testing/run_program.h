@@ -1,6 +1,7 @@
-/* Runs a program from a test and captures what it printed: the binaries
- * under test (the gate, the driver) are tested from the outside, by their
- * output and exit status. */
+/* Runs a program from a test and captures what it printed, and reads the
+ * files it wrote: the binaries under test (the runner, the driver, the
+ * gate) are tested from the outside, by their output, files and exit
+ * status. */
 #ifndef POOLBENCH_TESTING_RUN_PROGRAM_H
 #define POOLBENCH_TESTING_RUN_PROGRAM_H
 
@@ -17,5 +18,9 @@ typedef struct pb_program_output {
 pb_program_output pb_run_program(const char *const *argv);
 
 void pb_program_output_free(pb_program_output *o);
+
+/* The whole file, NUL-terminated (malloc'd); fails the test when it cannot
+ * be read. */
+char *pb_read_output_file(const char *path);
 
 #endif /* POOLBENCH_TESTING_RUN_PROGRAM_H */
