@@ -121,7 +121,8 @@ json_t *pb_baseline_load(const char *path, int *missing,
 
 json_t *pb_baseline_versions(const pb_matrix *m) {
   json_t *v =
-      json_pack("{s:s, s:s, s:s}", "valgrind", pb_valgrind_version(), "libc",
+      json_pack("{s:s, s:s, s:s, s:s}", "valgrind", pb_valgrind_version(),
+                "callgrind", pb_callgrind_command(), "libc",
                 gnu_get_libc_version(), "compiler", __VERSION__);
   for (size_t k = 0; k < m->nvariants; k++) {
     char key[128];

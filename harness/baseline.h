@@ -4,8 +4,9 @@
  * judges changes by (harness/gate.h).
  *
  *   {"format": 1, "scale": 0.02,
- *    "versions": {"valgrind": "valgrind-3.19.0", "libc": "2.36",
- *                 "compiler": "12.2.0", "backend glibc": "2.36", ...},
+ *    "versions": {"valgrind": "valgrind-3.19.0", "callgrind": "valgrind -q
+ *                 --tool=callgrind ...", "libc": "2.36", "compiler":
+ *                 "12.2.0", "backend glibc": "2.36", ...},
  *    "thresholds": {"instructions_per_op": {"percent": 1, "floor": 0.1}, ...},
  *    "backend_thresholds": {"BACKEND": {"METRIC": {"percent": .., "floor":
  *                           ..}}},
@@ -33,9 +34,9 @@
 json_t *pb_baseline_load(const char *path, int *missing,
                          char err[PB_BASELINE_ERROR_MAX]);
 
-/* The versions the counts depend on, here and now: valgrind's (from
- * harness/counted.h), libc's, the compiler's, and each variant's backend's
- * (its runner's --describe). */
+/* The versions the counts depend on, here and now: valgrind's and the
+ * callgrind command line (harness/counted.h), libc's, the compiler's, and
+ * each variant's backend's (its runner's --describe). */
 json_t *pb_baseline_versions(const pb_matrix *m);
 
 /* Returns 1 and describes what differs ("valgrind-3.18.1 (now

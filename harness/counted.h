@@ -32,13 +32,16 @@ void pb_counting_setup(const char *argv0);
 /* "valgrind-3.19.0", after pb_counting_setup. */
 const char *pb_valgrind_version(void);
 
-/* The exact callgrind command line before the runner's, for reports. */
+/* The exact callgrind command line before the runner's ("valgrind -q
+ * --tool=callgrind ..."), after pb_counting_setup: the counts depend on
+ * it, so reports and baselines state it. */
 const char *pb_callgrind_command(void);
 
 /* Measures the cell on trace_file: sets cell->counted to an object holding
- * every pb_counted_metrics field (matrix.h), the memory figures and
- * "memory_syscalls" by call; or leaves it NULL with why in
- * cell->counted_failure. Returns 0 when measured. */
+ * "instructions" and "instructions_per_op" (callgrind), and from the native
+ * run "minor_page_faults", "memory_syscalls" (by call),
+ * "memory_syscalls_total", "ops" and the memory figures; or leaves it NULL
+ * with why in cell->counted_failure. Returns 0 when measured. */
 int pb_counted_run(pb_cell *cell, const char *trace_file, double timeout);
 
 /* pb_counted_run on every cell of m (its traces: harness/trace_files.h),

@@ -98,21 +98,21 @@ static void format_syscalls(json_t *counted, char *buf, size_t size) {
 /* One pinned pair of runs per cell (harness/counted.h): a figure, not a
  * distribution. */
 static void counted_table(const pb_matrix *m, FILE *out) {
-  const pb_metric *ipo = &pb_counted_metrics[0];
   fprintf(out,
           "### Counted metrics (one pinned run per cell; no confidence "
           "interval: every run of the same build gives the same figures)\n\n"
           "Instructions per op of the replay alone (callgrind, the replay "
           "loop included), its minor page faults and its memory system "
           "calls, with address randomization and transparent huge pages "
-          "off and glibc's CPU-dependent code pinned. They answer \"did this "
-          "change make it slower\"; the timed tables above answer \"which "
-          "allocator is faster on this machine\".\n\n");
+          "off and glibc's CPU-dependent code pinned (README, \"Counted "
+          "metrics\"). They answer \"did this change make it slower\"; the "
+          "timed tables above answer \"which allocator is faster on this "
+          "machine\".\n\n");
   pb_table t = {.columns = 6};
   pb_table_row(&t);
   pb_table_set(&t, 0, "workload");
   pb_table_set(&t, 1, "backend");
-  pb_table_set(&t, 2, "%s/op", ipo->unit);
+  pb_table_set(&t, 2, "instructions/op");
   pb_table_set(&t, 3, "vs %s", m->reference->label);
   pb_table_set(&t, 4, "minor faults");
   pb_table_set(&t, 5, "memory system calls");
@@ -128,10 +128,12 @@ static void counted_table(const pb_matrix *m, FILE *out) {
         pb_table_set(&t, 5, "FAILED: %s", cell->counted_failure);
         continue;
       }
-      double x = json_number_value(json_object_get(cell->counted, ipo->field));
+      double x = json_number_value(
+          json_object_get(cell->counted, "instructions_per_op"));
       json_t *ref = pb_matrix_cell(m, w, r)->counted;
       double ref_x =
-          ref ? json_number_value(json_object_get(ref, ipo->field)) : 0;
+          ref ? json_number_value(json_object_get(ref, "instructions_per_op"))
+              : 0;
       pb_table_set(&t, 2, "%.1f", x);
       if (ref_x > 0)
         pb_table_set(&t, 3, "%.2fx", x / ref_x);

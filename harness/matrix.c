@@ -22,17 +22,6 @@ const pb_metric pb_metrics[] = {
 };
 const size_t pb_metric_count = sizeof pb_metrics / sizeof pb_metrics[0];
 
-const pb_metric pb_counted_metrics[] = {
-    {"instructions_per_op", "Instructions per op (the replay, callgrind)",
-     "instructions", 1, 1, 0},
-    {"minor_page_faults", "Minor page faults (the replay)", "faults", 1, 1, 0},
-    {"memory_syscalls_total",
-     "Memory system calls (the replay: mmap, munmap, mremap, madvise, brk)",
-     "calls", 1, 1, 0},
-};
-const size_t pb_counted_metric_count =
-    sizeof pb_counted_metrics / sizeof pb_counted_metrics[0];
-
 const pb_metric *pb_metric_find(const char *field) {
   for (size_t k = 0; k < pb_metric_count; k++)
     if (strcmp(pb_metrics[k].field, field) == 0) return &pb_metrics[k];
@@ -79,14 +68,13 @@ int pb_run_mark_disturbed(const pb_matrix *m, pb_run *run) {
   return disturbed;
 }
 
-int pb_run_disturbed(const pb_run *run) {
+static int run_disturbed(const pb_run *run) {
   return run->ok && json_is_true(json_object_get(run->result, "disturbed"));
 }
 
 int pb_cell_disturbed(const pb_matrix *m, const pb_cell *cell) {
   int n = 0;
-  for (int r = 0; r < m->runs_per_cell; r++)
-    n += pb_run_disturbed(&cell->runs[r]);
+  for (int r = 0; r < m->runs_per_cell; r++) n += run_disturbed(&cell->runs[r]);
   return n;
 }
 

@@ -65,11 +65,6 @@ typedef struct pb_metric {
 extern const pb_metric pb_metrics[];
 extern const size_t pb_metric_count;
 
-/* The counted metrics (harness/counted.h): fields of a cell's counted
- * object, one figure per cell. */
-extern const pb_metric pb_counted_metrics[];
-extern const size_t pb_counted_metric_count;
-
 /* The metric of that field, or NULL. */
 const pb_metric *pb_metric_find(const char *field);
 
@@ -111,9 +106,6 @@ const char *pb_cell_failure(const pb_matrix *m, const pb_cell *cell);
  * m->disturbed_threshold of its wall time ("disturbed": true in its result)
  * and returns 1; otherwise records "disturbed": false and returns 0. */
 int pb_run_mark_disturbed(const pb_matrix *m, pb_run *run);
-
-/* 1 when the run was marked disturbed. */
-int pb_run_disturbed(const pb_run *run);
 
 /* Disturbed runs of the cell, and of the whole matrix. */
 int pb_cell_disturbed(const pb_matrix *m, const pb_cell *cell);
