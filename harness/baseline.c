@@ -47,7 +47,9 @@ static const char *invalid_thresholds(json_t *t, int all) {
 static int strings_only(json_t *obj) {
   const char *key;
   json_t *v;
-  json_object_foreach(obj, key, v) if (!json_is_string(v)) return 0;
+  json_object_foreach(obj, key, v) {
+    if (!json_is_string(v)) return 0;
+  }
   return 1;
 }
 
@@ -64,8 +66,8 @@ static int valid_cells(json_t *cells, char *where, size_t size) {
     json_object_foreach(row, backend, cell) {
       snprintf(where, size, "%s x %s", backend, workload);
       if (!json_is_object(cell)) return 0;
-      json_object_foreach(cell, field, value) if (!json_is_number(value)) {
-        return 0;
+      json_object_foreach(cell, field, value) {
+        if (!json_is_number(value)) return 0;
       }
     }
   }
@@ -98,6 +100,8 @@ json_t *pb_baseline_load(const char *path, int *missing,
            "\"versions\" does not name valgrind's and the libraries'");
   else if ((bad = invalid_thresholds(json_object_get(root, "thresholds"), 1)))
     refuse(err, path, "\"thresholds\": %s has no percent and floor >= 0", bad);
+  else if (per_backend && !json_is_object(per_backend))
+    refuse(err, path, "\"backend_thresholds\" is not an object");
   else if (!valid_cells(json_object_get(root, "cells"), where, sizeof where))
     refuse(err, path, "\"cells\": %s is not a set of figures",
            *where ? where : "(not an object)");

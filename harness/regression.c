@@ -212,7 +212,7 @@ int main(int argc, char **argv) {
       old ? json_number_value(json_object_get(old, "scale")) : PB_GATE_SCALE;
 
   pb_counting_setup(argv[0]);
-  pb_matrix m = {.disturbed_threshold = 1};
+  pb_matrix m = {0};
   build_matrix(&o, scale, argv[0], &m);
   json_t *versions = pb_baseline_versions(&m);
   char differ[1024];

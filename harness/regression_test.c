@@ -84,6 +84,12 @@ static void no_baseline_is_refused(void) {
   write_text(scratch, "{\"format\": 1, \"scale\": ");
   o = run_gate(scratch, NULL, NULL);
   expect_refusal(&o, scratch, "--update-baseline");
+  /* Well-formed JSON, but no thresholds to judge by. */
+  write_text(scratch,
+             "{\"format\": 1, \"scale\": 0.02, \"versions\": {\"valgrind\": "
+             "\"valgrind-3.19.0\"}, \"thresholds\": {}, \"cells\": {}}");
+  o = run_gate(scratch, NULL, NULL);
+  expect_refusal(&o, scratch, "thresholds");
 }
 
 static void a_recorded_baseline_is_recorded_again_byte_for_byte(void) {
