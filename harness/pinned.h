@@ -21,11 +21,11 @@
  *    a fixed step at each reading, so that an allocator's time-dependent
  *    decisions (jemalloc's decay, mimalloc's delayed resets) repeat;
  *  - one CPU (sched_setaffinity): since Linux 6.2 a process's RSS counters
- *    are per-CPU counters that /proc reads approximately, without the
- *    deltas not yet folded in; a process that moves between CPUs folds them
- *    at different moments and reads a different RSS and peak each run (by
- *    up to 32 pages per CPU), while one that stays on one CPU reads the
- *    same.
+ *    are per-CPU, and the kernel records the RSS high-water mark (peak RSS)
+ *    from a reading that leaves out the deltas not yet folded in; a process
+ *    that moves between CPUs folds them at different moments and records a
+ *    different peak each run (by up to 32 pages per CPU), while one that
+ *    stays on one CPU records the same.
  *
  * The personality, huge-page and affinity settings are inherited across
  * execve; they are set in this process only around the spawn, so that the

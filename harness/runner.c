@@ -5,8 +5,10 @@
  *
  * The measurement, in order:
  *   1. generate or load the trace (mmap'd memory, not the allocator's);
- *   2. reset the kernel's RSS high-water mark and take the RSS baseline, so
- *      that the trace and the slot table are not charged to the allocator;
+ *   2. map every page of the files already mapped (code, libraries), reset
+ *      the kernel's RSS high-water mark and take the RSS baseline, so that
+ *      the trace, the slot table and the code are not charged to the
+ *      allocator;
  *   3. replay the trace in segments, timing only the segments; between them
  *      (never inside the timer) sample RSS about 100 times and, right after
  *      the op at which the live bytes peak, snapshot internal fragmentation
@@ -144,6 +146,7 @@ static int measure(const pb_trace *trace, pb_result *r) {
   if (pb_replay_init(&replay, trace, err) != 0)
     pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
   expect_demand(&r->profile); /* after the slot table: it must fit too */
+  pb_map_file_pages();
 
   r->rss_baseline_bytes = pb_rss_bytes();
   if (pb_rss_reset_peak() != 0)
