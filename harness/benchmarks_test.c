@@ -4,63 +4,34 @@
  * run, that the charts exist, and that bad options are refused up front. */
 #include <jansson.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "allocator/registry.h"
 #include "harness/matrix.h"
 #include "testing/check.h"
-
-extern char **environ;
+#include "testing/run_program.h"
 
 static char out_dir[4096];
 
 static int run_benchmarks(const char *const *args, char *err, size_t err_size) {
-  char *argv[16];
+  const char *argv[16];
   int argc = 0;
   argv[argc++] = "harness/benchmarks";
-  for (; *args; args++) argv[argc++] = (char *)*args;
+  for (; *args; args++) argv[argc++] = *args;
   argv[argc] = NULL;
-  int pipefd[2];
-  PB_CHECK(pipe(pipefd) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipefd[1], 2);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", 1, 0);
-  pid_t pid;
-  PB_CHECK(posix_spawn(&pid, argv[0], &actions, NULL, argv, environ) == 0);
-  close(pipefd[1]);
-  size_t len = 0;
-  ssize_t n;
-  char sink[4096];
-  while ((n = read(pipefd[0], len + 1 < err_size ? err + len : sink,
-                   len + 1 < err_size ? err_size - 1 - len : sizeof sink)) > 0)
-    if (len + 1 < err_size) len += (size_t)n;
-  err[len] = '\0';
-  close(pipefd[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  posix_spawn_file_actions_destroy(&actions);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  pb_program_output o = pb_run_program(argv);
+  snprintf(err, err_size, "%s", o.err);
+  pb_program_output_free(&o);
+  return o.status;
 }
 
 static char *slurp(const char *name) {
   char path[4200];
   snprintf(path, sizeof path, "%s/%s", out_dir, name);
-  FILE *f = fopen(path, "rb");
-  PB_CHECKF(f != NULL, "%s was not written", path);
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)len + 1);
-  PB_CHECK(fread(buf, 1, (size_t)len, f) == (size_t)len);
-  buf[len] = '\0';
-  fclose(f);
-  return buf;
+  return pb_read_output_file(path);
 }
 
 /* The median the Markdown table shows for (workload, variant) under the

@@ -267,9 +267,9 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
     int invert;
   } relative[] = {
       {THROUGHPUT_CHART, "Throughput relative to %s (higher is better)",
-       &pb_metrics[0], 1},
+       pb_metric_find("ns_per_op"), 1},
       {PEAK_RSS_CHART, "Peak RSS relative to %s (lower is better)",
-       &pb_metrics[1], 0},
+       pb_metric_find("peak_rss_bytes"), 0},
   };
   for (size_t k = 0; k < sizeof relative / sizeof relative[0]; k++) {
     snprintf(data_path, sizeof data_path, "%s/relative%zu.dat", scratch, k);

@@ -17,10 +17,19 @@ static char *xstrdup(const char *s) {
 }
 
 /* Runners live beside this binary: in the runfiles tree under `bazel run`
- * (harness/bench_X), or in the same directory as bazel-bin/harness/benchmarks.
- */
-static char *find_runner(const char *argv0, const char *backend) {
+ * (harness/bench_X), or in the same directory as bazel-bin/harness/benchmarks;
+ * or in the directory the options name. */
+static char *find_runner(const char *runners, const char *argv0,
+                         const char *backend) {
   char *path;
+  if (runners) {
+    if (asprintf(&path, "%s/bench_%s", runners, backend) < 0)
+      pb_fail(PB_EXIT_FAILED, "out of memory");
+    if (access(path, X_OK) != 0)
+      pb_fail(PB_EXIT_BAD_INPUT, "no runner for backend %s in %s", backend,
+              runners);
+    return path;
+  }
   if (asprintf(&path, "harness/bench_%s", backend) < 0)
     pb_fail(PB_EXIT_FAILED, "out of memory");
   if (access(path, X_OK) == 0) return path;
@@ -175,7 +184,7 @@ void pb_variants_build(const pb_comparison_options *o, const char *argv0,
   for (size_t b = 0; b < o->backends.count; b++) {
     const char *name = o->backends.names[b];
     pb_variant base = {.backend = pb_backend_find(name)->name};
-    base.runner = find_runner(argv0, name);
+    base.runner = find_runner(o->runners, argv0, name);
     json_t *identity = describe(&base);
     const char *const *sets = explicit_sets ? (const char *const *)explicit_sets
                                             : pb_backend_find(name)->sweep;
