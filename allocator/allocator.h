@@ -80,6 +80,26 @@ int pb_param_split(char *text, pb_param *param);
  * backend does not take are an error. */
 int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]);
 
+/* ---- what the program will ask for (optional) -----------------------------
+ * A caller that knows its requests in advance (the runner has the whole
+ * trace before it replays it) can tell the backend, so that a backend which
+ * must size something up front (the oracle's address-space reservation)
+ * sizes it from the work instead of from a guess. */
+typedef struct pb_demand {
+  uint64_t allocations;     /* malloc, calloc and realloc calls */
+  uint64_t requested_bytes; /* the sum of their sizes */
+  uint64_t peak_live_bytes; /* the most requested bytes live at once */
+} pb_demand;
+
+/* Optional, and therefore declared weak: a backend with no use for it does
+ * not define it, and a caller tests `if (pb_expect)` before calling. A backend
+ * that defines it does so in the file that defines pb_init (a weak reference
+ * does not pull a file out of a library by itself). Called at most once,
+ * after pb_init and before the first allocation. Returns 0, or -1 with one
+ * line (no newline) in err when the backend cannot meet the demand. */
+int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX])
+    __attribute__((weak));
+
 /* ---- allocation: the C standard's contract --------------------------------
  * pb_malloc(0) returns a unique non-NULL pointer; pb_calloc returns NULL when
  * nelem * elsize overflows; pb_realloc(NULL, n) is pb_malloc(n);

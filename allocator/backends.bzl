@@ -3,7 +3,8 @@
 Adding a backend is one line in BACKENDS plus its source file in allocator/.
 Everything that differs between backends is declared here, beside the
 backend it belongs to: what it links, whether it runs under ASan, whether the
-default comparison includes it, which backend ratios are against, and which
+default comparison includes it, which backend ratios are against, which one
+the regression gate holds to be the instruction ceiling, and which
 parameter sets --sweep compares. Every package that needs a target per
 backend calls per_backend(); the harness reads the rest from the generated
 registry (allocator/registry.h); nothing else names backends.
@@ -20,6 +21,7 @@ def _backend(
         asan = True,
         compare = True,
         reference = False,
+        ceiling = False,
         sweep = [],
         pymalloc = False):
     """One backend.
@@ -37,6 +39,9 @@ def _backend(
         backend); it can still be named with --backends.
       reference: True for the one backend the comparison's ratios and
         relative charts are against by default (--reference overrides).
+      ceiling: True for a backend meant to do the least work per call: the
+        regression gate fails when its instructions per op are above any
+        other backend's on a workload.
       sweep: the parameter sets `benchmarks --sweep` compares side by side
         for this backend, each "name=value[,name=value...]".
       pymalloc: True for a backend that is CPython's own pymalloc, called
@@ -54,6 +59,7 @@ def _backend(
         asan = asan,
         compare = compare,
         reference = reference,
+        ceiling = ceiling,
         sweep = sweep,
         pymalloc = pymalloc,
     )
@@ -63,7 +69,7 @@ BACKENDS = [
     _backend("mimalloc", srcs = ["mimalloc.c"], linkopts = ["-lmimalloc"], asan = False),
     _backend("tcmalloc", srcs = ["tcmalloc.c"], linkopts = ["-ltcmalloc_minimal"], asan = False),
     _backend("jemalloc", srcs = ["jemalloc.c"], linkopts = ["-ljemalloc"], asan = False),
-    _backend("oracle", srcs = ["oracle.c"]),
+    _backend("oracle", srcs = ["oracle.c"], ceiling = True),
     _backend(
         "pool",
         deps = ["//allocator/pool:backend"],
@@ -140,13 +146,14 @@ def _registry_source_impl(ctx):
         sweep = "NULL"
         if b.sweep:
             sweep = "(const char *const[]){%s, NULL}" % ", ".join([_c_string(s) for s in b.sweep])
-        lines.append("    {%s, %d, %d, %s}," % (
+        lines.append("    {%s, %d, %d, %d, %s}," % (
             _c_string(b.name),
             1 if b.compare else 0,
             1 if b.reference else 0,
+            1 if b.ceiling else 0,
             sweep,
         ))
-    lines.append("    {NULL, 0, 0, NULL},")
+    lines.append("    {NULL, 0, 0, 0, NULL},")
     lines.append("};")
     ctx.actions.write(ctx.outputs.out, "\n".join(lines) + "\n")
 

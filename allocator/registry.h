@@ -4,7 +4,8 @@
  * runners that are built (bench_<backend>) cannot disagree. The comparison
  * driver learns from it everything that differs between backends and that it
  * must know before running one: which backends it compares by default, which
- * one its ratios are against, which parameter sets --sweep compares. What a
+ * one its ratios are against, which parameter sets --sweep compares, which
+ * one is the instruction ceiling the regression gate checks. What a
  * backend is and takes once it runs (its version, configuration, parameter
  * names) the driver asks the runner itself (`bench_<backend> --describe`). */
 #ifndef POOLBENCH_ALLOCATOR_REGISTRY_H
@@ -16,6 +17,8 @@ typedef struct pb_backend_entry {
   const char *name; /* as users type it, and bench_<name> */
   int compared;     /* in the default comparison */
   int reference;    /* the default reference: exactly one backend */
+  int ceiling;      /* the regression gate checks that no backend runs fewer
+                       instructions per op than this one */
   /* Parameter sets --sweep compares ("layout=3.8", "a=1,b=2"), NULL-
    * terminated; NULL when the backend has nothing to sweep. */
   const char *const *sweep;

@@ -8,8 +8,18 @@
 #include "harness/summary.h"
 
 const pb_agreement_basis pb_agreement_bases[] = {
-    {"time", {"ns_per_op", "ns_per_op", "cpu_seconds"}},
-    {"wall time", {"ns_per_op", "ns_per_op", "wall_seconds"}},
+    {"CPU time",
+     {"cpu_ns_per_op", "cpu_ns_per_op", "program_cpu_seconds"},
+     {"ns/op", "ns/op", "s"},
+     0},
+    {"wall time",
+     {"ns_per_op", "ns_per_op", "program_wall_seconds"},
+     {"ns/op", "ns/op", "s"},
+     0},
+    {"instructions",
+     {"instructions_per_op", "instructions_per_op", "instructions"},
+     {"per op", "per op", "whole program"},
+     1},
 };
 const size_t pb_agreement_basis_count =
     sizeof pb_agreement_bases / sizeof pb_agreement_bases[0];
@@ -28,8 +38,16 @@ static int faster_first(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static void rank(const pb_matrix *m, size_t w, const pb_metric *metric,
+/* The cell's counted figure, or NAN. */
+static double counted_value(const pb_cell *cell, const char *field) {
+  json_t *v = cell->counted ? json_object_get(cell->counted, field) : NULL;
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void rank(const pb_matrix *m, size_t w, const pb_agreement_basis *basis,
                  pb_ranking *r) {
+  const char *field = basis->field[m->workloads[w].suite];
+  const pb_metric *metric = basis->counted ? NULL : pb_metric_find(field);
   r->w = w;
   r->order = zeroed(m->nvariants, sizeof *r->order);
   r->median = zeroed(3 * m->nvariants, sizeof *r->median);
@@ -39,7 +57,13 @@ static void rank(const pb_matrix *m, size_t w, const pb_metric *metric,
   for (size_t v = 0; v < m->nvariants; v++) {
     pb_summary s;
     r->median[v] = NAN;
-    if (!metric || pb_summarize(m, w, v, metric, &s) != 0) continue;
+    if (basis->counted) {
+      double x = counted_value(pb_matrix_cell(m, w, v), field);
+      if (isnan(x)) continue;
+      s.median = s.ci_low = s.ci_high = x; /* one run, no noise */
+    } else if (!metric || pb_summarize(m, w, v, metric, &s) != 0) {
+      continue;
+    }
     r->median[v] = s.median;
     r->ci_low[v] = s.ci_low;
     r->ci_high[v] = s.ci_high;
@@ -102,8 +126,7 @@ void pb_agreement_compute(const pb_matrix *m, const pb_agreement_basis *basis,
       wa->workload = mw->workload;
     }
     wa->present[mw->suite] = 1;
-    rank(m, w, pb_metric_find(basis->field[mw->suite]),
-         &wa->ranking[mw->suite]);
+    rank(m, w, basis, &wa->ranking[mw->suite]);
   }
   /* Only workloads in two suites or more compare anything. */
   size_t kept = 0;
@@ -152,6 +175,7 @@ static json_t *tau_json(double tau) {
 json_t *pb_agreement_json(const pb_matrix *m) {
   json_t *all = json_array();
   for (size_t b = 0; b < pb_agreement_basis_count; b++) {
+    if (pb_agreement_bases[b].counted && !m->counted) continue;
     pb_agreement a;
     pb_agreement_compute(m, &pb_agreement_bases[b], &a);
     for (size_t k = 0; k < a.count; k++) {

@@ -2,13 +2,15 @@
  * more than one suite (suite.h), the backends ranked by each suite's time,
  * and Kendall's tau_b (stats/kendall.h) between every two suites' rankings.
  *
- * A ranking is by the median of a metric: ns/op for the replays (synthetic
- * and captured traces), CPU time for the real program (wall time as well,
- * less robust on a shared machine). Two backends whose confidence intervals
- * of the median overlap cannot be told apart in that suite: a second tau_b
- * counts those pairs as ties, so that an order flipped within noise shows
- * as such, and every discordant pair is listed, marked when it is within
- * noise in either suite. */
+ * A ranking is by the median of a metric, on three bases: CPU time (the
+ * replay's per op; the whole program's), wall time likewise (less robust on
+ * a shared machine), and, with --counted, instructions (per op of the
+ * replay; the whole program's, start-up included), which are the same on
+ * every run. Two backends whose confidence intervals of the median overlap
+ * cannot be told apart in that suite: a second tau_b counts those pairs as
+ * ties, so that an order flipped within noise shows as such, and every
+ * discordant pair is listed, marked when it is within noise in either
+ * suite. Counted figures have no noise: both tau_b are the same. */
 #ifndef POOLBENCH_HARNESS_AGREEMENT_H
 #define POOLBENCH_HARNESS_AGREEMENT_H
 
@@ -18,10 +20,13 @@
 #include "harness/matrix.h"
 #include "harness/stats/kendall.h"
 
-/* What the rankings are by: one metric per suite. */
+/* What the rankings are by: one field per suite, of the runs' results or of
+ * the cells' counted metrics. */
 typedef struct pb_agreement_basis {
-  const char *name; /* "time", "wall time" */
+  const char *name; /* "CPU time", "wall time", "instructions" */
   const char *field[PB_SUITE_COUNT];
+  const char *unit[PB_SUITE_COUNT];
+  int counted; /* the fields are in cell->counted (harness/counted.h) */
 } pb_agreement_basis;
 
 extern const pb_agreement_basis pb_agreement_bases[];
@@ -68,7 +73,8 @@ void pb_agreement_free(pb_agreement *a);
 
 /* The section of the Markdown report: rankings, tau_b, discordant pairs,
  * and for each workload whose synthetic and real rankings disagree
- * (tau_b below 0.8), its synthetic and captured profiles side by side. */
+ * (tau_b below 0.8: by instructions when counted, else by CPU time), its
+ * synthetic and captured profiles side by side. */
 void pb_agreement_markdown(const pb_matrix *m, FILE *out);
 
 /* The same as JSON, one object per basis and workload. */

@@ -11,18 +11,13 @@
  * this between the synthetic and the real ranking. */
 #define TARGET_TAU 0.8
 
-static const char *unit_of(const char *field) {
-  const pb_metric *metric = pb_metric_find(field);
-  return metric ? metric->unit : "";
-}
-
 static void rankings_table(const pb_matrix *m, const pb_agreement *a,
                            FILE *out) {
   pb_table t = {.columns = 3};
   pb_table_row(&t);
   pb_table_set(&t, 0, "workload");
   pb_table_set(&t, 1, "suite (by)");
-  pb_table_set(&t, 2, "fastest to slowest");
+  pb_table_set(&t, 2, "least to most");
   for (size_t k = 0; k < a->count; k++) {
     const pb_workload_agreement *wa = &a->workloads[k];
     for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
@@ -36,8 +31,7 @@ static void rankings_table(const pb_matrix *m, const pb_agreement *a,
       }
       pb_table_row(&t);
       pb_table_set(&t, 0, "%s", wa->workload);
-      pb_table_set(&t, 1, "%s (%s)", pb_suite_names[s],
-                   unit_of(a->basis->field[s]));
+      pb_table_set(&t, 1, "%s (%s)", pb_suite_names[s], a->basis->unit[s]);
       pb_table_set(&t, 2, "%s", r->n ? order : "(no successful run)");
     }
   }
@@ -82,6 +76,38 @@ static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
       pb_table_set(&t, 4, "%s", rp->ndiscordant ? flips : "none");
     }
   }
+  pb_table_print(&t, out);
+  fputc('\n', out);
+}
+
+/* The real programs' counted instructions, whole program (the rankings
+ * show their order; this, how far apart they are). */
+static void program_instructions(const pb_matrix *m, FILE *out) {
+  pb_table t = {.columns = 3};
+  pb_table_row(&t);
+  pb_table_set(&t, 0, "program");
+  pb_table_set(&t, 1, "backend");
+  t.right[2] = 1;
+  pb_table_set(&t, 2, "instructions");
+  for (size_t w = 0; w < m->nworkloads; w++) {
+    if (m->workloads[w].suite != PB_SUITE_REAL) continue;
+    for (size_t v = 0; v < m->nvariants; v++) {
+      const pb_cell *cell = pb_matrix_cell(m, w, v);
+      json_t *n =
+          cell->counted ? json_object_get(cell->counted, "instructions") : NULL;
+      pb_table_row(&t);
+      pb_table_set(&t, 0, "%s", m->workloads[w].name);
+      pb_table_set(&t, 1, "%s", m->variants[v].label);
+      if (json_is_integer(n))
+        pb_table_set(&t, 2, "%lld", (long long)json_integer_value(n));
+      else
+        pb_table_set(&t, 2, "failed: %.60s", cell->counted_failure);
+    }
+  }
+  fputs(
+      "### Instructions of the real programs (whole program, start-up "
+      "included; callgrind, pinned)\n\n",
+      out);
   pb_table_print(&t, out);
   fputc('\n', out);
 }
@@ -142,10 +168,16 @@ static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
 }
 
 void pb_agreement_markdown(const pb_matrix *m, FILE *out) {
+  /* The basis the profiles are chosen by: instructions when counted (no
+   * noise), else the first, CPU time. */
+  const pb_agreement_basis *primary = &pb_agreement_bases[0];
   int any = 0;
   for (size_t b = 0; b < pb_agreement_basis_count; b++) {
+    const pb_agreement_basis *basis = &pb_agreement_bases[b];
+    if (basis->counted && !m->counted) continue;
+    if (basis->counted) primary = basis;
     pb_agreement a;
-    pb_agreement_compute(m, &pb_agreement_bases[b], &a);
+    pb_agreement_compute(m, basis, &a);
     if (a.count == 0) {
       pb_agreement_free(&a);
       continue;
@@ -153,10 +185,11 @@ void pb_agreement_markdown(const pb_matrix *m, FILE *out) {
     if (!any)
       fprintf(out,
               "## Agreement of the suites' rankings\n\n"
-              "Each suite ranks the backends by the median of its runs: "
-              "ns/op for the replays (synthetic and captured traces), the "
-              "whole program's CPU time (or wall time) for the real "
-              "programs. tau_b: Kendall's rank correlation of two rankings "
+              "Each suite ranks the backends by the median of its runs: per "
+              "op for the replays (synthetic and captured traces), the whole "
+              "program for the real programs; by CPU time, by wall time and, "
+              "with --counted, by instructions (one pinned callgrind run, no "
+              "noise). tau_b: Kendall's rank correlation of two rankings "
               "(1: the same order, -1: reversed; the target between "
               "synthetic and real is %.1f). \"noise as ties\": tau_b again, "
               "with every pair whose confidence intervals of the median "
@@ -164,14 +197,19 @@ void pb_agreement_markdown(const pb_matrix *m, FILE *out) {
               "order marked * is such a pair: its flip is within noise.\n\n",
               TARGET_TAU);
     any = 1;
-    fprintf(out, "### Rankings by %s\n\n", a.basis->name);
+    fprintf(out, "### Rankings by %s\n\n", basis->name);
     rankings_table(m, &a, out);
-    fprintf(out, "### Kendall's tau_b by %s\n\n", a.basis->name);
+    fprintf(out, "### Kendall's tau_b by %s\n\n", basis->name);
     tau_table(m, &a, out);
-    if (b == 0) {
-      fputs("### Where synthetic and real disagree: the profiles\n\n", out);
-      profiles(m, &a, out);
-    }
+    if (basis->counted && (m->suites & PB_SUITE_BIT(PB_SUITE_REAL)))
+      program_instructions(m, out);
     pb_agreement_free(&a);
   }
+  if (!any) return;
+  pb_agreement a;
+  pb_agreement_compute(m, primary, &a);
+  fprintf(out, "### Where synthetic and real disagree by %s: the profiles\n\n",
+          primary->name);
+  profiles(m, &a, out);
+  pb_agreement_free(&a);
 }

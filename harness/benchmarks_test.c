@@ -5,63 +5,34 @@
  * up front; then the three suites side by side, with their agreement. */
 #include <jansson.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "allocator/registry.h"
 #include "harness/matrix.h"
 #include "testing/check.h"
-
-extern char **environ;
+#include "testing/run_program.h"
 
 static char out_dir[4096];
 
 static int run_benchmarks(const char *const *args, char *err, size_t err_size) {
-  char *argv[16];
+  const char *argv[16];
   int argc = 0;
   argv[argc++] = "harness/benchmarks";
-  for (; *args; args++) argv[argc++] = (char *)*args;
+  for (; *args; args++) argv[argc++] = *args;
   argv[argc] = NULL;
-  int pipefd[2];
-  PB_CHECK(pipe(pipefd) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipefd[1], 2);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", 1, 0);
-  pid_t pid;
-  PB_CHECK(posix_spawn(&pid, argv[0], &actions, NULL, argv, environ) == 0);
-  close(pipefd[1]);
-  size_t len = 0;
-  ssize_t n;
-  char sink[4096];
-  while ((n = read(pipefd[0], len + 1 < err_size ? err + len : sink,
-                   len + 1 < err_size ? err_size - 1 - len : sizeof sink)) > 0)
-    if (len + 1 < err_size) len += (size_t)n;
-  err[len] = '\0';
-  close(pipefd[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  posix_spawn_file_actions_destroy(&actions);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  pb_program_output o = pb_run_program(argv);
+  snprintf(err, err_size, "%s", o.err);
+  pb_program_output_free(&o);
+  return o.status;
 }
 
 static char *slurp(const char *name) {
   char path[4200];
   snprintf(path, sizeof path, "%s/%s", out_dir, name);
-  FILE *f = fopen(path, "rb");
-  PB_CHECKF(f != NULL, "%s was not written", path);
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)len + 1);
-  PB_CHECK(fread(buf, 1, (size_t)len, f) == (size_t)len);
-  buf[len] = '\0';
-  fclose(f);
-  return buf;
+  return pb_read_output_file(path);
 }
 
 /* The median the Markdown table shows for (workload, variant) under the
@@ -226,7 +197,7 @@ static void suites_side_by_side(void) {
   json_t *root = json_loads(text, 0, NULL);
   free(text);
   json_t *agreement = json_object_get(root, "agreement");
-  PB_CHECK(json_array_size(agreement) == 2); /* by time, by wall time */
+  PB_CHECK(json_array_size(agreement) == 2); /* by CPU and by wall time */
   size_t i;
   json_t *entry;
   json_array_foreach(agreement, i, entry) {
@@ -237,9 +208,10 @@ static void suites_side_by_side(void) {
     const char *suite;
     json_t *order;
     json_object_foreach(rankings, suite, order) {
-      const char *field = strcmp(suite, "real") != 0   ? "ns_per_op"
-                          : strcmp(basis, "time") == 0 ? "cpu_seconds"
-                                                       : "wall_seconds";
+      int cpu = strcmp(basis, "CPU time") == 0, real = !strcmp(suite, "real");
+      const char *field =
+          real ? (cpu ? "program_cpu_seconds" : "program_wall_seconds")
+               : (cpu ? "cpu_ns_per_op" : "ns_per_op");
       char workload[64];
       snprintf(workload, sizeof workload, "ints%s%s",
                strcmp(suite, "synthetic") ? ":" : "",
@@ -292,6 +264,46 @@ static json_t *quick_json(const char *const *args, const char *dir) {
   json_t *root = json_load_file(path, 0, &error);
   PB_CHECKF(root != NULL, "%s: %s", path, error.text);
   return root;
+}
+
+/* With --counted, the real programs are counted whole under callgrind and
+ * the suites are also ranked by instructions, in the order of the counts. */
+static void counted_suites_rank_by_instructions(void) {
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s-counted-suites", out_dir);
+  const char *args[] = {"--counted", "--suite=synthetic,real",
+                        "--workloads=ints", "--backends=pool,oracle", NULL};
+  json_t *root = quick_json(args, dir);
+  json_t *by_instructions = NULL, *entry;
+  size_t i;
+  json_array_foreach(json_object_get(root, "agreement"), i, entry) {
+    if (strcmp(json_string_value(json_object_get(entry, "basis")),
+               "instructions") == 0)
+      by_instructions = entry;
+  }
+  PB_CHECKF(by_instructions != NULL, "no agreement by instructions");
+  json_t *real =
+      json_object_get(json_object_get(by_instructions, "rankings"), "real");
+  PB_CHECK_EQ(json_array_size(real), 2);
+  /* The real cells' counts, in the ranking's order. */
+  long long counts[2] = {0, 0};
+  json_t *cell;
+  json_array_foreach(json_object_get(root, "cells"), i, cell) {
+    if (strcmp(json_string_value(json_object_get(cell, "suite")), "real"))
+      continue;
+    const char *variant = json_string_value(json_object_get(cell, "variant"));
+    long long n = json_integer_value(
+        json_object_get(json_object_get(cell, "counted"), "instructions"));
+    PB_CHECKF(n > 1000000, "%s: %lld instructions", variant, n);
+    for (size_t k = 0; k < 2; k++)
+      if (!strcmp(variant, json_string_value(json_array_get(real, k))))
+        counts[k] = n;
+  }
+  PB_CHECKF(counts[0] > 0 && counts[0] <= counts[1], "ranked %lld before %lld",
+            counts[0], counts[1]);
+  json_t *pair = json_array_get(json_object_get(by_instructions, "pairs"), 0);
+  PB_CHECK(json_is_number(json_object_get(pair, "tau_b")));
+  json_decref(root);
 }
 
 /* The variant labels of latest.json's cells, in order, one workload. */
@@ -529,6 +541,7 @@ int main(int argc, char **argv) {
       PB_TEST(long_values_arrive_whole),
       PB_TEST(quick_run_writes_consistent_results),
       PB_TEST(suites_side_by_side),
+      PB_TEST(counted_suites_rank_by_instructions),
       PB_TEST(sweep_runs_the_declared_sets),
       PB_TEST(parameters_reach_only_the_backends_that_take_them),
       {NULL, NULL},

@@ -280,7 +280,7 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
       {REAL_CPU_CHART,
        "Real programs: speed (1 / CPU time) relative to %s (higher is "
        "better)",
-       pb_metric_find("cpu_seconds"), 1},
+       pb_metric_find("program_cpu_seconds"), 1},
   };
   for (size_t k = 0; k < sizeof relative / sizeof relative[0]; k++) {
     int applies = 0;

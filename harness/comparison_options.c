@@ -47,6 +47,10 @@ static void print_help(void) {
       "  --out=DIR          where to write (default: the workspace's "
       "results/)\n"
       "  --timeout=S        seconds before a run counts as hung (default %d)\n"
+      "  --counted          also measure the counted metrics, one pinned pair\n"
+      "                     of runs per cell after the timed ones: the\n"
+      "                     replay's instructions per op (callgrind), minor\n"
+      "                     page faults and memory system calls\n"
       "  --sweep[=SETS]     run each backend once per parameter set, side by\n"
       "                     side; SETS: ';'-separated, each a ','-list of\n"
       "                     NAME=VALUE (default: the sets each backend\n"
@@ -108,6 +112,16 @@ static int known_workload(const char *name) {
   return pb_workload_find(name) != NULL;
 }
 
+void pb_parse_backend_names(const char *option, const char *text,
+                            pb_name_list *list) {
+  parse_names(option, text, list, known_backend, "backend");
+}
+
+void pb_parse_workload_names(const char *option, const char *text,
+                             pb_name_list *list) {
+  parse_names(option, text, list, known_workload, "workload");
+}
+
 /* Which options were given, so that none is given twice. */
 typedef struct given {
   int backends, workloads, runs, scale, timeout, out, reference, sweep, quick,
@@ -127,6 +141,8 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     } else if (strcmp(arg, "--quick") == 0) {
       pb_cli_once(&g.quick, "--quick");
       o.quick = 1;
+    } else if (strcmp(arg, "--counted") == 0) {
+      o.counted = 1;
     } else if (strcmp(arg, "--sweep") == 0) {
       pb_cli_once(&g.sweep, "--sweep");
       o.sweep = 1;
@@ -204,6 +220,15 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
             "--sweep and NAME=VALUE parameters exclude each other (give the "
             "parameters as sweep sets)");
   return o;
+}
+
+void pb_select_defaults(pb_comparison_options *o) {
+  if (o->backends.count == 0)
+    for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+      if (b->compared) add_name(&o->backends, b->name);
+  if (o->workloads.count == 0)
+    for (const pb_workload *w = pb_workloads; w->name; w++)
+      add_name(&o->workloads, w->name);
 }
 
 int pb_name_list_has(const pb_name_list *list, const char *name) {

@@ -32,12 +32,27 @@ typedef struct pb_comparison_options {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   int quick;
-  unsigned suites; /* PB_SUITE_BITs (suite.h); default: synthetic */
+  unsigned suites;     /* PB_SUITE_BITs (suite.h); default: synthetic */
+  int counted;         /* --counted: the counted metrics too */
+  const char *runners; /* the directory of bench_<backend>; NULL: beside
+                          this program */
 } pb_comparison_options;
 
 /* Parses argv (argv strings may be modified); exits with status 2 and one
  * line on bad input, with status 0 after --help. */
 pb_comparison_options pb_comparison_options_parse(int argc, char **argv);
+
+/* The names of a --backends or --workloads value ("a,b"), each known to
+ * its registry and given once, into list; one line naming option and exit
+ * status 2 otherwise. */
+void pb_parse_backend_names(const char *option, const char *text,
+                            pb_name_list *list);
+void pb_parse_workload_names(const char *option, const char *text,
+                             pb_name_list *list);
+
+/* Fills the lists not given: every backend the registry compares, every
+ * workload. */
+void pb_select_defaults(pb_comparison_options *o);
 
 /* 1 when the list holds name. */
 int pb_name_list_has(const pb_name_list *list, const char *name);

@@ -59,6 +59,12 @@ json_t *pb_export_json(const pb_matrix *m, json_t *machine) {
                     m->workloads[w].scale, "backend", m->variants[v].backend,
                     "variant", m->variants[v].label, "failed", cell->failed,
                     "runs", runs, "summary", summary_json(m, w, v)));
+      json_t *last = json_array_get(cells, json_array_size(cells) - 1);
+      if (m->counted)
+        json_object_set_new(last, "counted",
+                            cell->counted ? json_incref(cell->counted)
+                                          : json_pack("{s:s}", "failed",
+                                                      cell->counted_failure));
     }
   json_t *root =
       json_pack("{s:s, s:O, s:O, s:s, s:o, s:o, s:o}", "poolbench", "1",

@@ -55,6 +55,10 @@ typedef struct pb_cell {
   const pb_matrix_workload *workload;
   pb_run *runs; /* runs_per_cell entries */
   int failed;   /* at least one run failed */
+  /* The counted metrics (harness/counted.h), when measured: one object, or
+   * NULL with why in counted_failure. */
+  json_t *counted;
+  char counted_failure[256];
 } pb_cell;
 
 /* One reported metric: a field of the runner's JSON, how to show it. */
@@ -64,12 +68,16 @@ typedef struct pb_metric {
   const char *unit;  /* "ns/op", "MiB", "" */
   double divisor;    /* shown value = field / divisor */
   int lower_is_better;
+  int per_op;      /* a time per op: also shown as Mops/s */
   unsigned suites; /* the suites whose runs report it (PB_SUITE_BITs) */
 } pb_metric;
 
 /* The metrics every report shows, in order; the first is throughput. */
 extern const pb_metric pb_metrics[];
 extern const size_t pb_metric_count;
+
+/* The metric of that field, or NULL. */
+const pb_metric *pb_metric_find(const char *field);
 
 typedef struct pb_matrix {
   pb_variant *variants;
@@ -82,9 +90,18 @@ typedef struct pb_matrix {
   json_t *options; /* as given, for latest.json */
   double unstable_threshold;
   int interrupted; /* the signal that stopped the comparison early, or 0 */
+  /* A run descheduled for more than this share of its replay's wall time
+   * is marked disturbed (README, "Disturbed runs"). */
+  double disturbed_threshold;
+  int counted;     /* the counted metrics were measured (--counted) */
   unsigned suites; /* PB_SUITE_BITs of the suites compared */
   char *pytrace;   /* the capture program, for the captured suite */
 } pb_matrix;
+
+/* Allocates m's cells, every (workload, variant) pair, each with room for
+ * runs_per_cell runs (none when it is 0); exits with status 1 when out of
+ * memory. */
+void pb_matrix_add_cells(pb_matrix *m);
 
 static inline pb_cell *pb_matrix_cell(const pb_matrix *m, size_t w, size_t v) {
   return &m->cells[w * m->nvariants + v];
@@ -98,9 +115,6 @@ size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,
 
 /* 1 when the workload's runs report the metric (its suite does). */
 int pb_metric_applies(const pb_metric *metric, const pb_matrix_workload *w);
-
-/* The metric of that field, or NULL. */
-const pb_metric *pb_metric_find(const char *field);
 
 /* The failure of the cell's first failed run, or "". */
 const char *pb_cell_failure(const pb_matrix *m, const pb_cell *cell);
@@ -116,5 +130,13 @@ size_t pb_matrix_runs_planned(const pb_matrix *m);
 
 /* 1 when some run of the cell was interrupted. */
 int pb_cell_interrupted(const pb_matrix *m, const pb_cell *cell);
+/* Marks a successful run whose replay was descheduled for more than
+ * m->disturbed_threshold of its wall time ("disturbed": true in its result)
+ * and returns 1; otherwise records "disturbed": false and returns 0. */
+int pb_run_mark_disturbed(const pb_matrix *m, pb_run *run);
+
+/* Disturbed runs of the cell, and of the whole matrix. */
+int pb_cell_disturbed(const pb_matrix *m, const pb_cell *cell);
+size_t pb_matrix_disturbed(const pb_matrix *m);
 
 #endif /* POOLBENCH_HARNESS_MATRIX_H */

@@ -43,7 +43,10 @@ void pb_matrix_workloads_build(const pb_comparison_options *o,
   }
   unsigned programs =
       PB_SUITE_BIT(PB_SUITE_CAPTURED) | PB_SUITE_BIT(PB_SUITE_REAL);
-  if (o->suites & programs) setenv("PYTHONHASHSEED", "0", 1);
+  if (o->suites & programs) {
+    setenv("PYTHONHASHSEED", "0", 1);
+    setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
+  }
   if (o->suites & PB_SUITE_BIT(PB_SUITE_CAPTURED))
     m->pytrace = pb_locate_or_fail(argv0, "python/pytrace", "pytrace");
 }

@@ -11,7 +11,9 @@
 /* Fills m->workloads, m->suites and m->pytrace. Programs are found from
  * argv0 (locate.h); a missing one is one line and exit status 2. When a
  * suite runs the programs, PYTHONHASHSEED is fixed (0) for every child, so
- * that each run, and the capture, makes the same allocations. */
+ * that each run, and the capture, makes the same allocations, and
+ * PYTHONDONTWRITEBYTECODE set, so that no run compiles less than the first
+ * (nor writes into the source tree). */
 void pb_matrix_workloads_build(const pb_comparison_options *o,
                                const char *argv0, pb_matrix *m);
 

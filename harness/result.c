@@ -14,6 +14,17 @@ double pb_result_ns_per_op(const pb_result *r) {
   return ops ? r->seconds * 1e9 / (double)ops : 0.0;
 }
 
+double pb_result_cpu_ns_per_op(const pb_result *r) {
+  uint64_t ops = ops_of(r);
+  return ops ? r->cpu_seconds * 1e9 / (double)ops : 0.0;
+}
+
+double pb_result_descheduled_share(const pb_result *r) {
+  return r->seconds > r->cpu_seconds
+             ? (r->seconds - r->cpu_seconds) / r->seconds
+             : 0.0;
+}
+
 /* Johnstone and Wilson's measure: the most memory the process held over the
  * most memory the program needed (max heap over max live). */
 double pb_result_fragmentation(const pb_result *r) {
@@ -43,6 +54,12 @@ void pb_result_print_text(const pb_result *r, FILE *out) {
   fprintf(out, "time           %.4f s: %.2f ns/op, %.2f Mops/s\n", r->seconds,
           pb_result_ns_per_op(r),
           r->seconds > 0 ? (double)ops / r->seconds / 1e6 : 0.0);
+  fprintf(out,
+          "cpu time       %.4f s: %.2f ns/op; descheduled %.1f%% of the "
+          "replay, %llu involuntary context switches\n",
+          r->cpu_seconds, pb_result_cpu_ns_per_op(r),
+          100 * pb_result_descheduled_share(r),
+          (unsigned long long)r->involuntary_context_switches);
   fprintf(out, "peak live      %.2f MiB in %llu blocks\n",
           mib(p->peak_live_bytes), (unsigned long long)p->peak_live_blocks);
   fprintf(out, "peak RSS       %.2f MiB: fragmentation %.3f\n",
@@ -55,6 +72,13 @@ void pb_result_print_text(const pb_result *r, FILE *out) {
           mib(r->retained_bytes), mib(r->retained_after_release_bytes));
   fprintf(out, "page faults    %llu minor\n",
           (unsigned long long)r->minor_page_faults);
+  if (r->memory_syscalls_counted) {
+    fprintf(out, "syscalls      ");
+    for (int k = 0; k < PB_MEMORY_SYSCALLS; k++)
+      fprintf(out, " %s %llu%s", pb_memory_syscall_names[k],
+              (unsigned long long)r->memory_syscalls[k],
+              k + 1 < PB_MEMORY_SYSCALLS ? "," : " (replay)\n");
+  }
   if (r->stats_at_peak.count) {
     fprintf(out, "allocator stats at peak:\n");
     for (size_t i = 0; i < r->stats_at_peak.count; i++)
@@ -131,6 +155,13 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
   json_object_set_new(
       root, "ops_per_sec",
       json_real(r->seconds > 0 ? (double)ops / r->seconds : 0.0));
+  json_object_set_new(root, "cpu_seconds", json_real(r->cpu_seconds));
+  json_object_set_new(root, "cpu_ns_per_op",
+                      json_real(pb_result_cpu_ns_per_op(r)));
+  json_object_set_new(root, "descheduled_share",
+                      json_real(pb_result_descheduled_share(r)));
+  json_object_set_new(root, "involuntary_context_switches",
+                      u64(r->involuntary_context_switches));
   json_object_set_new(root, "peak_live_bytes", u64(p->peak_live_bytes));
   json_object_set_new(root, "peak_live_blocks", u64(p->peak_live_blocks));
   json_object_set_new(root, "peak_rss_bytes", u64(r->peak_rss_bytes));
@@ -142,6 +173,17 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
   json_object_set_new(root, "retained_after_release_bytes",
                       u64(r->retained_after_release_bytes));
   json_object_set_new(root, "minor_page_faults", u64(r->minor_page_faults));
+  if (r->memory_syscalls_counted) {
+    json_t *calls = json_object();
+    uint64_t total = 0;
+    for (int k = 0; k < PB_MEMORY_SYSCALLS; k++) {
+      json_object_set_new(calls, pb_memory_syscall_names[k],
+                          u64(r->memory_syscalls[k]));
+      total += r->memory_syscalls[k];
+    }
+    json_object_set_new(root, "memory_syscalls", calls);
+    json_object_set_new(root, "memory_syscalls_total", u64(total));
+  }
   json_object_set_new(root, "rss_baseline_bytes", u64(r->rss_baseline_bytes));
   json_object_set_new(root, "rss_timeline", timeline);
   json_t *stats = json_object();

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "allocator/allocator.h"
+#include "harness/syscall_count.h"
 #include "workloads/trace.h"
 
 /* About 100 evenly spaced samples, plus the peak, plus the end points. */
@@ -27,13 +28,18 @@ typedef struct pb_result {
   uint64_t seed;
 
   pb_trace_profile profile; /* op counts, peak_live_bytes, ... */
-  double seconds;           /* replay only */
+  double seconds;           /* replay only, wall clock */
+  double cpu_seconds;       /* replay only, this process's CPU time */
+  uint64_t involuntary_context_switches; /* during the replay */
   uint64_t rss_baseline_bytes;
   uint64_t peak_rss_bytes; /* high-water mark minus the baseline */
   uint64_t internal_fragmentation_bytes;
   uint64_t retained_bytes;               /* RSS after freeing everything */
   uint64_t retained_after_release_bytes; /* ... and after pb_release() */
   uint64_t minor_page_faults;
+  /* The replay's memory system calls, when counted (--count-syscalls). */
+  int memory_syscalls_counted;
+  uint64_t memory_syscalls[PB_MEMORY_SYSCALLS];
 
   pb_rss_sample timeline[PB_TIMELINE_MAX];
   unsigned timeline_count;
@@ -43,6 +49,10 @@ typedef struct pb_result {
 } pb_result;
 
 double pb_result_ns_per_op(const pb_result *r);
+double pb_result_cpu_ns_per_op(const pb_result *r);
+/* The share of the replay's wall time the process was not running: (wall -
+ * CPU) / wall, 0 when CPU time is the larger. */
+double pb_result_descheduled_share(const pb_result *r);
 double pb_result_fragmentation(const pb_result *r);
 
 void pb_result_print_text(const pb_result *r, FILE *out);

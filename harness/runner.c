@@ -5,8 +5,10 @@
  *
  * The measurement, in order:
  *   1. generate or load the trace (mmap'd memory, not the allocator's);
- *   2. reset the kernel's RSS high-water mark and take the RSS baseline, so
- *      that the trace and the slot table are not charged to the allocator;
+ *   2. map every page of the files already mapped (code, libraries), reset
+ *      the kernel's RSS high-water mark and take the RSS baseline, so that
+ *      the trace, the slot table and the code are not charged to the
+ *      allocator;
  *   3. replay the trace in segments, timing only the segments; between them
  *      (never inside the timer) sample RSS about 100 times and, right after
  *      the op at which the live bytes peak, snapshot internal fragmentation
@@ -31,8 +33,10 @@
 #include "common/user_path.h"
 #include "harness/cli.h"
 #include "harness/memory.h"
+#include "harness/meter.h"
 #include "harness/replay.h"
 #include "harness/result.h"
+#include "harness/syscall_count.h"
 #include "workloads/trace.h"
 #include "workloads/workloads.h"
 
@@ -50,13 +54,14 @@ typedef struct options {
   int json;
   int describe;
   const char *report_file;
+  int count_syscalls;
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
 } options;
 
 /* Which options were given, so that none is given twice. */
 typedef struct given {
-  int workload, trace, report, scale, seed, json, describe;
+  int workload, trace, report, scale, seed, json, describe, count_syscalls;
 } given;
 
 static void print_help(void) {
@@ -78,6 +83,9 @@ static void print_help(void) {
       "                    at the peak of live bytes and after teardown\n"
       "  --describe        print the backend's name, version, configuration\n"
       "                    and parameters as JSON (after checking them)\n"
+      "  --count-syscalls  count the replay's mmap, munmap, mremap, madvise\n"
+      "                    and brk calls (each then costs a signal: not for\n"
+      "                    timing)\n"
       "  --help            this text\n"
       "  NAME=VALUE        a parameter for the backend: %s%s\n"
       "\nworkloads:\n",
@@ -103,6 +111,10 @@ static options parse_options(int argc, char **argv) {
     } else if (strcmp(arg, "--describe") == 0) {
       pb_cli_once(&g.describe, arg);
       o.describe = 1;
+      continue;
+    } else if (strcmp(arg, "--count-syscalls") == 0) {
+      pb_cli_once(&g.count_syscalls, arg);
+      o.count_syscalls = 1;
       continue;
     } else if (arg[0] != '-') {
       /* NAME=VALUE: the backend's, passed to pb_init unread. */
@@ -154,6 +166,19 @@ static void write_report(FILE *report, const char *heading) {
   pb_stats_print(report);
 }
 
+/* Tells the backend what the replay will ask for, when it wants to know
+ * (pb_expect is optional: allocator.h). */
+static void expect_demand(const pb_trace_profile *p) {
+  if (!pb_expect) return;
+  pb_demand demand = {
+      .allocations = p->mallocs + p->callocs + p->reallocs,
+      .requested_bytes = p->total_requested_bytes,
+      .peak_live_bytes = p->peak_live_bytes,
+  };
+  char err[PB_ERROR_MAX];
+  if (pb_expect(&demand, err) != 0) pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
+}
+
 /* Replays the whole trace, filling the measured fields of *r; report, when
  * not NULL, receives the allocator's report at the peak and after teardown. */
 static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
@@ -161,6 +186,8 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
   pb_replay replay;
   if (pb_replay_init(&replay, trace, err) != 0)
     pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
+  expect_demand(&r->profile); /* after the slot table: it must fit too */
+  pb_map_file_pages();
 
   r->rss_baseline_bytes = pb_rss_bytes();
   if (pb_rss_reset_peak() != 0)
@@ -172,14 +199,15 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
    * the peak of live bytes (where the snapshot is taken). */
   uint64_t count = trace->count;
   uint64_t peak_end = count ? r->profile.peak_op + 1 : 0;
-  double elapsed = 0;
   int peak_done = 0;
+  pb_meter meter;
+  pb_meter_start(&meter);
   for (unsigned k = 1; k <= RSS_SAMPLES; k++) {
     uint64_t point = count * k / RSS_SAMPLES;
     uint64_t end = !peak_done && peak_end < point ? peak_end : point;
-    double start = pb_now();
+    pb_meter_segment_begin(&meter);
     int rc = pb_replay_run(&replay, end);
-    elapsed += pb_now() - start;
+    pb_meter_segment_end(&meter);
     if (rc != 0) {
       const pb_op *op = &trace->ops[replay.next_op];
       pb_warn("%s returned NULL for a %u-byte request at op %llu", pb_name(),
@@ -198,7 +226,11 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
     }
     if (end < point) k--; /* stopped short at the peak: finish this point */
   }
-  r->seconds = elapsed;
+  pb_meter_stop(&meter);
+  r->seconds = meter.wall_seconds;
+  r->cpu_seconds = meter.cpu_seconds;
+  r->involuntary_context_switches = meter.involuntary_switches;
+  if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
   r->minor_page_faults = pb_minor_faults() - faults_before;
   r->peak_rss_bytes = above(pb_rss_peak_bytes(), r->rss_baseline_bytes);
 
@@ -245,11 +277,16 @@ int main(int argc, char **argv) {
   r.scale = o.trace_file ? trace.scale : o.scale;
   r.seed = o.trace_file ? trace.seed : o.seed;
   pb_trace_profile_compute(&trace, &r.profile);
-
   FILE *report = NULL;
   if (o.report_file && (report = fopen(o.report_file, "w")) == NULL)
     pb_fail(PB_EXIT_BAD_INPUT, "--allocator-report: cannot write '%s'",
             o.report_file);
+  if (o.count_syscalls) {
+    char why[PB_SYSCALL_COUNT_ERROR_MAX];
+    if (pb_syscall_count_install(why) != 0) pb_fail(PB_EXIT_FAILED, "%s", why);
+    r.memory_syscalls_counted = 1;
+  }
+
   int rc = measure(&trace, &r, report);
   if (report != NULL && fclose(report) != 0) {
     pb_warn("cannot write the allocator report '%s'", o.report_file);

@@ -7,17 +7,14 @@
  * fragmentation and the bytes it carves are known exactly. */
 #include <jansson.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testing/check.h"
+#include "testing/run_program.h"
 #include "workloads/trace.h"
 #include "workloads/trace_v1_testing.h"
-
-extern char **environ;
 
 static const char *bench = "harness/bench_oracle";
 
@@ -27,40 +24,19 @@ typedef struct run_output {
   char err[4096];
 } run_output;
 
-static void read_all(int fd, char *buf, size_t size) {
-  size_t len = 0;
-  ssize_t n;
-  while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
-    len += (size_t)n;
-  buf[len] = '\0';
-}
-
 /* Runs binary with the given arguments, capturing stdout and stderr. */
 static void run_binary(run_output *o, const char *binary,
                        const char *const *args) {
-  char *argv[16];
+  const char *argv[16];
   int argc = 0;
-  argv[argc++] = (char *)binary;
-  for (; *args; args++) argv[argc++] = (char *)*args;
+  argv[argc++] = binary;
+  for (; *args; args++) argv[argc++] = *args;
   argv[argc] = NULL;
-  int out[2], err[2];
-  PB_CHECK(pipe(out) == 0 && pipe(err) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  pid_t pid;
-  PB_CHECK(posix_spawn(&pid, binary, &actions, NULL, argv, environ) == 0);
-  close(out[1]);
-  close(err[1]);
-  read_all(out[0], o->out, sizeof o->out); /* small outputs: no deadlock */
-  read_all(err[0], o->err, sizeof o->err);
-  close(out[0]);
-  close(err[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  o->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  posix_spawn_file_actions_destroy(&actions);
+  pb_program_output p = pb_run_program(argv);
+  o->status = p.status;
+  snprintf(o->out, sizeof o->out, "%s", p.out);
+  snprintf(o->err, sizeof o->err, "%s", p.err);
+  pb_program_output_free(&p);
 }
 
 static void run(run_output *o, const char *const *args) {
@@ -129,6 +105,16 @@ static void figures_match_hand_computed_values(void) {
   double ns = seconds * 1e9 / 7;
   PB_CHECK(fabs(get_real(r, "ns_per_op") - ns) <= 1e-8 * ns);
   PB_CHECK(fabs(get_real(r, "ops_per_sec") - 7 / seconds) < 1e-3 * 7 / seconds);
+  /* CPU time of the same segments; wall minus CPU over wall, from 0. */
+  double cpu = get_real(r, "cpu_seconds");
+  PB_CHECK(cpu > 0);
+  PB_CHECK(fabs(get_real(r, "cpu_ns_per_op") - cpu * 1e9 / 7) <=
+           1e-8 * cpu * 1e9 / 7);
+  double share = get_real(r, "descheduled_share");
+  double expected = seconds > cpu ? (seconds - cpu) / seconds : 0;
+  PB_CHECK(fabs(share - expected) <= 1e-8 + 1e-8 * expected);
+  get_int(r, "involuntary_context_switches");
+  PB_CHECK(json_object_get(r, "memory_syscalls") == NULL); /* not counted */
   double peak_rss = (double)get_int(r, "peak_rss_bytes");
   PB_CHECK(fabs(get_real(r, "fragmentation") - peak_rss / 640) <=
            1e-8 * (peak_rss / 640) + 1e-12);
@@ -174,12 +160,40 @@ static void allocator_report_at_peak_and_teardown(void) {
   size_t n = fread(text, 1, sizeof text - 1, in);
   text[n] = '\0';
   fclose(in);
-  const char *expected =
-      "== allocator report: at the peak of live bytes ==\n"
-      "oracle: 832 bytes carved, never returned\n"
-      "== allocator report: after teardown, every block freed ==\n"
-      "oracle: 832 bytes carved, never returned\n";
+  /* The reservation is sized from the trace (pb_expect): read it back. */
+  unsigned long long reserved = 0;
+  const char *line = strchr(text, '\n');
+  PB_CHECKF(
+      line &&
+          sscanf(line + 1, "oracle: 832 bytes carved out of %llu reserved",
+                 &reserved) == 1 &&
+          reserved > 0,
+      "report:\n%s", text);
+  char expected[512];
+  snprintf(expected, sizeof expected,
+           "== allocator report: at the peak of live bytes ==\n"
+           "oracle: 832 bytes carved out of %llu reserved, never returned\n"
+           "== allocator report: after teardown, every block freed ==\n"
+           "oracle: 832 bytes carved out of %llu reserved, never returned\n",
+           reserved, reserved);
   PB_CHECKF(strcmp(text, expected) == 0, "report:\n%s", text);
+}
+
+/* Only the replay is counted: the oracle maps its reservation before it
+ * (pb_expect) and nothing during it. */
+static void syscalls_are_counted_in_the_replay_only(void) {
+  static run_output o;
+  const char *args[] = {"--trace", trace_path, "--json", "--count-syscalls",
+                        NULL};
+  run(&o, args);
+  PB_CHECKF(o.status == 0, "exit %d: %s", o.status, o.err);
+  json_t *r = json_loads(o.out, 0, NULL);
+  PB_CHECK(r != NULL);
+  json_t *calls = json_object_get(r, "memory_syscalls");
+  const char *names[] = {"mmap", "munmap", "mremap", "madvise", "brk"};
+  for (size_t k = 0; k < 5; k++) PB_CHECK_EQ(get_int(calls, names[k]), 0);
+  PB_CHECK_EQ(get_int(r, "memory_syscalls_total"), 0);
+  json_decref(r);
 }
 
 static void text_output_names_the_figures(void) {
@@ -190,6 +204,7 @@ static void text_output_names_the_figures(void) {
   PB_CHECK(strstr(o.out, "ns/op") != NULL);
   PB_CHECK(strstr(o.out, "fragmentation") != NULL);
   PB_CHECK(strstr(o.out, "retained") != NULL);
+  PB_CHECK(strstr(o.out, "descheduled") != NULL);
 }
 
 /* Bad input: exit 2, exactly one line on stderr naming the problem. */
@@ -286,6 +301,7 @@ int main(int argc, char **argv) {
   static const pb_test tests[] = {
       PB_TEST(figures_match_hand_computed_values),
       PB_TEST(allocator_report_at_peak_and_teardown),
+      PB_TEST(syscalls_are_counted_in_the_replay_only),
       PB_TEST(text_output_names_the_figures),
       PB_TEST(bad_input_is_one_clear_line),
       PB_TEST(hostile_slot_count_is_refused),

@@ -36,6 +36,11 @@ static void buffer_append(buffer *b, const char *src, size_t n) {
 }
 
 int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
+  return pb_spawn_env(argv, environ, timeout_seconds, r);
+}
+
+int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
+                 pb_spawn_result *r) {
   memset(r, 0, sizeof *r);
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0) return -1;
@@ -50,7 +55,7 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
   pid_t pid;
   double start = pb_now();
-  int rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+  int rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, envp);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
   close(err[1]);

@@ -21,6 +21,10 @@ typedef struct pb_spawn_result {
  * -1 (with errno) when it could not be. */
 int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r);
 
+/* pb_spawn with the environment envp instead of this process's. */
+int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
+                 pb_spawn_result *r);
+
 /* Frees what pb_spawn captured. */
 void pb_spawn_result_free(pb_spawn_result *r);
 

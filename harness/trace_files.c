@@ -21,7 +21,7 @@ static size_t count;
 /* The trace of mw into path: generated, or captured from its program. */
 static void make_trace(pb_matrix *m, pb_matrix_workload *mw, const char *path,
                        double timeout) {
-  int profile = m->suites != PB_SUITE_BIT(PB_SUITE_SYNTHETIC);
+  int profile = (m->suites & ~PB_SUITE_BIT(PB_SUITE_SYNTHETIC)) != 0;
   char err[PB_TRACE_ERROR_MAX];
   pb_trace t;
   if (mw->suite == PB_SUITE_CAPTURED) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "allocator/registry.h"
 #include "common/fail.h"
@@ -16,11 +17,24 @@ static char *xstrdup(const char *s) {
   return d;
 }
 
-static char *find_runner(const char *argv0, const char *backend) {
-  char path[128], what[128];
-  snprintf(path, sizeof path, "harness/bench_%s", backend);
+/* Runners live beside this binary: in the runfiles tree under `bazel run`,
+ * or beside it in bazel-bin (locate.h); or in the directory the options
+ * name. */
+static char *find_runner(const char *runners, const char *argv0,
+                         const char *backend) {
+  char *path;
+  if (runners) {
+    if (asprintf(&path, "%s/bench_%s", runners, backend) < 0)
+      pb_fail(PB_EXIT_FAILED, "out of memory");
+    if (access(path, X_OK) != 0)
+      pb_fail(PB_EXIT_BAD_INPUT, "no runner for backend %s in %s", backend,
+              runners);
+    return path;
+  }
+  char relative[128], what[128];
+  snprintf(relative, sizeof relative, "harness/bench_%s", backend);
   snprintf(what, sizeof what, "the runner of backend %s", backend);
-  return pb_locate_or_fail(argv0, path, what);
+  return pb_locate_or_fail(argv0, relative, what);
 }
 
 char **pb_variant_argv(const pb_variant *v, const char *const *extra) {
@@ -163,7 +177,7 @@ void pb_variants_build(const pb_comparison_options *o, const char *argv0,
   for (size_t b = 0; b < o->backends.count; b++) {
     const char *name = o->backends.names[b];
     pb_variant base = {.backend = pb_backend_find(name)->name};
-    base.runner = find_runner(argv0, name);
+    base.runner = find_runner(o->runners, argv0, name);
     json_t *identity = describe(&base);
     const char *const *sets = explicit_sets ? (const char *const *)explicit_sets
                                             : pb_backend_find(name)->sweep;

@@ -165,7 +165,7 @@ void pool_arena_return_pool(pool_header *pool) {
      * usable arena and empty arenas are kept. (CPython's pools per arena
      * make this case impossible there; custom layouts can have one-pool
      * arenas.) */
-    if (nf == ao->ntotalpools &&
+    if (POOL_UNMAPS_EMPTY_ARENAS && nf == ao->ntotalpools &&
         (pool_g.usable_arenas != NULL || !keeps_empty_arena())) {
       free_arena(ao);
       return;
@@ -179,7 +179,7 @@ void pool_arena_return_pool(pool_header *pool) {
     return;
   }
 
-  if (nf == ao->ntotalpools &&
+  if (POOL_UNMAPS_EMPTY_ARENAS && nf == ao->ntotalpools &&
       (ao->nextarena != NULL || !keeps_empty_arena())) {
     /* Wholly free and not the last usable arena: give it back. The last
      * one is kept, so that usage hovering at an arena boundary does not

@@ -58,6 +58,7 @@ static inline pool_header *pool_of(const void *p) {
 /* malloc. Requests of 1..threshold bytes come from pools; 0 goes to the
  * system as malloc(1) and larger ones as they are (CPython's raw domain). */
 static inline void *pool_malloc(size_t n) {
+  POOL_TEST_COST();
   /* n - 1 wraps for n == 0, so one compare tests 1 <= n <= threshold. */
   if (POOL_LIKELY(n - 1 < pool_hot.threshold)) {
     size_t idx = (n - 1) >> POOL_ALIGNMENT_SHIFT; /* pool_size_class(n) */

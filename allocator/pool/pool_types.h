@@ -384,4 +384,24 @@ void pool_assert_failed(const char *expr, const char *file, int line)
 #define POOL_LIKELY(x) __builtin_expect(!!(x), 1)
 #define POOL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* ---- deliberate regressions, for the regression gate's own test ----------
+ * Never defined in a normal build: harness/BUILD builds the pool's runner
+ * once more with one of them (a copt added by a configuration transition),
+ * and harness/regression_test.c checks that `bazel run //:regression`
+ * catches it. */
+#ifdef POOL_TEST_MALLOC_COST
+/* Eight instructions that do nothing, on malloc's fast path. */
+#define POOL_TEST_COST() \
+  __asm__ volatile("nop\n nop\n nop\n nop\n nop\n nop\n nop\n nop")
+#else
+#define POOL_TEST_COST() ((void)0)
+#endif
+
+#ifdef POOL_TEST_KEEP_EMPTY_ARENAS
+/* Every wholly free arena is kept (until pb_release), not only the last. */
+#define POOL_UNMAPS_EMPTY_ARENAS 0
+#else
+#define POOL_UNMAPS_EMPTY_ARENAS 1
+#endif
+
 #endif /* POOLBENCH_ALLOCATOR_POOL_POOL_TYPES_H */
