@@ -2,7 +2,7 @@
  * temporary directory, then checks that every cell produced every metric of
  * its suite, that the Markdown tables say what the JSON says, that the CSV
  * has a row per run, that the charts exist, and that bad options are refused
- * up front; then the three suites side by side, with their agreement. */
+ * up front. */
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,147 +11,11 @@
 #include <unistd.h>
 
 #include "allocator/registry.h"
+#include "harness/comparison_testing.h"
 #include "harness/matrix.h"
 #include "testing/check.h"
-#include "testing/run_program.h"
 
 static char out_dir[4096];
-
-static int run_benchmarks(const char *const *args, char *err, size_t err_size) {
-  const char *argv[16];
-  int argc = 0;
-  argv[argc++] = "harness/benchmarks";
-  for (; *args; args++) argv[argc++] = *args;
-  argv[argc] = NULL;
-  pb_program_output o = pb_run_program(argv);
-  snprintf(err, err_size, "%s", o.err);
-  pb_program_output_free(&o);
-  return o.status;
-}
-
-static char *slurp(const char *name) {
-  char path[4200];
-  snprintf(path, sizeof path, "%s/%s", out_dir, name);
-  return pb_read_output_file(path);
-}
-
-/* The median the Markdown table shows for (workload, variant) under the
- * metric's heading, or NAN when there is no such row. */
-static double markdown_median(const char *md, const pb_metric *metric,
-                              const char *workload, const char *variant) {
-  char heading[256];
-  snprintf(heading, sizeof heading, "### %s (", metric->title);
-  const char *section = strstr(md, heading);
-  PB_CHECKF(section != NULL, "no table for %s", metric->title);
-  const char *end = strstr(section + 4, "### ");
-  char row[256];
-  snprintf(row, sizeof row, "\n| %s ", workload);
-  for (const char *p = strstr(section, row); p && (!end || p < end);
-       p = strstr(p + 1, row)) {
-    /* Columns: workload | backend | median | ... */
-    const char *cols = p + 1;
-    const char *c1 = strchr(cols + 1, '|');
-    const char *c2 = c1 ? strchr(c1 + 1, '|') : NULL;
-    if (!c2) break;
-    char name[128];
-    size_t len = (size_t)(c2 - c1 - 1);
-    snprintf(name, sizeof name, "%.*s", (int)len, c1 + 1);
-    char *trim = name;
-    while (*trim == ' ') trim++;
-    size_t tl = strlen(trim);
-    while (tl && trim[tl - 1] == ' ') trim[--tl] = '\0';
-    if (strcmp(trim, variant) == 0) return strtod(c2 + 1, NULL);
-  }
-  return NAN;
-}
-
-/* Does the metric apply to runs of the suite named in a cell's JSON? */
-static int applies(const pb_metric *metric, json_t *cell) {
-  const char *suite = json_string_value(json_object_get(cell, "suite"));
-  PB_CHECKF(suite != NULL, "a cell without its suite");
-  for (int s = 0; s < PB_SUITE_COUNT; s++)
-    if (strcmp(suite, pb_suite_names[s]) == 0)
-      return (metric->suites & PB_SUITE_BIT(s)) != 0;
-  PB_CHECKF(0, "unknown suite %s", suite);
-  return 0;
-}
-
-/* Runs benchmarks with args into out_dir and checks what it wrote: every
- * metric of each cell's suite in every run and summary, the same medians
- * in the Markdown as in the JSON, one CSV line per run, the charts. */
-static void check_run(const char *const *args, const char *const *charts,
-                      size_t ncharts, size_t variants, size_t workloads) {
-  char err[1 << 14];
-  int status = run_benchmarks(args, err, sizeof err);
-  PB_CHECKF(status == 0, "benchmarks exited %d: %s", status, err);
-
-  char *text = slurp("latest.json");
-  json_error_t error;
-  json_t *root = json_loads(text, 0, &error);
-  PB_CHECKF(root != NULL, "latest.json: %s", error.text);
-  free(text);
-  char *md = slurp("latest.md");
-  char *csv = slurp("latest.csv");
-
-  PB_CHECK(json_is_object(json_object_get(root, "machine")));
-  PB_CHECK(json_is_object(json_object_get(root, "options")));
-  json_t *allocators = json_object_get(root, "allocators");
-  PB_CHECK_EQ(json_object_size(allocators), variants);
-  const char *label;
-  json_t *identity;
-  json_object_foreach(allocators, label, identity) {
-    PB_CHECKF(json_string_length(json_object_get(identity, "version")) > 0,
-              "%s has no version", label);
-  }
-
-  json_t *cells = json_object_get(root, "cells");
-  size_t runs_total = 0, i;
-  json_t *cell;
-  PB_CHECK_EQ(json_array_size(cells), variants * workloads);
-  json_array_foreach(cells, i, cell) {
-    const char *workload = json_string_value(json_object_get(cell, "workload"));
-    const char *variant = json_string_value(json_object_get(cell, "variant"));
-    PB_CHECKF(!json_is_true(json_object_get(cell, "failed")), "%s x %s failed",
-              variant, workload);
-    size_t r;
-    json_t *run;
-    json_array_foreach(json_object_get(cell, "runs"), r, run) {
-      runs_total++;
-      for (size_t k = 0; k < pb_metric_count; k++)
-        PB_CHECKF(json_is_number(json_object_get(run, pb_metrics[k].field)) ==
-                      applies(&pb_metrics[k], cell),
-                  "%s x %s run %zu: %s is %s", variant, workload, r,
-                  pb_metrics[k].field,
-                  applies(&pb_metrics[k], cell) ? "missing" : "out of place");
-    }
-    json_t *summary = json_object_get(cell, "summary");
-    for (size_t k = 0; k < pb_metric_count; k++) {
-      if (!applies(&pb_metrics[k], cell)) continue;
-      json_t *s = json_object_get(summary, pb_metrics[k].field);
-      PB_CHECKF(json_is_object(s), "%s x %s: no summary of %s", variant,
-                workload, pb_metrics[k].field);
-      double median = json_number_value(json_object_get(s, "median"));
-      double shown = markdown_median(md, &pb_metrics[k], workload, variant);
-      /* The table rounds to about three significant digits. */
-      PB_CHECKF(fabs(shown - median) <= 0.006 * fabs(median) + 0.0006,
-                "%s x %s %s: table %g, JSON %g", variant, workload,
-                pb_metrics[k].field, shown, median);
-    }
-  }
-  /* CSV: a heading and one line per run. */
-  size_t lines = 0;
-  for (const char *p = csv; *p; p++) lines += *p == '\n';
-  PB_CHECK_EQ(lines, runs_total + 1);
-
-  for (size_t c = 0; c < ncharts; c++) {
-    char *svg = slurp(charts[c]);
-    PB_CHECKF(strstr(svg, "<svg") != NULL, "%s is not SVG", charts[c]);
-    free(svg);
-  }
-  json_decref(root);
-  free(md);
-  free(csv);
-}
 
 static void quick_run_writes_consistent_results(void) {
   const char *args[] = {"--quick", "--out", out_dir, NULL};
@@ -160,150 +24,7 @@ static void quick_run_writes_consistent_results(void) {
   size_t compared = 0;
   for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
     compared += b->compared != 0;
-  check_run(args, charts, 4, compared, 6);
-}
-
-/* The median of field in the JSON summary of (workload, variant). */
-static double json_median(json_t *root, const char *workload,
-                          const char *variant, const char *field) {
-  size_t i;
-  json_t *cell;
-  json_array_foreach(json_object_get(root, "cells"), i, cell) {
-    if (strcmp(json_string_value(json_object_get(cell, "workload")),
-               workload) == 0 &&
-        strcmp(json_string_value(json_object_get(cell, "variant")), variant) ==
-            0)
-      return json_number_value(json_object_get(
-          json_object_get(json_object_get(cell, "summary"), field), "median"));
-  }
-  PB_CHECKF(0, "no cell %s x %s", workload, variant);
-  return NAN;
-}
-
-/* The three suites of one workload side by side: the programs run on every
- * backend, their captures replay, and the agreement ranks each suite's
- * backends in the order of its medians, with tau_b for every two suites. */
-static void suites_side_by_side(void) {
-  const char *args[] = {"--quick",
-                        "--suite=synthetic,captured,real",
-                        "--workloads=ints",
-                        "--backends=cpython,pool,oracle",
-                        "--out",
-                        out_dir,
-                        NULL};
-  const char *charts[] = {"throughput.svg", "peak_rss.svg", "real_cpu.svg"};
-  check_run(args, charts, 3, 3, 3);
-  char *text = slurp("latest.json");
-  json_t *root = json_loads(text, 0, NULL);
-  free(text);
-  json_t *agreement = json_object_get(root, "agreement");
-  PB_CHECK(json_array_size(agreement) == 2); /* by CPU and by wall time */
-  size_t i;
-  json_t *entry;
-  json_array_foreach(agreement, i, entry) {
-    const char *basis = json_string_value(json_object_get(entry, "basis"));
-    PB_CHECK(strcmp(json_string_value(json_object_get(entry, "workload")),
-                    "ints") == 0);
-    json_t *rankings = json_object_get(entry, "rankings");
-    const char *suite;
-    json_t *order;
-    json_object_foreach(rankings, suite, order) {
-      int cpu = strcmp(basis, "CPU time") == 0, real = !strcmp(suite, "real");
-      const char *field =
-          real ? (cpu ? "program_cpu_seconds" : "program_wall_seconds")
-               : (cpu ? "cpu_ns_per_op" : "ns_per_op");
-      char workload[64];
-      snprintf(workload, sizeof workload, "ints%s%s",
-               strcmp(suite, "synthetic") ? ":" : "",
-               strcmp(suite, "synthetic") ? suite : "");
-      PB_CHECK_EQ(json_array_size(order), 3);
-      for (size_t k = 1; k < 3; k++) {
-        const char *faster = json_string_value(json_array_get(order, k - 1));
-        const char *slower = json_string_value(json_array_get(order, k));
-        PB_CHECKF(json_median(root, workload, faster, field) <=
-                      json_median(root, workload, slower, field),
-                  "%s by %s: %s ranked before %s", workload, field, faster,
-                  slower);
-      }
-    }
-    PB_CHECK_EQ(json_object_size(rankings), 3);
-    json_t *pairs = json_object_get(entry, "pairs");
-    PB_CHECK_EQ(json_array_size(pairs), 3);
-    json_t *pair;
-    size_t p;
-    json_array_foreach(pairs, p, pair) {
-      json_t *tau = json_object_get(pair, "tau_b");
-      PB_CHECK(json_is_number(tau));
-      PB_CHECK(fabs(json_number_value(tau)) <= 1);
-    }
-  }
-  json_decref(root);
-  char *md = slurp("latest.md");
-  PB_CHECK(strstr(md, "## Agreement of the suites' rankings") != NULL);
-  PB_CHECK(strstr(md, "| ints     | synthetic / real ") != NULL);
-  free(md);
-}
-
-/* Runs benchmarks with args, --quick and one run, into dir; returns
- * latest.json's root. */
-static json_t *quick_json(const char *const *args, const char *dir) {
-  const char *argv[16];
-  size_t n = 0;
-  for (; *args; args++) argv[n++] = *args;
-  argv[n++] = "--quick";
-  argv[n++] = "--runs=1";
-  argv[n++] = "--out";
-  argv[n++] = dir;
-  argv[n] = NULL;
-  char err[1 << 14];
-  int status = run_benchmarks(argv, err, sizeof err);
-  PB_CHECKF(status == 0, "benchmarks exited %d: %s", status, err);
-  char path[4200];
-  snprintf(path, sizeof path, "%s/latest.json", dir);
-  json_error_t error;
-  json_t *root = json_load_file(path, 0, &error);
-  PB_CHECKF(root != NULL, "%s: %s", path, error.text);
-  return root;
-}
-
-/* With --counted, the real programs are counted whole under callgrind and
- * the suites are also ranked by instructions, in the order of the counts. */
-static void counted_suites_rank_by_instructions(void) {
-  char dir[4200];
-  snprintf(dir, sizeof dir, "%s-counted-suites", out_dir);
-  const char *args[] = {"--counted", "--suite=synthetic,real",
-                        "--workloads=ints", "--backends=pool,oracle", NULL};
-  json_t *root = quick_json(args, dir);
-  json_t *by_instructions = NULL, *entry;
-  size_t i;
-  json_array_foreach(json_object_get(root, "agreement"), i, entry) {
-    if (strcmp(json_string_value(json_object_get(entry, "basis")),
-               "instructions") == 0)
-      by_instructions = entry;
-  }
-  PB_CHECKF(by_instructions != NULL, "no agreement by instructions");
-  json_t *real =
-      json_object_get(json_object_get(by_instructions, "rankings"), "real");
-  PB_CHECK_EQ(json_array_size(real), 2);
-  /* The real cells' counts, in the ranking's order. */
-  long long counts[2] = {0, 0};
-  json_t *cell;
-  json_array_foreach(json_object_get(root, "cells"), i, cell) {
-    if (strcmp(json_string_value(json_object_get(cell, "suite")), "real"))
-      continue;
-    const char *variant = json_string_value(json_object_get(cell, "variant"));
-    long long n = json_integer_value(
-        json_object_get(json_object_get(cell, "counted"), "instructions"));
-    PB_CHECKF(n > 1000000, "%s: %lld instructions", variant, n);
-    for (size_t k = 0; k < 2; k++)
-      if (!strcmp(variant, json_string_value(json_array_get(real, k))))
-        counts[k] = n;
-  }
-  PB_CHECKF(counts[0] > 0 && counts[0] <= counts[1], "ranked %lld before %lld",
-            counts[0], counts[1]);
-  json_t *pair = json_array_get(json_object_get(by_instructions, "pairs"), 0);
-  PB_CHECK(json_is_number(json_object_get(pair, "tau_b")));
-  json_decref(root);
+  pb_check_results(out_dir, args, charts, 4, compared, 6);
 }
 
 /* The variant labels of latest.json's cells, in order, one workload. */
@@ -331,7 +52,7 @@ static void sweep_runs_the_declared_sets(void) {
   snprintf(backends, sizeof backends, "--backends=%s", b->name);
   snprintf(dir, sizeof dir, "%s-sweep", out_dir);
   const char *args[] = {"--sweep", backends, "--workloads=ints", NULL};
-  json_t *root = quick_json(args, dir);
+  json_t *root = pb_quick_json(args, dir);
   const char *labels[64];
   size_t n = variant_labels(root, labels, 64);
   size_t sets = 0;
@@ -365,7 +86,7 @@ static void parameters_reach_only_the_backends_that_take_them(void) {
   char dir[4200];
   snprintf(dir, sizeof dir, "%s-param", out_dir);
   const char *args[] = {backends, "--workloads=ints", param, NULL};
-  json_t *root = quick_json(args, dir);
+  json_t *root = pb_quick_json(args, dir);
   json_t *allocators = json_object_get(root, "allocators");
   const char *labels[64];
   size_t n = variant_labels(root, labels, 64);
@@ -396,7 +117,7 @@ static void parameters_reach_only_the_backends_that_take_them(void) {
  * that contains named. */
 static void expect_refused(const char *const *args, const char *named) {
   static char err[1 << 14];
-  int status = run_benchmarks(args, err, sizeof err);
+  int status = pb_benchmarks_run(args, err, sizeof err);
   PB_CHECKF(status == 2, "%s: exit %d: %s", args[0], status, err);
   PB_CHECKF(strstr(err, named) != NULL, "%s: '%s' not in %s", args[0], named,
             err);
@@ -486,7 +207,7 @@ static json_t *run_tiny(const char *extra, const char *name) {
                         extra,
                         out,
                         NULL};
-  int status = run_benchmarks(args, err, sizeof err);
+  int status = pb_benchmarks_run(args, err, sizeof err);
   PB_CHECKF(status == 0, "%s: exit %d: %s", name, status, err);
   snprintf(out, sizeof out, "%s.%s/latest.json", out_dir, name);
   json_error_t error;
@@ -540,8 +261,6 @@ int main(int argc, char **argv) {
       PB_TEST(many_variants_run),
       PB_TEST(long_values_arrive_whole),
       PB_TEST(quick_run_writes_consistent_results),
-      PB_TEST(suites_side_by_side),
-      PB_TEST(counted_suites_rank_by_instructions),
       PB_TEST(sweep_runs_the_declared_sets),
       PB_TEST(parameters_reach_only_the_backends_that_take_them),
       {NULL, NULL},
