@@ -1,14 +1,17 @@
 /* lists: lists built by append, then shrunk, cleared or dropped. Models
  *
  *   recent = []
- *   for g in range(groups):
- *       cols = [[] for _ in range(random.randint(1, 8))]
- *       base = random.randrange(1000, 10**9)
- *       for i in range(length()):            # mostly short, some very long
+ *   while appended < budget:                  # budget: items to append
+ *       cols = [[] for _ in range(rng.randint(1, 8))]
+ *       base = rng.randrange(1000, 10**9)
+ *       room = -(-(budget - appended) // len(cols))
+ *       n = min(length(rng), room)            # mostly short, some very long
+ *       for i in range(n):
  *           for c, col in enumerate(cols):
  *               col.append((base + i, c) if c % 2 == 0 else base + i)
+ *       appended += n * len(cols)
  *       for col in cols:
- *           r = random.random()
+ *           r = rng.random()
  *           if r < 0.2:
  *               while len(col) > 2:
  *                   col.pop()                 # shrinks step by step
