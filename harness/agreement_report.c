@@ -142,6 +142,7 @@ static void profile_row(void *ctx, const char *label,
 /* The synthetic and captured profiles of the workloads whose synthetic and
  * real rankings disagree. */
 static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
+  int shown = 0;
   for (size_t k = 0; k < a->count; k++) {
     const pb_workload_agreement *wa = &a->workloads[k];
     double tau = synthetic_real_tau(wa);
@@ -150,6 +151,7 @@ static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
     const pb_matrix_workload *cap =
         profiled(m, wa->workload, PB_SUITE_CAPTURED);
     if (!(tau < TARGET_TAU) || !syn || !cap) continue;
+    shown = 1;
     fprintf(out,
             "#### %s: the synthetic trace beside the capture of its program "
             "(tau_b %.2f)\n\n",
@@ -165,6 +167,11 @@ static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
     pb_table_print(&t, out);
     fputc('\n', out);
   }
+  if (!shown)
+    fprintf(out,
+            "None: where both were run, tau_b is at least %.1f on every "
+            "workload.\n\n",
+            TARGET_TAU);
 }
 
 void pb_agreement_markdown(const pb_matrix *m, FILE *out) {
