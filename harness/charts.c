@@ -157,7 +157,7 @@ static void relative_chart(const pb_matrix *m, FILE *script, FILE *data,
     put_quoted(script, m->workloads[w].name);
     fprintf(script, " %zu", charted++);
   }
-  /* Slanted, so that long names ("objgraph:captured") do not overlap. */
+  /* Slanted, so that long names ("<workload>:captured") do not overlap. */
   fputs(") rotate by -25\nplot ", script);
   for (size_t v = 0; v < m->nvariants; v++) {
     fprintf(script,
