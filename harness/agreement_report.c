@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/grouped.h"
 #include "harness/agreement.h"
 #include "harness/summary.h"
 #include "harness/table.h"
@@ -46,6 +47,30 @@ static void tau_cell(pb_table *t, size_t column, double tau) {
     pb_table_set(t, column, "%.2f", tau);
 }
 
+/* The pairs a ranking pair puts in opposite order, "a/b" with * when the
+ * flip is within noise; when they are too many for a cell, their count (the
+ * list is in latest.json), never a list cut short. */
+static void flipped_pairs(const pb_matrix *m, const pb_ranking_pair *rp,
+                          char cell[PB_TABLE_CELL_MAX]) {
+  char list[PB_TABLE_CELL_MAX * 8] = "";
+  size_t within_noise = 0;
+  for (size_t d = 0; d < rp->ndiscordant; d++) {
+    size_t len = strlen(list);
+    snprintf(list + len, sizeof list - len, "%s%s/%s%s", d ? ", " : "",
+             m->variants[rp->discordant[d][0]].label,
+             m->variants[rp->discordant[d][1]].label,
+             rp->within_noise[d] ? "*" : "");
+    within_noise += rp->within_noise[d] != 0;
+  }
+  if (rp->ndiscordant == 0)
+    snprintf(cell, PB_TABLE_CELL_MAX, "none");
+  else if (strlen(list) < PB_TABLE_CELL_MAX)
+    snprintf(cell, PB_TABLE_CELL_MAX, "%s", list);
+  else
+    snprintf(cell, PB_TABLE_CELL_MAX, "%zu pairs, %zu of them within noise",
+             rp->ndiscordant, within_noise);
+}
+
 static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
   pb_table t = {.columns = 5};
   pb_table_row(&t);
@@ -59,21 +84,15 @@ static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
     const pb_workload_agreement *wa = &a->workloads[k];
     for (size_t p = 0; p < wa->npairs; p++) {
       const pb_ranking_pair *rp = &wa->pair[p];
-      char flips[PB_TABLE_CELL_MAX] = "";
-      for (size_t d = 0; d < rp->ndiscordant; d++) {
-        size_t len = strlen(flips);
-        snprintf(flips + len, sizeof flips - len, "%s%s/%s%s", d ? ", " : "",
-                 m->variants[rp->discordant[d][0]].label,
-                 m->variants[rp->discordant[d][1]].label,
-                 rp->within_noise[d] ? "*" : "");
-      }
+      char flips[PB_TABLE_CELL_MAX];
+      flipped_pairs(m, rp, flips);
       pb_table_row(&t);
       pb_table_set(&t, 0, "%s", wa->workload);
       pb_table_set(&t, 1, "%s / %s", pb_suite_names[rp->a],
                    pb_suite_names[rp->b]);
       tau_cell(&t, 2, rp->strict.tau_b);
       tau_cell(&t, 3, rp->noise.tau_b);
-      pb_table_set(&t, 4, "%s", rp->ndiscordant ? flips : "none");
+      pb_table_set(&t, 4, "%s", flips);
     }
   }
   pb_table_print(&t, out);
@@ -98,8 +117,10 @@ static void program_instructions(const pb_matrix *m, FILE *out) {
       pb_table_row(&t);
       pb_table_set(&t, 0, "%s", m->workloads[w].name);
       pb_table_set(&t, 1, "%s", m->variants[v].label);
-      if (json_is_integer(n))
-        pb_table_set(&t, 2, "%lld", (long long)json_integer_value(n));
+      char grouped[PB_GROUPED_MAX];
+      if (json_is_integer(n) && json_integer_value(n) >= 0)
+        pb_table_set(&t, 2, "%s",
+                     pb_grouped((uint64_t)json_integer_value(n), grouped));
       else
         pb_table_set(&t, 2, "failed: %.60s", cell->counted_failure);
     }
