@@ -209,11 +209,8 @@ static json_t *run_tiny(const char *extra, const char *name) {
                         NULL};
   int status = pb_benchmarks_run(args, err, sizeof err);
   PB_CHECKF(status == 0, "%s: exit %d: %s", name, status, err);
-  snprintf(out, sizeof out, "%s.%s/latest.json", out_dir, name);
-  json_error_t error;
-  json_t *root = json_load_file(out, 0, &error);
-  PB_CHECKF(root != NULL, "%s: %s", out, error.text);
-  return root;
+  snprintf(out, sizeof out, "%s.%s", out_dir, name);
+  return pb_results_json(out);
 }
 
 /* More variants than any fixed table held (64): a sweep of 66 sets. */

@@ -27,6 +27,15 @@ char *pb_results_file(const char *dir, const char *name) {
   return pb_read_output_file(path);
 }
 
+json_t *pb_results_json(const char *dir) {
+  char *text = pb_results_file(dir, "latest.json");
+  json_error_t error;
+  json_t *root = json_loads(text, 0, &error);
+  PB_CHECKF(root != NULL, "%s/latest.json: %s", dir, error.text);
+  free(text);
+  return root;
+}
+
 /* The median the Markdown table shows for (workload, variant) under the
  * metric's heading, or NAN when there is no such row. */
 static double markdown_median(const char *md, const pb_metric *metric,
@@ -75,11 +84,7 @@ void pb_check_results(const char *dir, const char *const *args,
   int status = pb_benchmarks_run(args, err, sizeof err);
   PB_CHECKF(status == 0, "benchmarks exited %d: %s", status, err);
 
-  char *text = pb_results_file(dir, "latest.json");
-  json_error_t error;
-  json_t *root = json_loads(text, 0, &error);
-  PB_CHECKF(root != NULL, "latest.json: %s", error.text);
-  free(text);
+  json_t *root = pb_results_json(dir);
   char *md = pb_results_file(dir, "latest.md");
   char *csv = pb_results_file(dir, "latest.csv");
 
@@ -155,10 +160,5 @@ json_t *pb_quick_json(const char *const *args, const char *dir) {
   char err[1 << 14];
   int status = pb_benchmarks_run(argv, err, sizeof err);
   PB_CHECKF(status == 0, "benchmarks exited %d: %s", status, err);
-  char path[4200];
-  snprintf(path, sizeof path, "%s/latest.json", dir);
-  json_error_t error;
-  json_t *root = json_load_file(path, 0, &error);
-  PB_CHECKF(root != NULL, "%s: %s", path, error.text);
-  return root;
+  return pb_results_json(dir);
 }

@@ -13,6 +13,9 @@ int pb_benchmarks_run(const char *const *args, char *err, size_t err_size);
 /* The whole of file name in dir (malloc'd); fails the test when absent. */
 char *pb_results_file(const char *dir, const char *name);
 
+/* latest.json in dir, parsed; fails the test when absent or malformed. */
+json_t *pb_results_json(const char *dir);
+
 /* Runs benchmarks with args (which write into dir) and checks what it
  * wrote: variants x workloads cells, every metric of each cell's suite in
  * every run and summary, the same medians in the Markdown as in the JSON,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/comparison_testing.h"
 #include "testing/check.h"
 #include "testing/run_program.h"
 
@@ -27,18 +28,7 @@ static json_t *comparison(const char *dir) {
   pb_program_output o = pb_run_program(argv);
   PB_CHECKF(o.status == 0, "exit %d: %s", o.status, o.err);
   pb_program_output_free(&o);
-  char path[4300];
-  snprintf(path, sizeof path, "%s/latest.json", dir);
-  json_error_t error;
-  json_t *root = json_load_file(path, 0, &error);
-  PB_CHECKF(root != NULL, "%s: %s", path, error.text);
-  return root;
-}
-
-static char *markdown(const char *dir) {
-  char path[4300];
-  snprintf(path, sizeof path, "%s/latest.md", dir);
-  return pb_read_output_file(path);
+  return pb_results_json(dir);
 }
 
 /* The instructions/op the counted table shows for the cell, or NAN. */
@@ -59,7 +49,7 @@ static double shown(const char *md, const char *workload, const char *backend) {
 
 static void counted_figures_are_reported_and_repeat(void) {
   json_t *a = comparison(dirs[0]), *b = comparison(dirs[1]);
-  char *md = markdown(dirs[0]);
+  char *md = pb_results_file(dirs[0], "latest.md");
   json_t *cells_a = json_object_get(a, "cells"),
          *cells_b = json_object_get(b, "cells");
   PB_CHECK_EQ(json_array_size(cells_a), 4);

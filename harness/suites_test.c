@@ -43,9 +43,7 @@ static void suites_side_by_side(void) {
                         NULL};
   const char *charts[] = {"throughput.svg", "peak_rss.svg", "real_cpu.svg"};
   pb_check_results(out_dir, args, charts, 3, 3, 3);
-  char *text = pb_results_file(out_dir, "latest.json");
-  json_t *root = json_loads(text, 0, NULL);
-  free(text);
+  json_t *root = pb_results_json(out_dir);
   json_t *agreement = json_object_get(root, "agreement");
   PB_CHECK(json_array_size(agreement) == 2); /* by CPU and by wall time */
   size_t i;
