@@ -28,7 +28,7 @@ IFS=, read -r -a backends <<<"$BACKENDS"
 mapfile -t workloads < <("$runfiles/workloads/make_trace" --list | cut -d' ' -f1)
 params=()
 for b in "${backends[@]}"; do
-  describe="$("$runfiles/harness/bench_$b" --describe)" || fail "bench_$b --describe"
+  describe="$("$runfiles/harness/runner/bench_$b" --describe)" || fail "bench_$b --describe"
   list="$(sed -n 's/.*"parameters":\[\([^]]*\)\].*/\1/p' <<<"$describe" | tr -d '"')"
   IFS=, read -r -a taken <<<"$list"
   params+=("${taken[@]}")

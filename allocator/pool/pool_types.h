@@ -387,7 +387,7 @@ void pool_assert_failed(const char *expr, const char *file, int line)
 /* ---- deliberate regressions, for the regression gate's own test ----------
  * Never defined in a normal build: harness/BUILD builds the pool's runner
  * once more with one of them (a copt added by a configuration transition),
- * and harness/regression_test.c checks that `bazel run //:regression`
+ * and harness/gate/regression_test.c checks that `bazel run //:regression`
  * catches it. */
 #ifdef POOL_TEST_MALLOC_COST
 /* Eight instructions that do nothing, on malloc's fast path. */

@@ -46,7 +46,7 @@
 #include "allocator/mallocstats.h"
 #include "allocator/pool/layout.h"
 #include "allocator/pool/pool_types.h"
-#include "harness/spawn.h"
+#include "harness/process/spawn.h"
 #include "testing/check.h"
 #include "workloads/trace.h"
 #include "workloads/workloads.h"
@@ -59,8 +59,8 @@
 #define REPORT_HEADING "== allocator report: "
 #define REPORTS_PER_RUN 2 /* at the peak, after teardown */
 
-static const char *const runners[2] = {"harness/bench_pool",
-                                       "harness/bench_cpython"};
+static const char *const runners[2] = {"harness/runner/bench_pool",
+                                       "harness/runner/bench_cpython"};
 static char preload[PATH_MAX];
 static char tmpdir[PATH_MAX / 2]; /* room for a file name after it */
 

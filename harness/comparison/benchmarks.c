@@ -1,0 +1,201 @@
+/* benchmarks: every backend on every workload, several times, interleaved;
+ * tables on stdout, and results/ written with JSON, Markdown, CSV and charts.
+ *
+ *   bazel run //:benchmarks                      the standard comparison
+ *   bazel run //:benchmarks -- --quick           small and fast (CI, smoke)
+ *   bazel run //:benchmarks -- --sweep           each backend's parameter
+ *                                                sets side by side
+ *
+ * Each (variant, workload) cell runs as its own process (the variant's
+ * bench_<backend> runner), so a crash or a hang fails that cell only. Traces
+ * are generated once, up front, and every runner replays the same file. One
+ * warm-up run per workload (not counted) warms the caches and measures how
+ * long the whole will take, which is said before the measured runs start.
+ *
+ * Ctrl-C or SIGTERM stops the running child, removes the traces, writes
+ * what was measured, marked interrupted, and exits 130 or 143
+ * (interrupt.h).
+ *
+ * Exit status: 0 every cell measured; 1 some cell failed (the others are
+ * still reported and written), or the results could not be written; 2 bad
+ * options or an output directory that cannot be written (nothing run); 3 no
+ * memory to generate a trace; 130/143 interrupted. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/fail.h"
+#include "common/user_path.h"
+#include "harness/comparison/cell_run.h"
+#include "harness/comparison/counted.h"
+#include "harness/comparison/matrix_workloads.h"
+#include "harness/comparison/options.h"
+#include "harness/comparison/progress.h"
+#include "harness/comparison/real_run.h"
+#include "harness/comparison/trace_files.h"
+#include "harness/comparison/variants.h"
+#include "harness/matrix/matrix.h"
+#include "harness/process/interrupt.h"
+#include "harness/report/export_markdown.h"
+#include "harness/report/output_set.h"
+
+static json_t *options_json(const pb_comparison_options *o,
+                            const pb_matrix *m) {
+  char *backends = pb_name_list_join(&o->backends);
+  char *workloads = pb_name_list_join(&o->workloads);
+  json_t *j = json_pack(
+      "{s:s, s:s, s:i, s:o, s:b, s:s, s:f}", "backends", backends, "workloads",
+      workloads, "runs", o->runs, "scale",
+      o->scale > 0 ? json_real(o->scale) : json_null(), "quick", o->quick,
+      "reference", m->reference->label, "timeout", o->timeout);
+  if (o->counted) json_object_set_new(j, "counted", json_true());
+  free(backends);
+  free(workloads);
+  if (o->sweep)
+    json_object_set_new(
+        j, "sweep",
+        o->sweep_sets ? json_string(o->sweep_sets) : json_string("declared"));
+  for (size_t k = 0; k < o->nparams; k++)
+    json_object_set_new(j, o->params[k].name, json_string(o->params[k].value));
+  json_t *suites = json_array();
+  for (pb_suite s = 0; s < PB_SUITE_COUNT; s++)
+    if (o->suites & PB_SUITE_BIT(s))
+      json_array_append_new(suites, json_string(pb_suite_names[s]));
+  json_object_set_new(j, "suites", suites);
+  return j;
+}
+
+/* One uncounted run of the reference variant per workload: warms the page
+ * cache and the binaries, and measures how long a run of each workload
+ * takes. Returns the expected seconds of the whole matrix. */
+static double warm_up(const pb_matrix *m, double timeout) {
+  double expected = 0;
+  for (size_t w = 0; w < m->nworkloads; w++) {
+    pb_run run = {0};
+    pb_cell cell = {
+        .variant = m->reference, .workload = &m->workloads[w], .runs = &run};
+    double seconds = pb_cell_run(&cell, 0, pb_trace_file(w), timeout);
+    json_decref(run.result);
+    if (run.interrupted) break;
+    expected += seconds * (double)(m->nvariants * (size_t)m->runs_per_cell);
+  }
+  return expected;
+}
+
+/* --out, or the workspace's results/ under bazel run, or results/ here. */
+static const char *output_dir(const pb_comparison_options *o) {
+  if (o->out) return o->out;
+  static char *dir;
+  const char *workspace = pb_env_dir("BUILD_WORKSPACE_DIRECTORY");
+  if (asprintf(&dir, "%s/results", workspace ? workspace : ".") < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  return dir;
+}
+
+/* The runs are over, or were stopped: SIGINT and SIGTERM take their default
+ * actions again and the traces go. Returns the signal that stopped the runs,
+ * or 0. */
+static int end_runs(void) {
+  pb_interrupt_restore();
+  pb_trace_files_remove();
+  return pb_interrupt_signal();
+}
+
+/* After a SIGINT or SIGTERM: the runs that finished are kept, marked. */
+static int stop_interrupted(pb_matrix *m, int stopped_by, const char *out) {
+  size_t done = pb_matrix_mark_interrupted(m, stopped_by);
+  const char *name = sigabbrev_np(stopped_by);
+  if (done == 0) {
+    pb_warn(
+        "interrupted (SIG%s) before any run finished: nothing was written; "
+        "the files in %s were kept",
+        name, out);
+    return pb_interrupt_exit_status(stopped_by);
+  }
+  pb_export_markdown(m, stdout);
+  pb_finish_stdout();
+  int written = pb_outputs_write(m, out) == 0;
+  pb_warn("interrupted (SIG%s) after %zu of %zu runs%s", name, done,
+          pb_matrix_runs_planned(m),
+          written ? ": what they measured is written, marked interrupted" : "");
+  return pb_interrupt_exit_status(stopped_by);
+}
+
+int main(int argc, char **argv) {
+  pb_set_program("benchmarks");
+  pb_comparison_options o = pb_comparison_options_parse(argc, argv);
+  /* Where the results go is checked before anything runs: a bad --out
+   * found at the end would lose the whole comparison. */
+  const char *out = output_dir(&o);
+  char err[PB_FILE_ERROR_MAX];
+  if (pb_outputs_check(out, err) != 0) pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
+  /* A run descheduled for 5% of its replay is marked disturbed: an
+   * undisturbed replay (CPU-bound, page faults counted as CPU time) loses
+   * well under 1% (README, "Disturbed runs"), and 5% is the size of the
+   * differences the comparison is there to show. */
+  pb_matrix m = {.runs_per_cell = o.runs,
+                 .unstable_threshold = 0.10,
+                 .disturbed_threshold = 0.05,
+                 .counted = o.counted};
+  if (o.counted) pb_counting_setup(argv[0]); /* none: nothing runs */
+  pb_matrix_workloads_build(&o, argv[0], &m);
+  pb_variants_build(&o, argv[0], &m);
+  if (o.suites & PB_SUITE_BIT(PB_SUITE_REAL)) pb_real_runs_prepare(&m, argv[0]);
+  m.options = options_json(&o, &m);
+  pb_matrix_add_cells(&m);
+
+  pb_interrupt_install();
+  if (pb_trace_files_generate(&m, o.timeout) != 0)
+    return stop_interrupted(&m, end_runs(), out);
+  size_t total = m.nworkloads * m.nvariants * (size_t)o.runs;
+  double expected = warm_up(&m, o.timeout);
+  if (pb_interrupt_signal()) return stop_interrupted(&m, end_runs(), out);
+  char duration[32];
+  pb_format_duration(expected, duration, sizeof duration);
+  fprintf(stderr,
+          "%zu runs (%zu variants x %zu workloads x %d), about %s "
+          "(measured by one warm-up run per workload)\n",
+          total, m.nvariants, m.nworkloads, o.runs, duration);
+
+  pb_progress progress;
+  pb_progress_start(&progress, total, expected);
+  /* A SIGINT or SIGTERM ends every loop; the run it stopped is marked. */
+  for (int r = 0; r < o.runs && !pb_interrupt_signal(); r++)
+    for (size_t w = 0; w < m.nworkloads && !pb_interrupt_signal(); w++)
+      for (size_t v = 0; v < m.nvariants && !pb_interrupt_signal(); v++) {
+        char what[256];
+        snprintf(what, sizeof what, "%s x %s (run %d/%d)", m.variants[v].label,
+                 m.workloads[w].name, r + 1, o.runs);
+        pb_progress_show(&progress, what);
+        pb_cell *cell = pb_matrix_cell(&m, w, v);
+        pb_cell_run(cell, r, pb_trace_file(w), o.timeout);
+        pb_run_mark_disturbed(&m, &cell->runs[r]);
+        if (!cell->runs[r].ok && !cell->runs[r].interrupted) {
+          pb_progress_clear(&progress);
+          pb_warn("%s failed: %s", what, cell->runs[r].failure);
+        }
+        progress.done++;
+      }
+  pb_progress_clear(&progress);
+  if (pb_interrupt_signal()) return stop_interrupted(&m, end_runs(), out);
+  pb_format_duration(pb_now() - progress.started, duration, sizeof duration);
+  fprintf(stderr, "%zu runs in %s\n", total, duration);
+  /* The counted runs replay the same trace files. */
+  size_t counted_failed = o.counted ? pb_counted_run_all(&m, o.timeout) : 0;
+  int stopped_by = end_runs();
+  if (stopped_by) return stop_interrupted(&m, stopped_by, out);
+
+  pb_export_markdown(&m, stdout);
+  int stdout_rc = pb_finish_stdout();
+  size_t failed = 0;
+  for (size_t c = 0; c < m.nworkloads * m.nvariants; c++)
+    failed += (size_t)m.cells[c].failed;
+  int write_rc = pb_outputs_write(&m, out);
+  if (failed)
+    pb_warn("%zu of %zu cells had failed runs", failed,
+            m.nworkloads * m.nvariants);
+  return failed || counted_failed || write_rc != 0 || stdout_rc != 0
+             ? PB_EXIT_FAILED
+             : PB_EXIT_OK;
+}

@@ -1,0 +1,181 @@
+#!/bin/bash
+# The comparison driver under faults: interrupted by SIGINT or SIGTERM, a
+# write that fails midway, results of an earlier set, generation running out
+# of memory, and where results go when paths are relative or the workspace
+# is unset. Each case once lost runs, clobbered files or leaked traces.
+set -u
+# Job control: background jobs get their own process group and SIGINT is not
+# ignored in them (without it, bash starts them with SIGINT ignored, as a
+# terminal's Ctrl-C must not reach them, and benchmarks keeps it ignored).
+set -m
+
+bin="$TEST_SRCDIR/$TEST_WORKSPACE/harness/comparison/benchmarks"
+dir="$TEST_TMPDIR"
+# The driver's traces go to $TMPDIR: a private one shows what it leaves.
+export TMPDIR="$dir/tmp"
+mkdir -p "$TMPDIR"
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
+
+no_traces_left() {
+  local left
+  left=$(ls -A "$TMPDIR")
+  [[ -z $left ]] || fail "$1: left in \$TMPDIR: $left"
+}
+
+# A matrix of tiny runs (oracle and pool replay a few hundred ops).
+tiny=(--backends=pool,oracle --workloads=ints --scale=0.0001)
+
+# ---- interrupted: SIGINT and SIGTERM while runs go on ---------------------
+# A matrix long enough that the signal lands mid-way (400 runs). With job
+# control, benchmarks runs in a process group of its own, where a child it
+# left behind would still be found.
+interrupt_during_runs() {
+  local signal="$1" status="$2" out="$dir/interrupted_$1"
+  "$bin" --backends=pool,glibc --workloads=ints --scale=0.02 \
+    --runs=200 --out="$out" >"$out.md" 2>"$out.err" &
+  local pid=$!
+  # Wait until three runs are done (the progress line says "3/400").
+  for _ in $(seq 1 600); do
+    grep -qE '\] ([3-9]|[1-9][0-9]+)/400 ' "$out.err" 2>/dev/null && break
+    sleep 0.1
+  done
+  kill "-$signal" "$pid"
+  wait "$pid"
+  local rc=$?
+  [[ $rc == "$status" ]] || fail "$signal: exit $rc, expected $status: $(tail -3 "$out.err")"
+  local left
+  left=$(ps -e -o pid=,pgid=,args= | awk -v group="$pid" '$2 == group')
+  [[ -z $left ]] || fail "$signal: processes left running: $left"
+  no_traces_left "$signal"
+  grep -qE "interrupted \(SIG$signal\) after [0-9]+ of 400 runs: what they measured is written, marked interrupted" \
+    "$out.err" || fail "$signal: $(tail -3 "$out.err")"
+  grep -q "failed" "$out.err" && fail "$signal: a run reported as failed: $(cat "$out.err")"
+  head -1 "$out/latest.md" | grep -qE "^\*\*Interrupted\*\* \(SIG$signal\) after [0-9]+ of 400 runs" ||
+    fail "$signal: latest.md: $(head -1 "$out/latest.md")"
+  head -1 "$out.md" | grep -q "Interrupted" || fail "$signal: stdout: $(head -1 "$out.md")"
+  grep -q '"signal": "SIG'"$signal"'"' "$out/latest.json" || fail "$signal: latest.json not marked"
+  grep -q '"interrupted": true' "$out/latest.json" || fail "$signal: no run marked in latest.json"
+  grep -q ',"interrupted",' "$out/latest.csv" || fail "$signal: no run marked in latest.csv"
+  local ok
+  ok=$(grep -c ',"ok",' "$out/latest.csv")
+  ((ok >= 3)) || fail "$signal: $ok runs kept in latest.csv"
+}
+interrupt_during_runs INT 130
+interrupt_during_runs TERM 143
+
+# Interrupted before any run finished (while the traces are generated):
+# nothing is written over the results already there.
+out="$dir/interrupted_early"
+mkdir -p "$out"
+echo "old results" >"$out/latest.md"
+"$bin" --backends=pool --workloads=objgraph --scale=0.5 --runs=1 --out="$out" \
+  >/dev/null 2>"$out.err" &
+pid=$!
+for _ in $(seq 1 600); do
+  grep -q "generating" "$out.err" 2>/dev/null && break
+  sleep 0.05
+done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[[ $rc == 130 ]] || fail "early SIGINT: exit $rc: $(cat "$out.err")"
+grep -qF "interrupted (SIGINT) before any run finished: nothing was written; the files in $out were kept" \
+  "$out.err" || fail "early SIGINT: $(cat "$out.err")"
+[[ $(cat "$out/latest.md") == "old results" ]] || fail "early SIGINT: latest.md replaced"
+no_traces_left "early SIGINT"
+
+# ---- a write that fails midway (a full disk) -----------------------------
+# A file size limit between the tables and the JSON makes the JSON's write
+# fail after the Markdown and CSV were written: the set is all or nothing.
+ref="$dir/write_ref"
+"$bin" "${tiny[@]}" --runs=3 --out="$ref" >/dev/null 2>"$ref.err" ||
+  fail "reference run: $(cat "$ref.err")"
+md=$(stat -c %s "$ref/latest.md")
+csv=$(stat -c %s "$ref/latest.csv")
+json=$(stat -c %s "$ref/latest.json")
+limit=$(((md + json) / 2 / 1024)) # KiB, as ulimit -f counts in bash
+((md < limit * 1024 && csv < limit * 1024 && json > limit * 1024)) ||
+  fail "sizes md $md, csv $csv, json $json leave no limit between them"
+out="$dir/write_fails"
+cp -r "$ref" "$out"
+(
+  trap '' XFSZ # a write past the limit fails with EFBIG instead of killing
+  ulimit -f "$limit"
+  exec "$bin" "${tiny[@]}" --runs=3 --out="$out"
+) >/dev/null 2>"$out.err"
+rc=$?
+[[ $rc == 1 ]] || fail "write failure: exit $rc: $(cat "$out.err")"
+grep -qE "latest.json: cannot write: File too large; nothing was replaced: the files already in $out were kept" \
+  "$out.err" || fail "write failure: $(cat "$out.err")"
+grep -q "^wrote " "$out.err" && fail "write failure: a 'wrote' line: $(cat "$out.err")"
+for f in latest.md latest.csv latest.json throughput.svg peak_rss.svg; do
+  cmp -s "$ref/$f" "$out/$f" || fail "write failure: $f was replaced"
+done
+[[ $(ls -A "$out" | wc -l) == 5 ]] || fail "write failure: left behind: $(ls -A "$out")"
+no_traces_left "write failure"
+
+# ---- charts of an earlier set --------------------------------------------
+# A new set owns the chart names: an RSS chart the new workloads do not draw
+# goes; files that are not the set's stay.
+out="$dir/stale"
+cp -r "$ref" "$out"
+echo "<svg>old</svg>" >"$out/rss_objgraph.svg"
+echo "kept" >"$out/README.md"
+echo "<svg>mine</svg>" >"$out/notes.svg"
+"$bin" "${tiny[@]}" --runs=1 --out="$out" >/dev/null 2>"$out.err" ||
+  fail "stale charts: $(cat "$out.err")"
+[[ ! -e "$out/rss_objgraph.svg" ]] || fail "stale charts: rss_objgraph.svg survived"
+[[ $(cat "$out/README.md") == "kept" && -e "$out/notes.svg" ]] ||
+  fail "stale charts: a file that is not the set's was touched"
+grep -q "removed 1 chart of the previous set" "$out.err" || fail "stale charts: $(cat "$out.err")"
+cmp -s "$ref/throughput.svg" "$out/throughput.svg" && fail "stale charts: throughput.svg not rewritten"
+
+# ---- generation out of memory ----------------------------------------------
+# Exit 3 with one line, and the trace directory removed (it was left).
+out="$dir/oom"
+(
+  ulimit -v 600000
+  exec "$bin" --backends=pool --workloads=ints --scale=60 --runs=1 --out="$out"
+) >/dev/null 2>"$out.err"
+rc=$?
+[[ $rc == 3 ]] || fail "generation out of memory: exit $rc: $(cat "$out.err")"
+grep -q "^benchmarks: cannot grow the trace's ops to [0-9]* bytes: Cannot allocate memory$" \
+  "$out.err" || fail "generation out of memory: $(cat "$out.err")"
+no_traces_left "generation out of memory"
+# The runner says the same (it once aborted with status 134).
+(
+  ulimit -v 600000
+  exec "$TEST_SRCDIR/$TEST_WORKSPACE/harness/runner/bench_pool" --workload=ints --scale=60
+) >/dev/null 2>"$out.runner.err"
+rc=$?
+[[ $rc == 3 ]] || fail "runner out of memory: exit $rc: $(cat "$out.runner.err")"
+grep -q "^bench_pool: cannot grow the trace's ops to [0-9]* bytes: Cannot allocate memory$" \
+  "$out.runner.err" || fail "runner out of memory: $(cat "$out.runner.err")"
+
+# ---- a standard output that cannot be written -------------------------------
+# The tables on stdout did not arrive: exit 1, though the files are written.
+out="$dir/full"
+"$bin" "${tiny[@]}" --runs=1 --out="$out" >/dev/full 2>"$out.err"
+rc=$?
+[[ $rc == 1 ]] || fail "stdout /dev/full: exit $rc: $(cat "$out.err")"
+grep -q "cannot write to standard output: No space left on device" "$out.err" ||
+  fail "stdout /dev/full: $(cat "$out.err")"
+[[ -s "$out/latest.md" ]] || fail "stdout /dev/full: the files were not written"
+
+# ---- where results go ------------------------------------------------------
+# A relative --out starts where bazel run was started.
+mkdir -p "$dir/user"
+(cd / && BUILD_WORKING_DIRECTORY="$dir/user" "$bin" "${tiny[@]}" --runs=1 \
+  --out=rel >/dev/null 2>"$dir/rel.err") || fail "relative --out: $(cat "$dir/rel.err")"
+[[ -s "$dir/user/rel/latest.md" ]] || fail "relative --out: nothing in $dir/user/rel"
+
+# An empty BUILD_WORKSPACE_DIRECTORY is no workspace: results/ here, not
+# /results.
+mkdir -p "$dir/here"
+(cd "$dir/here" && BUILD_WORKSPACE_DIRECTORY= "$bin" "${tiny[@]}" --runs=1 \
+  >/dev/null 2>"$dir/here.err") || fail "empty workspace: $(cat "$dir/here.err")"
+[[ -s "$dir/here/results/latest.md" ]] || fail "empty workspace: nothing in $dir/here/results"
+grep -q "wrote $dir/here/results\|wrote ./results" "$dir/here.err" ||
+  fail "empty workspace: $(cat "$dir/here.err")"
+
+finish "all fault checks passed"

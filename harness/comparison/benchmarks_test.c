@@ -1,0 +1,266 @@
+/* Smoke test of the whole comparison pipeline: `benchmarks --quick` into a
+ * temporary directory, then checks that every cell produced every metric of
+ * its suite, that the Markdown tables say what the JSON says, that the CSV
+ * has a row per run, that the charts exist, and that bad options are refused
+ * up front. */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "allocator/registry.h"
+#include "harness/comparison/comparison_testing.h"
+#include "harness/matrix/matrix.h"
+#include "testing/check.h"
+
+static char out_dir[4096];
+
+static void quick_run_writes_consistent_results(void) {
+  const char *args[] = {"--quick", "--out", out_dir, NULL};
+  const char *charts[] = {"throughput.svg", "peak_rss.svg", "rss_objgraph.svg",
+                          "rss_pinning.svg"};
+  size_t compared = 0;
+  for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+    compared += b->compared != 0;
+  pb_check_results(out_dir, args, charts, 4, compared, 6);
+}
+
+/* The variant labels of latest.json's cells, in order, one workload. */
+static size_t variant_labels(json_t *root, const char **labels, size_t max) {
+  size_t n = 0, i;
+  json_t *cell;
+  json_array_foreach(json_object_get(root, "cells"), i, cell) {
+    PB_CHECK(n < max);
+    labels[n++] = json_string_value(json_object_get(cell, "variant"));
+  }
+  return n;
+}
+
+static const pb_backend_entry *backend_with_sweep(void) {
+  for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+    if (b->sweep && b->compared) return b;
+  return NULL;
+}
+
+/* --sweep runs a backend once per set that backends.bzl declares for it. */
+static void sweep_runs_the_declared_sets(void) {
+  const pb_backend_entry *b = backend_with_sweep();
+  PB_CHECKF(b != NULL, "no compared backend declares sweep sets");
+  char backends[128], dir[4200];
+  snprintf(backends, sizeof backends, "--backends=%s", b->name);
+  snprintf(dir, sizeof dir, "%s-sweep", out_dir);
+  const char *args[] = {"--sweep", backends, "--workloads=ints", NULL};
+  json_t *root = pb_quick_json(args, dir);
+  const char *labels[64];
+  size_t n = variant_labels(root, labels, 64);
+  size_t sets = 0;
+  for (; b->sweep[sets]; sets++) {
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s[%s]", b->name, b->sweep[sets]);
+    PB_CHECKF(sets < n && strcmp(labels[sets], expected) == 0,
+              "variant %zu: %s, expected %s", sets,
+              sets < n ? labels[sets] : "(none)", expected);
+  }
+  PB_CHECK_EQ(n, sets);
+  json_decref(root);
+}
+
+/* NAME=VALUE goes to the backends that list NAME in their parameters and to
+ * no other. */
+static void parameters_reach_only_the_backends_that_take_them(void) {
+  const pb_backend_entry *b = backend_with_sweep();
+  PB_CHECK(b != NULL);
+  /* A parameter b takes, with a value it accepts: its first sweep set's. */
+  char param[128];
+  snprintf(param, sizeof param, "%s", b->sweep[0]);
+  param[strcspn(param, ",")] = '\0';
+  char name[128];
+  snprintf(name, sizeof name, "%.*s", (int)strcspn(param, "="), param);
+  char backends[512] = "--backends=";
+  for (const pb_backend_entry *e = pb_backend_registry; e->name; e++)
+    if (e->compared)
+      snprintf(backends + strlen(backends), sizeof backends - strlen(backends),
+               "%s%s", backends[11] ? "," : "", e->name);
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s-param", out_dir);
+  const char *args[] = {backends, "--workloads=ints", param, NULL};
+  json_t *root = pb_quick_json(args, dir);
+  json_t *allocators = json_object_get(root, "allocators");
+  const char *labels[64];
+  size_t n = variant_labels(root, labels, 64);
+  int given = 0;
+  for (size_t v = 0; v < n; v++) {
+    json_t *identity = json_object_get(allocators, labels[v]);
+    const char *backend =
+        json_string_value(json_object_get(identity, "backend"));
+    PB_CHECKF(backend != NULL, "%s has no identity", labels[v]);
+    int takes = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(identity, "parameters"), i, p) {
+      takes |= strcmp(json_string_value(p), name) == 0;
+    }
+    char expected[256];
+    snprintf(expected, sizeof expected, takes ? "%s[%s]" : "%s", backend,
+             param);
+    PB_CHECKF(strcmp(labels[v], expected) == 0, "%s, expected %s", labels[v],
+              expected);
+    given += takes;
+  }
+  PB_CHECK(given >= 1);
+  json_decref(root);
+}
+
+/* Runs benchmarks with args and expects exit 2 with one line on stderr
+ * that contains named. */
+static void expect_refused(const char *const *args, const char *named) {
+  static char err[1 << 14];
+  int status = pb_benchmarks_run(args, err, sizeof err);
+  PB_CHECKF(status == 2, "%s: exit %d: %s", args[0], status, err);
+  PB_CHECKF(strstr(err, named) != NULL, "%s: '%s' not in %s", args[0], named,
+            err);
+  char *newline = strchr(err, '\n');
+  PB_CHECKF(newline && newline[1] == '\0', "not one line: %s", err);
+}
+
+static void bad_options_run_nothing(void) {
+  static const struct {
+    const char *args[7];
+    const char *named;
+  } cases[] = {
+      {{"--backends=glibc,nosuch"}, "nosuch"},
+      {{"--workloads=ints,nosuch"}, "nosuch"},
+      {{"--runs=0"}, "--runs"},
+      {{"--scale=abc"}, "abc"},
+      {{"--reference=jemalloc", "--backends=glibc"}, "jemalloc"},
+      {{"layout=3.9"}, "3.9"}, /* the pool refuses it */
+      {{"--suite=synthetic,nosuch"}, "--suite: unknown suite 'nosuch'"},
+      {{"--suite=real", "layout=3.8"}, "takes no parameters"},
+      {{"--suite=real", "--suite=captured"}, "--suite"},
+      /* Empty lists ran nothing and overwrote results/ with empty tables. */
+      {{"--backends=,"}, "--backends: empty backend name in ','"},
+      {{"--backends="}, "--backends: empty backend name in ''"},
+      {{"--workloads=,"}, "--workloads: empty workload name in ','"},
+      {{"--sweep="}, "--sweep: empty parameter set in ''"},
+      {{"--sweep=;;"}, "--sweep: empty parameter set in ';;'"},
+      /* Two equal sets would be two variants under one label. */
+      {{"--sweep=layout=3.8;layout=3.8"},
+       "--sweep: set 'layout=3.8' is given twice"},
+      {{"--sweep=layout=3.8,layout=3.10"},
+       "--sweep: 'layout' is given twice in 'layout=3.8,layout=3.10'"},
+      /* Numbers in plain decimal, within bounds. */
+      {{"--scale=0x10"}, "--scale: '0x10' is not a positive number"},
+      {{"--runs= 3"}, "--runs: ' 3' is not a count"},
+      {{"--timeout=inf"}, "--timeout: 'inf' is not a positive number"},
+      {{"--scale=1e6"}, "--scale: 1e6 is out of range: 0 < scale <= 100"},
+      /* The last of two values silently won. */
+      {{"--runs=2", "--runs=3"}, "--runs given twice"},
+      {{"--quick", "--quick"}, "--quick given twice"},
+      {{"layout=3.8", "layout=3.10"}, "parameter 'layout' given twice"},
+      /* A fifth parameter reaches the backends (it was dropped). */
+      {{"layout=3.10", "arena_size=1MiB", "pool_size=16KiB", "threshold=512",
+        "bogus=1"},
+       "takes 'bogus'"},
+      {{"--backends=pool", "--pool-size=garbage"},
+       "unknown option '--pool-size=garbage'"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    expect_refused(cases[c].args, cases[c].named);
+}
+
+/* --out is checked before anything runs (a bad one used to be found after
+ * the whole matrix, losing it): exit 2, one line, nothing run. */
+static void bad_out_is_refused_before_running(void) {
+  char file[4200], path[4300];
+  snprintf(file, sizeof file, "%s.file", out_dir);
+  FILE *f = fopen(file, "w");
+  PB_CHECK(f != NULL && fclose(f) == 0);
+  snprintf(path, sizeof path, "--out=%s/sub", file);
+  const char *under_a_file[] = {"--quick", path, NULL};
+  expect_refused(under_a_file, "cannot create the directory: Not a directory");
+  snprintf(path, sizeof path, "--out=%s", file);
+  const char *a_file[] = {"--quick", path, NULL};
+  expect_refused(a_file, "exists and is not a directory");
+
+  /* An owned name that is not a regular file would fail at the end. */
+  char dir[4200], json[4300];
+  snprintf(dir, sizeof dir, "%s.json_is_a_dir", out_dir);
+  snprintf(json, sizeof json, "%s/latest.json", dir);
+  PB_CHECK(mkdir(dir, 0755) == 0 && mkdir(json, 0755) == 0);
+  snprintf(path, sizeof path, "--out=%s", dir);
+  const char *json_dir[] = {"--quick", path, NULL};
+  expect_refused(json_dir, "latest.json: exists and is not a regular file");
+}
+
+/* A comparison of the smallest kind (pool on a tiny ints trace, one run)
+ * with one more argument, into out_dir.NAME; it must succeed. Returns its
+ * latest.json. */
+static json_t *run_tiny(const char *extra, const char *name) {
+  static char out[4300], err[1 << 14];
+  snprintf(out, sizeof out, "--out=%s.%s", out_dir, name);
+  const char *args[] = {"--backends=pool",
+                        "--workloads=ints",
+                        "--runs=1",
+                        "--scale=0.0005",
+                        extra,
+                        out,
+                        NULL};
+  int status = pb_benchmarks_run(args, err, sizeof err);
+  PB_CHECKF(status == 0, "%s: exit %d: %s", name, status, err);
+  snprintf(out, sizeof out, "%s.%s", out_dir, name);
+  return pb_results_json(out);
+}
+
+/* More variants than any fixed table held (64): a sweep of 66 sets. */
+static void many_variants_run(void) {
+  static char sweep[66 * 16 + 16];
+  size_t len = (size_t)snprintf(sweep, sizeof sweep, "--sweep=");
+  for (int i = 1; i <= 66; i++)
+    len += (size_t)snprintf(sweep + len, sizeof sweep - len, "%sthreshold=%d",
+                            i > 1 ? ";" : "", 16 * i);
+  json_t *root = run_tiny(sweep, "many");
+  PB_CHECK_EQ(json_object_size(json_object_get(root, "allocators")), 66);
+  PB_CHECK_EQ(json_array_size(json_object_get(root, "cells")), 66);
+  json_decref(root);
+}
+
+/* Values are forwarded whole: a 244-character threshold once ran as
+ * threshold=32 (the rest cut off). */
+static void long_values_arrive_whole(void) {
+  static char bad[300], good[300];
+  snprintf(bad, sizeof bad, "threshold=32");
+  memset(bad + strlen(bad), 'x', 242);
+  snprintf(good, sizeof good, "threshold=");
+  memset(good + strlen(good), '0', 240);
+  strcat(good, "0032");
+  const char *refused[] = {"--backends=pool", "--workloads=ints", bad, NULL};
+  expect_refused(refused, "threshold=32xxxxxxxxxxxxxxxx"); /* not run as 32 */
+
+  json_t *root = run_tiny(good, "long");
+  char label[320];
+  snprintf(label, sizeof label, "pool[%s]", good);
+  json_t *identity =
+      json_object_get(json_object_get(root, "allocators"), label);
+  PB_CHECKF(identity != NULL, "no variant %s", label);
+  const char *config = json_string_value(json_object_get(identity, "config"));
+  PB_CHECKF(config && strstr(config, "threshold=32"), "config %s", config);
+  json_decref(root);
+}
+
+int main(int argc, char **argv) {
+  const char *tmp = getenv("TEST_TMPDIR");
+  snprintf(out_dir, sizeof out_dir, "%s/results", tmp ? tmp : "/tmp");
+  static const pb_test tests[] = {
+      PB_TEST(bad_options_run_nothing),
+      PB_TEST(bad_out_is_refused_before_running),
+      PB_TEST(many_variants_run),
+      PB_TEST(long_values_arrive_whole),
+      PB_TEST(quick_run_writes_consistent_results),
+      PB_TEST(sweep_runs_the_declared_sets),
+      PB_TEST(parameters_reach_only_the_backends_that_take_them),
+      {NULL, NULL},
+  };
+  return pb_run_tests(tests, argc, argv);
+}

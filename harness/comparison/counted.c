@@ -1,0 +1,276 @@
+#include "harness/comparison/counted.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fail.h"
+#include "harness/comparison/progress.h"
+#include "harness/comparison/trace_files.h"
+#include "harness/comparison/variants.h"
+#include "harness/process/pinned.h"
+
+/* Fields of the native run that the counted object keeps as they are. */
+static const char *const native_fields[] = {
+    "ops",
+    "peak_live_bytes",
+    "peak_rss_bytes",
+    "fragmentation",
+    "retained_bytes",
+    "retained_after_release_bytes",
+    "minor_page_faults",
+    "memory_syscalls",
+    "memory_syscalls_total",
+};
+
+/* Pinned, because options change counts: only the replay's segments are
+ * collected (the runner toggles collection around them), everything else
+ * runs uninstrumented; no cache or branch simulation (counts of
+ * instructions only). */
+static const char *const callgrind_options[] = {
+    "-q",
+    "--tool=callgrind",
+    "--instr-atstart=no",
+    "--collect-atstart=no",
+    "--cache-sim=no",
+    "--branch-sim=no",
+};
+#define CALLGRIND_OPTIONS \
+  (sizeof callgrind_options / sizeof callgrind_options[0])
+
+static char valgrind_path[4096];
+static char valgrind_version[64];
+static char callgrind_command[512];
+
+static int find_on_path(const char *name, char *path, size_t size) {
+  const char *dirs = getenv("PATH");
+  for (const char *p = dirs ? dirs : "/usr/bin:/bin"; *p;) {
+    size_t len = strcspn(p, ":");
+    snprintf(path, size, "%.*s/%s", (int)len, p, name);
+    if (len && access(path, X_OK) == 0) return 0;
+    p += len + (p[len] == ':');
+  }
+  return -1;
+}
+
+void pb_counting_setup(const char *argv0) {
+  pb_pinned_setup(argv0);
+  if (find_on_path("valgrind", valgrind_path, sizeof valgrind_path) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "valgrind is not on the PATH: the counted metrics need it "
+            "(./bazelw installs it)");
+  char *argv[] = {valgrind_path, "--version", NULL};
+  pb_spawn_result r;
+  if (pb_spawn(argv, 30, &r) != 0 || r.exit_status != 0 || r.signaled ||
+      r.timed_out)
+    pb_fail(PB_EXIT_BAD_INPUT, "%s --version failed", valgrind_path);
+  snprintf(valgrind_version, sizeof valgrind_version, "%.*s",
+           (int)strcspn(r.out, "\n"), r.out);
+  pb_spawn_result_free(&r);
+  int len = snprintf(callgrind_command, sizeof callgrind_command, "valgrind");
+  for (size_t k = 0; k < CALLGRIND_OPTIONS; k++)
+    len += snprintf(callgrind_command + len, sizeof callgrind_command - len,
+                    " %s", callgrind_options[k]);
+}
+
+const char *pb_valgrind_version(void) { return valgrind_version; }
+const char *pb_callgrind_command(void) { return callgrind_command; }
+
+/* Runs argv pinned; returns the runner's JSON object, or NULL with why. */
+static json_t *run_json(char **argv, double timeout, char *why, size_t size) {
+  pb_spawn_result r;
+  if (pb_spawn_pinned(argv, timeout, &r) != 0) {
+    snprintf(why, size, "cannot start a pinned run: %s", strerror(errno));
+    return NULL;
+  }
+  json_t *result = NULL;
+  if (r.exit_status == 0 && !r.signaled && !r.timed_out) {
+    result = json_loads(r.out, 0, NULL);
+    if (!json_is_object(result)) {
+      json_decref(result);
+      result = NULL;
+      snprintf(why, size, "garbage output");
+    }
+  } else {
+    char what[64];
+    pb_spawn_describe(&r, what, sizeof what);
+    r.err[strcspn(r.err, "\n")] = '\0';
+    snprintf(why, size, "%s%s%.180s", what, r.err[0] ? ": " : "", r.err);
+  }
+  pb_spawn_result_free(&r);
+  return result;
+}
+
+/* The instructions callgrind collected ("totals:" or "summary:"), or -1. */
+static long long collected_instructions(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  char line[512];
+  long long total = -1;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "totals:", 7) == 0)
+      total = strtoll(line + 7, NULL, 10);
+    else if (strncmp(line, "summary:", 8) == 0 && total < 0)
+      total = strtoll(line + 8, NULL, 10);
+  }
+  fclose(f);
+  return total;
+}
+
+/* The callgrind run: the replay's instructions, or -1 with why. */
+static long long count_instructions(const pb_variant *v, const char *trace_opt,
+                                    double timeout, char *why, size_t size) {
+  char out_path[] = "/tmp/poolbench-callgrind.XXXXXX";
+  int fd = mkstemp(out_path);
+  if (fd < 0) {
+    snprintf(why, size, "cannot create %s: %s", out_path, strerror(errno));
+    return -1;
+  }
+  close(fd);
+  char out_opt[64];
+  snprintf(out_opt, sizeof out_opt, "--callgrind-out-file=%s", out_path);
+  const char *const extra[] = {trace_opt, "--json", NULL};
+  char **runner = pb_variant_argv(v, extra);
+  size_t n = 0;
+  while (runner[n]) n++;
+  char *argv[CALLGRIND_OPTIONS + 3 + n];
+  size_t argc = 0;
+  argv[argc++] = valgrind_path;
+  for (size_t k = 0; k < CALLGRIND_OPTIONS; k++)
+    argv[argc++] = (char *)callgrind_options[k];
+  argv[argc++] = out_opt;
+  for (size_t k = 0; k <= n; k++) argv[argc++] = runner[k];
+  json_t *result = run_json(argv, timeout, why, size);
+  pb_variant_argv_free(runner);
+  long long instructions = result ? collected_instructions(out_path) : -1;
+  if (result && instructions <= 0)
+    snprintf(why, size, "callgrind collected no instructions (%s)", out_path);
+  json_decref(result);
+  unlink(out_path);
+  return instructions;
+}
+
+/* A real program is counted whole, from exec to exit (no client request
+ * toggles collection): the interpreter's start-up and its allocator's are
+ * part of what a backend costs a program. Otherwise as for the replays. */
+static const char *const program_options[] = {
+    "-q",
+    "--tool=callgrind",
+    "--cache-sim=no",
+    "--branch-sim=no",
+};
+#define PROGRAM_OPTIONS (sizeof program_options / sizeof program_options[0])
+
+/* The callgrind run of cell's program on its backend's pyrun, pinned, with
+ * the settings of every run of the programs (matrix_workloads.h): sets
+ * cell->counted to {"instructions": N}. */
+static int count_program(pb_cell *cell, double timeout) {
+  char out_path[] = "/tmp/poolbench-callgrind.XXXXXX";
+  int fd = mkstemp(out_path);
+  if (fd < 0) {
+    snprintf(cell->counted_failure, sizeof cell->counted_failure,
+             "cannot create %s: %s", out_path, strerror(errno));
+    return -1;
+  }
+  close(fd);
+  char out_opt[64], scale[32];
+  snprintf(out_opt, sizeof out_opt, "--callgrind-out-file=%s", out_path);
+  snprintf(scale, sizeof scale, "%.17g", cell->workload->scale);
+  char *argv[PROGRAM_OPTIONS + 6];
+  size_t argc = 0;
+  argv[argc++] = valgrind_path;
+  for (size_t k = 0; k < PROGRAM_OPTIONS; k++)
+    argv[argc++] = (char *)program_options[k];
+  argv[argc++] = out_opt;
+  argv[argc++] = cell->variant->pyrun;
+  argv[argc++] = cell->workload->script;
+  argv[argc++] = scale;
+  argv[argc] = NULL;
+  pb_spawn_result r;
+  long long instructions = -1;
+  char *const python[] = {"PYTHONHASHSEED=0", "PYTHONDONTWRITEBYTECODE=1",
+                          NULL};
+  if (pb_spawn_pinned_adding(argv, python, timeout, &r) != 0) {
+    snprintf(cell->counted_failure, sizeof cell->counted_failure,
+             "cannot start a pinned run: %s", strerror(errno));
+  } else {
+    if (r.exit_status == 0 && !r.signaled && !r.timed_out) {
+      instructions = collected_instructions(out_path);
+      if (instructions <= 0)
+        snprintf(cell->counted_failure, sizeof cell->counted_failure,
+                 "callgrind collected no instructions");
+    } else {
+      char what[64];
+      pb_spawn_describe(&r, what, sizeof what);
+      snprintf(cell->counted_failure, sizeof cell->counted_failure,
+               "%s under callgrind", what);
+    }
+    pb_spawn_result_free(&r);
+  }
+  unlink(out_path);
+  if (instructions <= 0) return -1;
+  cell->counted = json_pack("{s:I}", "instructions", (json_int_t)instructions);
+  return 0;
+}
+
+int pb_counted_run(pb_cell *cell, const char *trace_file, double timeout) {
+  if (cell->workload->suite == PB_SUITE_REAL)
+    return count_program(cell, timeout);
+  char *trace_opt;
+  if (asprintf(&trace_opt, "--trace=%s", trace_file) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  const char *const extra[] = {trace_opt, "--json", "--count-syscalls", NULL};
+  char **argv = pb_variant_argv(cell->variant, extra);
+  json_t *native = run_json(argv, timeout, cell->counted_failure,
+                            sizeof cell->counted_failure);
+  pb_variant_argv_free(argv);
+  long long instructions =
+      native ? count_instructions(cell->variant, trace_opt, timeout,
+                                  cell->counted_failure,
+                                  sizeof cell->counted_failure)
+             : -1;
+  free(trace_opt);
+  if (instructions < 0) {
+    json_decref(native);
+    return -1;
+  }
+  json_t *counted = json_object();
+  for (size_t k = 0; k < sizeof native_fields / sizeof native_fields[0]; k++)
+    json_object_set(counted, native_fields[k],
+                    json_object_get(native, native_fields[k]));
+  json_int_t ops = json_integer_value(json_object_get(native, "ops"));
+  json_object_set_new(counted, "instructions", json_integer(instructions));
+  /* Four decimals: what a file keeps of it is then the figure itself, and a
+   * baseline read back compares equal. */
+  double per_op = ops > 0 ? (double)instructions / (double)ops : 0.0;
+  json_object_set_new(counted, "instructions_per_op",
+                      json_real(round(per_op * 1e4) / 1e4));
+  json_decref(native);
+  cell->counted = counted;
+  return 0;
+}
+
+size_t pb_counted_run_all(pb_matrix *m, double timeout) {
+  size_t failed = 0;
+  pb_progress progress;
+  pb_progress_start(&progress, m->nworkloads * m->nvariants, 0);
+  for (size_t w = 0; w < m->nworkloads; w++)
+    for (size_t v = 0; v < m->nvariants; v++) {
+      char what[256];
+      snprintf(what, sizeof what, "counting %s x %s", m->variants[v].label,
+               m->workloads[w].name);
+      pb_progress_show(&progress, what);
+      pb_cell *cell = pb_matrix_cell(m, w, v);
+      if (pb_counted_run(cell, pb_trace_file(w), timeout) != 0) {
+        pb_progress_clear(&progress);
+        pb_warn("%s failed: %s", what, cell->counted_failure);
+        failed++;
+      }
+      progress.done++;
+    }
+  pb_progress_clear(&progress);
+  return failed;
+}

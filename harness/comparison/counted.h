@@ -1,0 +1,54 @@
+/* The counted metrics of one (variant, workload) cell: figures that come out
+ * the same on every run of the same build, so that they need no repetition
+ * and no confidence interval, and a change in one is a change in the code,
+ * not noise (README, "Which figure answers which question").
+ *
+ * Two runs of the variant's runner on the cell's trace, both pinned
+ * (harness/process/pinned.h):
+ *   - natively, with --count-syscalls: the replay's minor page faults and
+ *     memory system calls, and the memory figures (peak live bytes, peak
+ *     RSS, fragmentation, retained after teardown and after release), which
+ *     address randomization and huge pages no longer move;
+ *   - under callgrind, collecting only the replay's segments
+ *     (harness/runner/segment_meter.h): instructions per op of the replay, the
+ * replay loop included (it is the same loop for every backend).
+ *
+ * Each takes the time of a run, the callgrind one about 50 times more: a
+ * cell's counted metrics take one pair of runs, not the timed repetitions. */
+#ifndef POOLBENCH_HARNESS_COMPARISON_COUNTED_H
+#define POOLBENCH_HARNESS_COMPARISON_COUNTED_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "harness/matrix/matrix.h"
+
+/* Finds valgrind on the PATH and reads its version, and sets up the pinned
+ * runs (harness/process/pinned.h; argv0 locates what they preload); exits with
+ * status 2 and one line when something is missing. Call once before
+ * pb_counted_run. */
+void pb_counting_setup(const char *argv0);
+
+/* "valgrind-3.19.0", after pb_counting_setup. */
+const char *pb_valgrind_version(void);
+
+/* The exact callgrind command line before the runner's ("valgrind -q
+ * --tool=callgrind ..."), after pb_counting_setup: the counts depend on
+ * it, so reports and baselines state it. */
+const char *pb_callgrind_command(void);
+
+/* Measures the cell on trace_file: sets cell->counted to an object holding
+ * "instructions" and "instructions_per_op" (callgrind), and from the native
+ * run "minor_page_faults", "memory_syscalls" (by call),
+ * "memory_syscalls_total", "ops" and the memory figures; or leaves it NULL
+ * with why in cell->counted_failure. Returns 0 when measured. A cell of the
+ * real suite (trace_file NULL) is its program on pyrun_<backend>, counted
+ * whole under callgrind, start-up included: {"instructions": N}. */
+int pb_counted_run(pb_cell *cell, const char *trace_file, double timeout);
+
+/* pb_counted_run on every cell of m (its traces:
+ * harness/comparison/trace_files.h), with a progress line; a failure is warned
+ * on stderr. Returns how many cells failed. */
+size_t pb_counted_run_all(pb_matrix *m, double timeout);
+
+#endif /* POOLBENCH_HARNESS_COMPARISON_COUNTED_H */

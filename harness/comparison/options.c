@@ -1,0 +1,251 @@
+#include "harness/comparison/options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "allocator/registry.h"
+#include "common/fail.h"
+#include "common/user_path.h"
+#include "harness/cli.h"
+#include "harness/metrics/suite.h"
+#include "workloads/workloads.h"
+
+/* The defaults, as --help states them. */
+#define DEFAULT_RUNS 5
+#define DEFAULT_TIMEOUT 300
+#define QUICK_RUNS 2
+#define QUICK_SCALE 0.02
+
+static void print_backends(int compared_only) {
+  int first = 1;
+  for (const pb_backend_entry *b = pb_backend_registry; b->name; b++) {
+    if (compared_only && !b->compared) continue;
+    printf("%s%s", first ? "" : ",", b->name);
+    first = 0;
+  }
+}
+
+static void print_help(void) {
+  printf(
+      "usage: benchmarks [options] [NAME=VALUE ...]\n"
+      "\n"
+      "Runs every backend on every workload in fresh processes, several\n"
+      "times, interleaved; prints the comparison and writes results/.\n"
+      "\n"
+      "  --backends=A,B     backends to compare (default: ");
+  print_backends(1);
+  printf(
+      ")\n"
+      "  --workloads=X,Y    workloads to run (default: all)\n"
+      "  --runs=N           runs per cell (default %d)\n"
+      "  --scale=X          workload size for every workload, 1 = standard,\n"
+      "                     at most %g (default: each workload's own\n"
+      "                     comparison scale)\n"
+      "  --quick            scale %g, %d runs: a smoke test\n"
+      "  --reference=B      the backend ratios are against (default %s)\n"
+      "  --out=DIR          where to write (default: the workspace's "
+      "results/)\n"
+      "  --timeout=S        seconds before a run counts as hung (default %d)\n"
+      "  --counted          also measure the counted metrics, one pinned pair\n"
+      "                     of runs per cell after the timed ones: the\n"
+      "                     replay's instructions per op (callgrind), minor\n"
+      "                     page faults and memory system calls\n"
+      "  --sweep[=SETS]     run each backend once per parameter set, side by\n"
+      "                     side; SETS: ';'-separated, each a ','-list of\n"
+      "                     NAME=VALUE (default: the sets each backend\n"
+      "                     declares in allocator/backends.bzl)\n"
+      "  --suite=S,T        synthetic (the generators' traces), captured\n"
+      "                     (traces pytrace records from each workload's\n"
+      "                     program), real (the programs on pyrun_<backend>),\n"
+      "                     or all; several side by side, with the agreement\n"
+      "                     of their rankings (default: synthetic)\n"
+      "  NAME=VALUE         a backend parameter, given to every selected\n"
+      "                     backend that takes it (bench_<backend> --help)\n"
+      "  --help             this text\n",
+      DEFAULT_RUNS, PB_SCALE_MAX, QUICK_SCALE, QUICK_RUNS,
+      pb_backend_reference()->name, DEFAULT_TIMEOUT);
+  printf("\nbackends: ");
+  print_backends(0);
+  printf("\nworkloads: ");
+  for (const pb_workload *w = pb_workloads; w->name; w++)
+    printf("%s%s", w == pb_workloads ? "" : ",", w->name);
+  printf("\n");
+}
+
+static void add_name(pb_name_list *list, const char *name) {
+  list->names = realloc(list->names, (list->count + 1) * sizeof *list->names);
+  if (!list->names || !(list->names[list->count] = strdup(name)))
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  list->count++;
+}
+
+/* Splits "a,b" into the list, checking each name: known, and given once. */
+static void parse_names(const char *option, const char *text,
+                        pb_name_list *list, int (*known)(const char *),
+                        const char *what) {
+  list->count = 0;
+  const char *p = text;
+  for (;;) {
+    size_t len = strcspn(p, ",");
+    if (len == 0)
+      pb_fail(PB_EXIT_BAD_INPUT, "%s: empty %s name in '%s'", option, what,
+              text);
+    char *name = strndup(p, len);
+    if (!known(name))
+      pb_fail(PB_EXIT_BAD_INPUT, "%s: unknown %s '%s'", option, what, name);
+    if (pb_name_list_has(list, name))
+      pb_fail(PB_EXIT_BAD_INPUT, "%s: %s '%s' is named twice", option, what,
+              name);
+    add_name(list, name);
+    free(name);
+    if (p[len] == '\0') break;
+    p += len + 1;
+  }
+}
+
+static int known_backend(const char *name) {
+  return pb_backend_find(name) != NULL;
+}
+
+static int known_workload(const char *name) {
+  return pb_workload_find(name) != NULL;
+}
+
+void pb_parse_backend_names(const char *option, const char *text,
+                            pb_name_list *list) {
+  parse_names(option, text, list, known_backend, "backend");
+}
+
+void pb_parse_workload_names(const char *option, const char *text,
+                             pb_name_list *list) {
+  parse_names(option, text, list, known_workload, "workload");
+}
+
+/* Which options were given, so that none is given twice. */
+typedef struct given {
+  int backends, workloads, runs, scale, timeout, out, reference, sweep, quick,
+      suite;
+} given;
+
+pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
+  pb_comparison_options o = {.runs = DEFAULT_RUNS,
+                             .timeout = DEFAULT_TIMEOUT,
+                             .suites = PB_SUITE_BIT(PB_SUITE_SYNTHETIC)};
+  given g = {0};
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i], *value = "";
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      print_help();
+      exit(0);
+    } else if (strcmp(arg, "--quick") == 0) {
+      pb_cli_once(&g.quick, "--quick");
+      o.quick = 1;
+    } else if (strcmp(arg, "--counted") == 0) {
+      o.counted = 1;
+    } else if (strcmp(arg, "--sweep") == 0) {
+      pb_cli_once(&g.sweep, "--sweep");
+      o.sweep = 1;
+    } else if (strncmp(arg, "--sweep=", 8) == 0) {
+      pb_cli_once(&g.sweep, "--sweep");
+      o.sweep = 1;
+      o.sweep_sets = arg + 8;
+    } else if (arg[0] != '-') {
+      pb_cli_param(argv[i], o.params, &o.nparams);
+    } else if (pb_cli_option(argc, argv, &i, "--backends", &value)) {
+      pb_cli_once(&g.backends, "--backends");
+      if (value)
+        parse_names("--backends", value, &o.backends, known_backend, "backend");
+    } else if (pb_cli_option(argc, argv, &i, "--workloads", &value)) {
+      pb_cli_once(&g.workloads, "--workloads");
+      if (value)
+        parse_names("--workloads", value, &o.workloads, known_workload,
+                    "workload");
+    } else if (pb_cli_option(argc, argv, &i, "--runs", &value)) {
+      pb_cli_once(&g.runs, "--runs");
+      uint64_t runs;
+      if (value && (pb_cli_u64(value, &runs) != 0 || runs < 1 || runs > 1000))
+        pb_fail(PB_EXIT_BAD_INPUT, "--runs: '%s' is not a count from 1 to 1000",
+                value);
+      if (value) o.runs = (int)runs;
+    } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
+      pb_cli_once(&g.scale, "--scale");
+      if (value) pb_cli_scale("--scale", value, PB_SCALE_MAX, &o.scale);
+    } else if (pb_cli_option(argc, argv, &i, "--timeout", &value)) {
+      pb_cli_once(&g.timeout, "--timeout");
+      if (value && pb_cli_positive_double(value, &o.timeout) != 0)
+        pb_fail(PB_EXIT_BAD_INPUT, "--timeout: '%s' is not a positive number",
+                value);
+    } else if (pb_cli_option(argc, argv, &i, "--out", &value)) {
+      pb_cli_once(&g.out, "--out");
+      if (value && !*value) pb_fail(PB_EXIT_BAD_INPUT, "--out: empty path");
+      if (value) o.out = pb_user_path(value);
+    } else if (pb_cli_option(argc, argv, &i, "--reference", &value)) {
+      pb_cli_once(&g.reference, "--reference");
+      o.reference = value;
+    } else if (pb_cli_option(argc, argv, &i, "--suite", &value)) {
+      pb_cli_once(&g.suite, "--suite");
+      char bad[64];
+      if (value && pb_suite_parse(value, &o.suites, bad, sizeof bad) != 0)
+        pb_fail(PB_EXIT_BAD_INPUT,
+                "--suite: unknown suite '%s' (synthetic, captured, real, all)",
+                bad);
+    } else {
+      pb_fail(PB_EXIT_BAD_INPUT, "unknown option '%s' (see --help)", arg);
+    }
+    if (!value) pb_fail(PB_EXIT_BAD_INPUT, "%s needs a value", arg);
+  }
+  if (o.quick) {
+    if (!g.runs) o.runs = QUICK_RUNS;
+    if (o.scale == 0) o.scale = QUICK_SCALE;
+  }
+  if (!g.backends)
+    for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+      if (b->compared) add_name(&o.backends, b->name);
+  if (!g.workloads)
+    for (const pb_workload *w = pb_workloads; w->name; w++)
+      add_name(&o.workloads, w->name);
+  if (o.reference && !pb_name_list_has(&o.backends, o.reference)) {
+    char *names = pb_name_list_join(&o.backends);
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--reference: '%s' is not among the backends compared (%s)",
+            o.reference, names);
+  }
+  if ((o.suites & PB_SUITE_BIT(PB_SUITE_REAL)) && (o.sweep || o.nparams))
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--suite=real runs each backend as pyrun_<backend>, which takes no "
+            "parameters: drop --sweep and NAME=VALUE");
+  if (o.sweep && o.nparams)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--sweep and NAME=VALUE parameters exclude each other (give the "
+            "parameters as sweep sets)");
+  return o;
+}
+
+void pb_select_defaults(pb_comparison_options *o) {
+  if (o->backends.count == 0)
+    for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+      if (b->compared) add_name(&o->backends, b->name);
+  if (o->workloads.count == 0)
+    for (const pb_workload *w = pb_workloads; w->name; w++)
+      add_name(&o->workloads, w->name);
+}
+
+int pb_name_list_has(const pb_name_list *list, const char *name) {
+  for (size_t i = 0; i < list->count; i++)
+    if (strcmp(list->names[i], name) == 0) return 1;
+  return 0;
+}
+
+char *pb_name_list_join(const pb_name_list *list) {
+  size_t len = 1;
+  for (size_t i = 0; i < list->count; i++) len += strlen(list->names[i]) + 1;
+  char *s = malloc(len);
+  if (!s) pb_fail(PB_EXIT_FAILED, "out of memory");
+  s[0] = '\0';
+  for (size_t i = 0; i < list->count; i++) {
+    if (i) strcat(s, ",");
+    strcat(s, list->names[i]);
+  }
+  return s;
+}

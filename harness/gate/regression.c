@@ -1,0 +1,241 @@
+/* regression: the CI regression gate.
+ *
+ *   bazel run //:regression                        compare with the baseline
+ *   bazel run //:regression -- --update-baseline   measure and rewrite it
+ *
+ * A fixed quick matrix: every backend the registry compares, every workload,
+ * all at the baseline's scale (PB_GATE_SCALE for a new one), each cell
+ * measured once on its counted figures (harness/comparison/counted.h), which
+ * come out the same on every run of the same build. They are compared with
+ * results/baseline.json (harness/gate/baseline.h) metric by metric, against the
+ * thresholds the file states (harness/gate/verdicts.h).
+ *
+ * It also checks the ceiling backends.bzl declares: no backend runs fewer
+ * instructions per op than it on any workload.
+ *
+ * Exit status: 0 no regression; 1 a regression (the cells are named), a
+ * broken ceiling or a cell that could not be measured; 2 bad options, a missing
+ * or corrupt baseline, or one recorded with other versions: nothing compared.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fail.h"
+#include "harness/cli.h"
+#include "harness/comparison/counted.h"
+#include "harness/comparison/options.h"
+#include "harness/comparison/trace_files.h"
+#include "harness/comparison/variants.h"
+#include "harness/gate/baseline.h"
+#include "harness/gate/verdicts.h"
+#include "workloads/workloads.h"
+
+/* Small enough that the whole gate, every cell once natively and once
+ * under callgrind, takes about a minute on two cores. */
+#define PB_GATE_SCALE 0.02
+#define DEFAULT_TIMEOUT 300
+
+typedef struct gate_options {
+  pb_comparison_options select; /* backends, workloads, runners */
+  const char *baseline;
+  int update;
+} gate_options;
+
+static void print_help(void) {
+  printf(
+      "usage: regression [options]\n"
+      "\n"
+      "Measures every compared backend on every workload, once, on figures\n"
+      "that are the same on every run of the same build (instructions per\n"
+      "op under callgrind, page faults, memory system calls, peak live\n"
+      "bytes, peak RSS, fragmentation, retained memory), and compares them\n"
+      "with the baseline, against the thresholds the baseline states.\n"
+      "Exit status: 0 no regression, 1 a regression, 2 nothing compared.\n"
+      "\n"
+      "  --baseline=FILE    the baseline (default: the workspace's\n"
+      "                     results/baseline.json)\n"
+      "  --update-baseline  rewrite the baseline with the figures measured\n"
+      "                     now, and print what changed\n"
+      "  --backends=A,B     only these backends (default: every compared one)\n"
+      "  --workloads=X,Y    only these workloads (default: all)\n"
+      "  --runners=DIR      where the bench_<backend> runners are (default:\n"
+      "                     beside this program)\n"
+      "  --timeout=S        seconds before a run counts as hung (default %d)\n"
+      "  --help             this text\n",
+      DEFAULT_TIMEOUT);
+}
+
+/* A path as the user gave it, relative to where they ran `bazel run`. */
+static const char *from_working_directory(const char *path) {
+  const char *dir = getenv("BUILD_WORKING_DIRECTORY");
+  char *full;
+  if (path[0] == '/' || !dir || !*dir) return path;
+  if (asprintf(&full, "%s/%s", dir, path) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  return full;
+}
+
+static gate_options parse_options(int argc, char **argv) {
+  gate_options o = {.select = {.timeout = DEFAULT_TIMEOUT}};
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i], *value = "";
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      print_help();
+      exit(0);
+    } else if (strcmp(arg, "--update-baseline") == 0) {
+      o.update = 1;
+    } else if (pb_cli_option(argc, argv, &i, "--baseline", &value)) {
+      if (value) o.baseline = from_working_directory(value);
+    } else if (pb_cli_option(argc, argv, &i, "--backends", &value)) {
+      if (value)
+        pb_parse_backend_names("--backends", value, &o.select.backends);
+    } else if (pb_cli_option(argc, argv, &i, "--workloads", &value)) {
+      if (value)
+        pb_parse_workload_names("--workloads", value, &o.select.workloads);
+    } else if (pb_cli_option(argc, argv, &i, "--runners", &value)) {
+      if (value) o.select.runners = from_working_directory(value);
+    } else if (pb_cli_option(argc, argv, &i, "--timeout", &value)) {
+      if (value && pb_cli_positive_double(value, &o.select.timeout) != 0)
+        pb_fail(PB_EXIT_BAD_INPUT, "--timeout: '%s' is not a positive number",
+                value);
+    } else {
+      pb_fail(PB_EXIT_BAD_INPUT, "unknown option '%s' (see --help)", arg);
+    }
+    if (!value) pb_fail(PB_EXIT_BAD_INPUT, "%s needs a value", arg);
+  }
+  if (!o.baseline) {
+    const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
+    char *path;
+    if (asprintf(&path, "%s/results/baseline.json",
+                 workspace && *workspace ? workspace : ".") < 0)
+      pb_fail(PB_EXIT_FAILED, "out of memory");
+    o.baseline = path;
+  }
+  return o;
+}
+
+static void build_matrix(const gate_options *o, double scale, const char *argv0,
+                         pb_matrix *m) {
+  m->counted = 1;
+  m->nworkloads = o->select.workloads.count;
+  m->workloads = calloc(m->nworkloads, sizeof *m->workloads);
+  if (!m->workloads) pb_fail(PB_EXIT_FAILED, "out of memory");
+  for (size_t w = 0; w < m->nworkloads; w++)
+    m->workloads[w] = (pb_matrix_workload){
+        .name = pb_workload_find(o->select.workloads.names[w])->name,
+        .workload = pb_workload_find(o->select.workloads.names[w])->name,
+        .scale = scale};
+  pb_variants_build(&o->select, argv0, m);
+  pb_matrix_add_cells(m);
+}
+
+/* Compare mode: the table, then the verdict. */
+static int compare(const pb_matrix *m, json_t *baseline, const char *path) {
+  pb_gate_outcome g = pb_gate_compare(m, baseline, 0, stdout);
+  size_t cells = m->nworkloads * m->nvariants;
+  if (g.improvements)
+    printf(
+        "\nimproved beyond the threshold: %s.\nIf that is intended, record "
+        "it: bazel run //:regression -- --update-baseline\n",
+        g.improved);
+  if (g.new_cells)
+    printf(
+        "\n%zu cells are not in %s (a new backend or workload): record them "
+        "with --update-baseline\n",
+        g.new_cells, path);
+  int rc = PB_EXIT_OK;
+  if (g.failed) {
+    printf("\n%zu of %zu cells could not be measured\n", g.failed, cells);
+    rc = PB_EXIT_FAILED;
+  }
+  char *ceiling;
+  if (pb_gate_check_ceiling(m, &ceiling)) {
+    printf("\nCEILING BROKEN (allocator/backends.bzl): %s\n", ceiling);
+    rc = PB_EXIT_FAILED;
+  }
+  free(ceiling);
+  if (g.regressions) {
+    printf("\nREGRESSION: %s\n", g.regressed);
+    rc = PB_EXIT_FAILED;
+  } else if (!g.failed && rc == PB_EXIT_OK) {
+    printf("\nno regression in %zu cells\n", cells - g.new_cells);
+  }
+  free(g.regressed);
+  free(g.improved);
+  return rc;
+}
+
+/* Update mode: what changed, then the file. */
+static int update(const pb_matrix *m, double scale, json_t *versions,
+                  json_t *old, const char *path) {
+  pb_gate_outcome g = {0};
+  if (old) g = pb_gate_compare(m, old, 1, stdout);
+  free(g.regressed);
+  free(g.improved);
+  size_t failed = 0;
+  for (size_t c = 0; c < m->nworkloads * m->nvariants; c++)
+    failed += m->cells[c].counted == NULL;
+  if (failed) {
+    printf("%s not written: %zu cells could not be measured\n", path, failed);
+    return PB_EXIT_FAILED;
+  }
+  char err[PB_BASELINE_ERROR_MAX];
+  json_t *root = pb_baseline_build(m, scale, versions, old);
+  if (json_equal(root, old)) {
+    printf("%s unchanged\n", path);
+  } else if (pb_baseline_write(path, root, err) != 0) {
+    pb_fail(PB_EXIT_FAILED, "%s", err);
+  } else {
+    printf(
+        "wrote %s: %zu figures changed beyond their thresholds, %zu new "
+        "cells\n",
+        path, g.regressions + g.improvements,
+        old ? g.new_cells : m->nworkloads * m->nvariants);
+  }
+  json_decref(root);
+  return PB_EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  pb_set_program("regression");
+  gate_options o = parse_options(argc, argv);
+  pb_select_defaults(&o.select);
+
+  char err[PB_BASELINE_ERROR_MAX];
+  int missing;
+  json_t *old = pb_baseline_load(o.baseline, &missing, err);
+  if (!old && !o.update)
+    pb_fail(PB_EXIT_BAD_INPUT, "%s; %s with --update-baseline", err,
+            missing ? "record one" : "fix it, or record a new one");
+  if (!old) printf("%s; recording a new baseline\n", err);
+  double scale =
+      old ? json_number_value(json_object_get(old, "scale")) : PB_GATE_SCALE;
+
+  pb_counting_setup(argv[0]);
+  pb_matrix m = {0};
+  build_matrix(&o, scale, argv[0], &m);
+  json_t *versions = pb_baseline_versions(&m);
+  char differ[1024];
+  if (old &&
+      pb_baseline_versions_differ(old, versions, differ, sizeof differ)) {
+    if (!o.update)
+      pb_fail(PB_EXIT_BAD_INPUT,
+              "%s was recorded with %s: counts compare only with the same "
+              "versions; record a baseline for these with --update-baseline",
+              o.baseline, differ);
+    printf("versions changed: %s\n", differ);
+  }
+
+  fprintf(stderr, "regression gate: %zu backends x %zu workloads at scale %g\n",
+          m.nvariants, m.nworkloads, scale);
+  pb_trace_files_generate(&m, o.select.timeout);
+  pb_counted_run_all(&m, o.select.timeout);
+  pb_trace_files_remove();
+
+  int rc = o.update ? update(&m, scale, versions, old, o.baseline)
+                    : compare(&m, old, o.baseline);
+  json_decref(versions);
+  json_decref(old);
+  return rc;
+}

@@ -1,0 +1,64 @@
+/* The regression gate's verdicts: each cell's counted figures (harness/
+ * counted.h) against the baseline's (harness/gate/baseline.h), one table in the
+ * spirit of google/benchmark's compare.py: cell, metric, baseline, now,
+ * change, threshold, verdict.
+ *
+ * Every figure is deterministic, so any change is a change in the code, the
+ * workload or the tools; a threshold only says which changes are worth
+ * stopping CI for. A change is a verdict when it is above both the
+ * threshold's percentage of the baseline and its floor (an absolute amount
+ * that keeps small counts, such as one more mmap out of three, from being
+ * read as a percentage). Every metric is lower-is-better: above is a
+ * regression, below an improvement. */
+#ifndef POOLBENCH_HARNESS_GATE_VERDICTS_H
+#define POOLBENCH_HARNESS_GATE_VERDICTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "harness/matrix/matrix.h"
+
+typedef struct pb_threshold {
+  double percent; /* of the baseline value */
+  double floor;   /* an absolute change, in the metric's own unit */
+} pb_threshold;
+
+typedef struct pb_gate_metric {
+  const char *field; /* in a cell's counted object, and in the baseline */
+  const char *name;  /* in the table: "instructions/op" */
+  double divisor;    /* shown = value / divisor */
+  const char *unit;  /* of the shown value: "KiB", "" */
+  int decimals;
+  pb_threshold threshold; /* the default, for a new baseline file */
+} pb_gate_metric;
+
+extern const pb_gate_metric pb_gate_metrics[];
+extern const size_t pb_gate_metric_count;
+
+/* The default thresholds, as a baseline file states them. */
+json_t *pb_gate_default_thresholds(void);
+
+typedef struct pb_gate_outcome {
+  size_t regressions;  /* figures above their threshold */
+  size_t improvements; /* below */
+  size_t new_cells;    /* measured, not in the baseline */
+  size_t failed;       /* cells whose counted runs failed */
+  char *regressed;     /* "B x W (instructions/op +3.1%, ...); ..." */
+  char *improved;      /* likewise (both malloc'd; free them) */
+} pb_gate_outcome;
+
+/* Compares every cell of m with the baseline's and prints the table on out:
+ * every figure, or with changed_only only those that differ from the
+ * baseline (what an update changes). baseline: a loaded file
+ * (harness/gate/baseline.h). */
+pb_gate_outcome pb_gate_compare(const pb_matrix *m, json_t *baseline,
+                                int changed_only, FILE *out);
+
+/* The ceiling (allocator/backends.bzl): on every workload, the backend
+ * marked `ceiling` must run no more instructions per op than any other
+ * backend measured. Returns how many cells break it, with "B x W (N
+ * instructions/op, above A's M); ..." in *violations (malloc'd, or NULL). */
+size_t pb_gate_check_ceiling(const pb_matrix *m, char **violations);
+
+#endif /* POOLBENCH_HARNESS_GATE_VERDICTS_H */

@@ -1,0 +1,169 @@
+#include "harness/matrix/agreement.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fail.h"
+#include "harness/matrix/summary.h"
+
+const pb_agreement_basis pb_agreement_bases[] = {
+    {"CPU time",
+     {"cpu_ns_per_op", "cpu_ns_per_op", "program_cpu_seconds"},
+     {"ns/op", "ns/op", "s"},
+     0},
+    {"wall time",
+     {"ns_per_op", "ns_per_op", "program_wall_seconds"},
+     {"ns/op", "ns/op", "s"},
+     0},
+    {"instructions",
+     {"instructions_per_op", "instructions_per_op", "instructions"},
+     {"per op", "per op", "whole program"},
+     1},
+};
+const size_t pb_agreement_basis_count =
+    sizeof pb_agreement_bases / sizeof pb_agreement_bases[0];
+
+static void *zeroed(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) pb_fail(PB_EXIT_FAILED, "out of memory");
+  return p;
+}
+
+static const pb_ranking *sorting; /* qsort has no context argument */
+
+static int faster_first(const void *a, const void *b) {
+  double x = sorting->median[*(const size_t *)a];
+  double y = sorting->median[*(const size_t *)b];
+  return (x > y) - (x < y);
+}
+
+/* The cell's counted figure, or NAN. */
+static double counted_value(const pb_cell *cell, const char *field) {
+  json_t *v = cell->counted ? json_object_get(cell->counted, field) : NULL;
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void rank(const pb_matrix *m, size_t w, const pb_agreement_basis *basis,
+                 pb_ranking *r) {
+  const char *field = basis->field[m->workloads[w].suite];
+  const pb_metric *metric = basis->counted ? NULL : pb_metric_find(field);
+  r->w = w;
+  r->order = zeroed(m->nvariants, sizeof *r->order);
+  r->median = zeroed(3 * m->nvariants, sizeof *r->median);
+  r->ci_low = r->median + m->nvariants;
+  r->ci_high = r->ci_low + m->nvariants;
+  r->n = 0;
+  for (size_t v = 0; v < m->nvariants; v++) {
+    pb_summary s;
+    r->median[v] = NAN;
+    if (basis->counted) {
+      double x = counted_value(pb_matrix_cell(m, w, v), field);
+      if (isnan(x)) continue;
+      s.median = s.ci_low = s.ci_high = x; /* one run, no noise */
+    } else if (!metric || pb_summarize(m, w, v, metric, &s) != 0) {
+      continue;
+    }
+    r->median[v] = s.median;
+    r->ci_low[v] = s.ci_low;
+    r->ci_high[v] = s.ci_high;
+    r->order[r->n++] = v;
+  }
+  sorting = r;
+  qsort(r->order, r->n, sizeof *r->order, faster_first);
+}
+
+static signed char order_of(const pb_ranking *r, size_t i, size_t j,
+                            int noise) {
+  if (noise && r->ci_low[i] <= r->ci_high[j] && r->ci_low[j] <= r->ci_high[i])
+    return 0; /* the intervals overlap */
+  return (r->median[i] > r->median[j]) - (r->median[i] < r->median[j]);
+}
+
+static void compare(const pb_matrix *m, const pb_ranking *ra,
+                    const pb_ranking *rb, pb_ranking_pair *p) {
+  size_t *common = zeroed(m->nvariants, sizeof *common), n = 0;
+  for (size_t v = 0; v < m->nvariants; v++)
+    if (!isnan(ra->median[v]) && !isnan(rb->median[v])) common[n++] = v;
+  size_t npairs = pb_kendall_npairs(n);
+  signed char *s = zeroed(4 * npairs, 1);
+  p->discordant = zeroed(npairs, sizeof *p->discordant);
+  p->within_noise = zeroed(npairs, sizeof *p->within_noise);
+  p->ndiscordant = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++) {
+      size_t k = pb_kendall_pair_index(i, j, n), a = common[i], b = common[j];
+      s[k] = order_of(ra, a, b, 0);
+      s[npairs + k] = order_of(rb, a, b, 0);
+      s[2 * npairs + k] = order_of(ra, a, b, 1);
+      s[3 * npairs + k] = order_of(rb, a, b, 1);
+      if (s[k] * s[npairs + k] < 0) {
+        p->discordant[p->ndiscordant][0] = a;
+        p->discordant[p->ndiscordant][1] = b;
+        p->within_noise[p->ndiscordant++] =
+            s[2 * npairs + k] == 0 || s[3 * npairs + k] == 0;
+      }
+    }
+  p->strict = pb_kendall_pairs(s, s + npairs, npairs);
+  p->noise = pb_kendall_pairs(s + 2 * npairs, s + 3 * npairs, npairs);
+  free(s);
+  free(common);
+}
+
+void pb_agreement_compute(const pb_matrix *m, const pb_agreement_basis *basis,
+                          pb_agreement *a) {
+  a->basis = basis;
+  a->count = 0;
+  a->workloads = zeroed(m->nworkloads, sizeof *a->workloads);
+  for (size_t w = 0; w < m->nworkloads; w++) {
+    const pb_matrix_workload *mw = &m->workloads[w];
+    pb_workload_agreement *wa = NULL;
+    for (size_t k = 0; k < a->count; k++)
+      if (strcmp(a->workloads[k].workload, mw->workload) == 0)
+        wa = &a->workloads[k];
+    if (!wa) {
+      wa = &a->workloads[a->count++];
+      wa->workload = mw->workload;
+    }
+    wa->present[mw->suite] = 1;
+    rank(m, w, basis, &wa->ranking[mw->suite]);
+  }
+  /* Only workloads in two suites or more compare anything. */
+  size_t kept = 0;
+  for (size_t k = 0; k < a->count; k++) {
+    pb_workload_agreement *wa = &a->workloads[k];
+    for (pb_suite x = 0; x < PB_SUITE_COUNT; x++)
+      for (pb_suite y = x + 1; y < PB_SUITE_COUNT; y++) {
+        if (!wa->present[x] || !wa->present[y]) continue;
+        pb_ranking_pair *p = &wa->pair[wa->npairs++];
+        p->a = x;
+        p->b = y;
+        compare(m, &wa->ranking[x], &wa->ranking[y], p);
+      }
+    if (wa->npairs)
+      a->workloads[kept++] = *wa;
+    else
+      for (pb_suite s = 0; s < PB_SUITE_COUNT; s++)
+        if (wa->present[s]) {
+          free(wa->ranking[s].order);
+          free(wa->ranking[s].median);
+        }
+  }
+  a->count = kept;
+}
+
+void pb_agreement_free(pb_agreement *a) {
+  for (size_t k = 0; k < a->count; k++) {
+    pb_workload_agreement *wa = &a->workloads[k];
+    for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
+      free(wa->ranking[s].order);
+      free(wa->ranking[s].median);
+    }
+    for (size_t p = 0; p < wa->npairs; p++) {
+      free(wa->pair[p].discordant);
+      free(wa->pair[p].within_noise);
+    }
+  }
+  free(a->workloads);
+  memset(a, 0, sizeof *a);
+}

@@ -1,0 +1,35 @@
+/* The suites of the comparison: three ways to put the same six workloads
+ * to each backend.
+ *
+ *   synthetic  the generator's trace (workloads/), replayed by
+ *              bench_<backend>: the model of a Python program;
+ *   captured   the trace pytrace records from the program itself
+ *              (workloads/python/NAME.py), replayed the same way;
+ *   real       the program itself, run by pyrun_<backend>: what the models
+ *              claim to predict.
+ *
+ * `benchmarks --suite=synthetic,captured,real` runs them side by side: each
+ * selected workload appears once per suite, as "NAME", "NAME:captured" and
+ * "NAME:real", at the same scale, in the same tables, JSON and CSV. */
+#ifndef POOLBENCH_HARNESS_METRICS_SUITE_H
+#define POOLBENCH_HARNESS_METRICS_SUITE_H
+
+#include <stddef.h>
+
+typedef enum pb_suite {
+  PB_SUITE_SYNTHETIC,
+  PB_SUITE_CAPTURED,
+  PB_SUITE_REAL,
+  PB_SUITE_COUNT
+} pb_suite;
+
+#define PB_SUITE_BIT(s) (1u << (s))
+#define PB_SUITES_ALL ((1u << PB_SUITE_COUNT) - 1)
+
+extern const char *const pb_suite_names[PB_SUITE_COUNT];
+
+/* Parses a ','-separated list of suite names, or "all", into a mask of
+ * PB_SUITE_BITs. Returns 0, or -1 with the offending name in bad. */
+int pb_suite_parse(const char *text, unsigned *mask, char *bad, size_t size);
+
+#endif /* POOLBENCH_HARNESS_METRICS_SUITE_H */

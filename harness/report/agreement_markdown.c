@@ -1,0 +1,244 @@
+/* The agreement section of the Markdown report (agreement.h). */
+#include <math.h>
+#include <string.h>
+
+#include "common/grouped.h"
+#include "harness/matrix/agreement.h"
+#include "harness/matrix/summary.h"
+#include "harness/report/agreement_markdown.h"
+#include "harness/report/table.h"
+#include "workloads/profile_rows.h"
+
+/* The agreement the issue asks of the synthetic workloads: tau_b at least
+ * this between the synthetic and the real ranking. */
+#define TARGET_TAU 0.8
+
+static void rankings_table(const pb_matrix *m, const pb_agreement *a,
+                           FILE *out) {
+  pb_table t = {.columns = 3};
+  pb_table_row(&t);
+  pb_table_set(&t, 0, "workload");
+  pb_table_set(&t, 1, "suite (by)");
+  pb_table_set(&t, 2, "least to most");
+  for (size_t k = 0; k < a->count; k++) {
+    const pb_workload_agreement *wa = &a->workloads[k];
+    for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
+      if (!wa->present[s]) continue;
+      const pb_ranking *r = &wa->ranking[s];
+      char order[PB_TABLE_CELL_MAX] = "";
+      for (size_t i = 0; i < r->n; i++) {
+        size_t len = strlen(order);
+        snprintf(order + len, sizeof order - len, "%s%s", i ? " < " : "",
+                 m->variants[r->order[i]].label);
+      }
+      pb_table_row(&t);
+      pb_table_set(&t, 0, "%s", wa->workload);
+      pb_table_set(&t, 1, "%s (%s)", pb_suite_names[s], a->basis->unit[s]);
+      pb_table_set(&t, 2, "%s", r->n ? order : "(no successful run)");
+    }
+  }
+  pb_table_print(&t, out);
+  fputc('\n', out);
+}
+
+static void tau_cell(pb_table *t, size_t column, double tau) {
+  if (isnan(tau))
+    pb_table_set(t, column, "-");
+  else
+    pb_table_set(t, column, "%.2f", tau);
+}
+
+/* The pairs a ranking pair puts in opposite order, "a/b" with * when the
+ * flip is within noise; when they are too many for a cell, their count (the
+ * list is in latest.json), never a list cut short. */
+static void flipped_pairs(const pb_matrix *m, const pb_ranking_pair *rp,
+                          char cell[PB_TABLE_CELL_MAX]) {
+  char list[PB_TABLE_CELL_MAX * 8] = "";
+  size_t within_noise = 0;
+  for (size_t d = 0; d < rp->ndiscordant; d++) {
+    size_t len = strlen(list);
+    snprintf(list + len, sizeof list - len, "%s%s/%s%s", d ? ", " : "",
+             m->variants[rp->discordant[d][0]].label,
+             m->variants[rp->discordant[d][1]].label,
+             rp->within_noise[d] ? "*" : "");
+    within_noise += rp->within_noise[d] != 0;
+  }
+  if (rp->ndiscordant == 0)
+    snprintf(cell, PB_TABLE_CELL_MAX, "none");
+  else if (strlen(list) < PB_TABLE_CELL_MAX)
+    snprintf(cell, PB_TABLE_CELL_MAX, "%s", list);
+  else
+    snprintf(cell, PB_TABLE_CELL_MAX, "%zu pairs, %zu of them within noise",
+             rp->ndiscordant, within_noise);
+}
+
+static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
+  pb_table t = {.columns = 5};
+  pb_table_row(&t);
+  pb_table_set(&t, 0, "workload");
+  pb_table_set(&t, 1, "suites");
+  t.right[2] = t.right[3] = 1;
+  pb_table_set(&t, 2, "tau_b");
+  pb_table_set(&t, 3, "noise as ties");
+  pb_table_set(&t, 4, "pairs in opposite order (* within noise)");
+  for (size_t k = 0; k < a->count; k++) {
+    const pb_workload_agreement *wa = &a->workloads[k];
+    for (size_t p = 0; p < wa->npairs; p++) {
+      const pb_ranking_pair *rp = &wa->pair[p];
+      char flips[PB_TABLE_CELL_MAX];
+      flipped_pairs(m, rp, flips);
+      pb_table_row(&t);
+      pb_table_set(&t, 0, "%s", wa->workload);
+      pb_table_set(&t, 1, "%s / %s", pb_suite_names[rp->a],
+                   pb_suite_names[rp->b]);
+      tau_cell(&t, 2, rp->strict.tau_b);
+      tau_cell(&t, 3, rp->noise.tau_b);
+      pb_table_set(&t, 4, "%s", flips);
+    }
+  }
+  pb_table_print(&t, out);
+  fputc('\n', out);
+}
+
+/* The real programs' counted instructions, whole program (the rankings
+ * show their order; this, how far apart they are). */
+static void program_instructions(const pb_matrix *m, FILE *out) {
+  pb_table t = {.columns = 3};
+  pb_table_row(&t);
+  pb_table_set(&t, 0, "program");
+  pb_table_set(&t, 1, "backend");
+  t.right[2] = 1;
+  pb_table_set(&t, 2, "instructions");
+  for (size_t w = 0; w < m->nworkloads; w++) {
+    if (m->workloads[w].suite != PB_SUITE_REAL) continue;
+    for (size_t v = 0; v < m->nvariants; v++) {
+      const pb_cell *cell = pb_matrix_cell(m, w, v);
+      json_t *n =
+          cell->counted ? json_object_get(cell->counted, "instructions") : NULL;
+      pb_table_row(&t);
+      pb_table_set(&t, 0, "%s", m->workloads[w].name);
+      pb_table_set(&t, 1, "%s", m->variants[v].label);
+      char grouped[PB_GROUPED_MAX];
+      if (json_is_integer(n) && json_integer_value(n) >= 0)
+        pb_table_set(&t, 2, "%s",
+                     pb_grouped((uint64_t)json_integer_value(n), grouped));
+      else
+        pb_table_set(&t, 2, "failed: %.60s", cell->counted_failure);
+    }
+  }
+  fputs(
+      "### Instructions of the real programs (whole program, start-up "
+      "included; callgrind, pinned)\n\n",
+      out);
+  pb_table_print(&t, out);
+  fputc('\n', out);
+}
+
+/* tau_b of the synthetic and real rankings, or NAN. */
+static double synthetic_real_tau(const pb_workload_agreement *wa) {
+  for (size_t p = 0; p < wa->npairs; p++)
+    if (wa->pair[p].a == PB_SUITE_SYNTHETIC && wa->pair[p].b == PB_SUITE_REAL)
+      return wa->pair[p].strict.tau_b;
+  return NAN;
+}
+
+static const pb_matrix_workload *profiled(const pb_matrix *m,
+                                          const char *workload,
+                                          pb_suite suite) {
+  for (size_t w = 0; w < m->nworkloads; w++)
+    if (m->workloads[w].suite == suite && m->workloads[w].profiled &&
+        strcmp(m->workloads[w].workload, workload) == 0)
+      return &m->workloads[w];
+  return NULL;
+}
+
+static void profile_row(void *ctx, const char *label,
+                        char cells[][PB_PROFILE_CELL_MAX]) {
+  pb_table *t = ctx;
+  pb_table_row(t);
+  pb_table_set(t, 0, "%s", label);
+  pb_table_set(t, 1, "%s", cells[0]);
+  pb_table_set(t, 2, "%s", cells[1]);
+}
+
+/* The synthetic and captured profiles of the workloads whose synthetic and
+ * real rankings disagree. */
+static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
+  int shown = 0;
+  for (size_t k = 0; k < a->count; k++) {
+    const pb_workload_agreement *wa = &a->workloads[k];
+    double tau = synthetic_real_tau(wa);
+    const pb_matrix_workload *syn =
+        profiled(m, wa->workload, PB_SUITE_SYNTHETIC);
+    const pb_matrix_workload *cap =
+        profiled(m, wa->workload, PB_SUITE_CAPTURED);
+    if (!(tau < TARGET_TAU) || !syn || !cap) continue;
+    shown = 1;
+    fprintf(out,
+            "#### %s: the synthetic trace beside the capture of its program "
+            "(tau_b %.2f)\n\n",
+            wa->workload, tau);
+    pb_table t = {.columns = 3};
+    t.right[1] = t.right[2] = 1;
+    pb_table_row(&t);
+    pb_table_set(&t, 0, "profile");
+    pb_table_set(&t, 1, "%s", syn->name);
+    pb_table_set(&t, 2, "%s", cap->name);
+    const pb_profile *columns[2] = {&syn->profile, &cap->profile};
+    pb_profile_rows(columns, 2, profile_row, &t);
+    pb_table_print(&t, out);
+    fputc('\n', out);
+  }
+  if (!shown)
+    fprintf(out,
+            "None: where both were run, tau_b is at least %.1f on every "
+            "workload.\n\n",
+            TARGET_TAU);
+}
+
+void pb_agreement_markdown(const pb_matrix *m, FILE *out) {
+  /* The basis the profiles are chosen by: instructions when counted (no
+   * noise), else the first, CPU time. */
+  const pb_agreement_basis *primary = &pb_agreement_bases[0];
+  int any = 0;
+  for (size_t b = 0; b < pb_agreement_basis_count; b++) {
+    const pb_agreement_basis *basis = &pb_agreement_bases[b];
+    if (basis->counted && !m->counted) continue;
+    if (basis->counted) primary = basis;
+    pb_agreement a;
+    pb_agreement_compute(m, basis, &a);
+    if (a.count == 0) {
+      pb_agreement_free(&a);
+      continue;
+    }
+    if (!any)
+      fprintf(out,
+              "## Agreement of the suites' rankings\n\n"
+              "Each suite ranks the backends by the median of its runs: per "
+              "op for the replays (synthetic and captured traces), the whole "
+              "program for the real programs; by CPU time, by wall time and, "
+              "with --counted, by instructions (one pinned callgrind run, no "
+              "noise). tau_b: Kendall's rank correlation of two rankings "
+              "(1: the same order, -1: reversed; the target between "
+              "synthetic and real is %.1f). \"noise as ties\": tau_b again, "
+              "with every pair whose confidence intervals of the median "
+              "overlap in either suite counted as a tie; a pair in opposite "
+              "order marked * is such a pair: its flip is within noise.\n\n",
+              TARGET_TAU);
+    any = 1;
+    fprintf(out, "### Rankings by %s\n\n", basis->name);
+    rankings_table(m, &a, out);
+    fprintf(out, "### Kendall's tau_b by %s\n\n", basis->name);
+    tau_table(m, &a, out);
+    if (basis->counted && (m->suites & PB_SUITE_BIT(PB_SUITE_REAL)))
+      program_instructions(m, out);
+    pb_agreement_free(&a);
+  }
+  if (!any) return;
+  pb_agreement a;
+  pb_agreement_compute(m, primary, &a);
+  fprintf(out, "### Where synthetic and real disagree by %s: the profiles\n\n",
+          primary->name);
+  profiles(m, &a, out);
+  pb_agreement_free(&a);
+}

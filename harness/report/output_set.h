@@ -1,0 +1,29 @@
+/* The files a comparison leaves behind, written as one set into a directory
+ * (the workspace's results/ by default): latest.md, latest.csv, latest.json
+ * and the charts. Every file is staged first; only when all are written do
+ * they replace the old ones (common/atomic_file.h), so a reader never finds
+ * new tables beside old charts.
+ *
+ * The set owns those names in its directory, and only those: the three
+ * tables and every name a chart can have (charts.h). A chart of an earlier
+ * set that the new one does not draw (another workload's RSS timeline, or
+ * every chart when gnuplot failed) is removed once the new set is in place;
+ * anything else in the directory (results/README.md) is never touched. */
+#ifndef POOLBENCH_HARNESS_REPORT_OUTPUT_SET_H
+#define POOLBENCH_HARNESS_REPORT_OUTPUT_SET_H
+
+#include "common/atomic_file.h"
+#include "harness/matrix/matrix.h"
+
+/* Checks, before anything runs, that the set can be written into dir:
+ * creates dir if it does not exist (its parent must), and refuses a dir that
+ * is not a directory, one where no file can be created, and an owned name
+ * that is there but is not a regular file. 0, or -1 with one line in err. */
+int pb_outputs_check(const char *dir, char err[PB_FILE_ERROR_MAX]);
+
+/* Writes the set. Returns 0 and prints "wrote ..." on stderr; or -1 with one
+ * line naming the problem (and saying that the old files were kept, when
+ * none was replaced). */
+int pb_outputs_write(const pb_matrix *m, const char *dir);
+
+#endif /* POOLBENCH_HARNESS_REPORT_OUTPUT_SET_H */

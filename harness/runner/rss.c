@@ -1,0 +1,71 @@
+#include "harness/runner/rss.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* Reads a small /proc file into buf with one read(): no stdio, so no
+ * allocation from the allocator under test. Returns the length or -1. */
+static ssize_t read_proc(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, size - 1);
+  close(fd);
+  if (n < 0) return -1;
+  buf[n] = '\0';
+  return n;
+}
+
+uint64_t pb_rss_bytes(void) {
+  /* statm: size resident shared text lib data dt, in pages. */
+  char buf[256];
+  if (read_proc("/proc/self/statm", buf, sizeof buf) < 0) return 0;
+  const char *p = strchr(buf, ' ');
+  if (!p) return 0;
+  return strtoull(p + 1, NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+uint64_t pb_rss_peak_bytes(void) {
+  char buf[4096];
+  if (read_proc("/proc/self/status", buf, sizeof buf) < 0) return 0;
+  const char *p = strstr(buf, "VmHWM:");
+  if (!p) return 0;
+  return strtoull(p + 6, NULL, 10) * 1024; /* reported in kB */
+}
+
+int pb_rss_reset_peak(void) {
+  int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, "5", 1);
+  close(fd);
+  return n == 1 ? 0 : -1;
+}
+
+uint64_t pb_minor_faults(void) {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return (uint64_t)usage.ru_minflt;
+}
+
+void pb_map_file_pages(void) {
+  /* Static, like every buffer here: no allocation from the allocator under
+   * test. Lines: "start-end perms offset dev inode path". */
+  static char maps[1 << 16];
+  if (read_proc("/proc/self/maps", maps, sizeof maps) < 0) return;
+  for (char *line = maps; *line;) {
+    char *end = strchr(line, '\n');
+    if (end) *end = '\0';
+    unsigned long start, stop;
+    char perms[8];
+    const char *path = strchr(line, '/');
+    if (path && sscanf(line, "%lx-%lx %7s", &start, &stop, perms) == 3 &&
+        perms[0] == 'r')
+      madvise((void *)start, stop - start, MADV_POPULATE_READ);
+    if (!end) break;
+    line = end + 1;
+  }
+}
