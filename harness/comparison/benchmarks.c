@@ -6,6 +6,10 @@
  *   bazel run //:benchmarks -- --sweep           each backend's parameter
  *                                                sets side by side
  *
+ * Results go to a new folder results/runs/<date-time>/ (results/latest
+ * points at the newest), or to --out (results_dir.h): a run never changes
+ * a committed file.
+ *
  * Each (variant, workload) cell runs as its own process (the variant's
  * bench_<backend> runner), so a crash or a hang fails that cell only. Traces
  * are generated once, up front, and every runner replays the same file. One
@@ -33,12 +37,14 @@
 #include "harness/comparison/options.h"
 #include "harness/comparison/progress.h"
 #include "harness/comparison/real_run.h"
+#include "harness/comparison/results_dir.h"
 #include "harness/comparison/trace_files.h"
 #include "harness/comparison/variants.h"
 #include "harness/matrix/matrix.h"
 #include "harness/process/interrupt.h"
 #include "harness/report/export_markdown.h"
 #include "harness/report/output_set.h"
+#include "harness/report/report.h"
 
 static json_t *options_json(const pb_comparison_options *o,
                             const pb_matrix *m) {
@@ -83,14 +89,18 @@ static double warm_up(const pb_matrix *m, double timeout) {
   return expected;
 }
 
-/* --out, or the workspace's results/ under bazel run, or results/ here. */
-static const char *output_dir(const pb_comparison_options *o) {
-  if (o->out) return o->out;
-  static char *dir;
-  const char *workspace = pb_env_dir("BUILD_WORKSPACE_DIRECTORY");
-  if (asprintf(&dir, "%s/results", workspace ? workspace : ".") < 0)
-    pb_fail(PB_EXIT_FAILED, "out of memory");
-  return dir;
+/* Prints the tables and writes the set into the results folder. Returns 0,
+ * or -1 when the tables or the set could not be written. */
+static int report(const pb_matrix *m, const pb_results_dir *out) {
+  pb_report r;
+  pb_report_build(m, pb_env_dir("BUILD_WORKSPACE_DIRECTORY"), &r);
+  pb_markdown_print(&r, stdout);
+  int stdout_rc = pb_finish_stdout();
+  int write_rc = pb_output_set_write(&r, out->path);
+  pb_report_free(&r);
+  if (write_rc == 0 && out->latest && pb_results_dir_mark_latest(out) == 0)
+    fprintf(stderr, "%s points to it\n", out->latest);
+  return stdout_rc == 0 && write_rc == 0 ? 0 : -1;
 }
 
 /* The runs are over, or were stopped: SIGINT and SIGTERM take their default
@@ -103,19 +113,23 @@ static int end_runs(void) {
 }
 
 /* After a SIGINT or SIGTERM: the runs that finished are kept, marked. */
-static int stop_interrupted(pb_matrix *m, int stopped_by, const char *out) {
+static int stop_interrupted(pb_matrix *m, int stopped_by,
+                            const pb_results_dir *out) {
   size_t done = pb_matrix_mark_interrupted(m, stopped_by);
   const char *name = sigabbrev_np(stopped_by);
   if (done == 0) {
-    pb_warn(
-        "interrupted (SIG%s) before any run finished: nothing was written; "
-        "the files in %s were kept",
-        name, out);
+    if (out->runs)
+      pb_warn(
+          "interrupted (SIG%s) before any run finished: nothing was written",
+          name);
+    else
+      pb_warn(
+          "interrupted (SIG%s) before any run finished: nothing was written; "
+          "the files in %s were kept",
+          name, out->path);
     return pb_interrupt_exit_status(stopped_by);
   }
-  pb_export_markdown(m, stdout);
-  pb_finish_stdout();
-  int written = pb_outputs_write(m, out) == 0;
+  int written = report(m, out) == 0;
   pb_warn("interrupted (SIG%s) after %zu of %zu runs%s", name, done,
           pb_matrix_runs_planned(m),
           written ? ": what they measured is written, marked interrupted" : "");
@@ -127,9 +141,11 @@ int main(int argc, char **argv) {
   pb_comparison_options o = pb_comparison_options_parse(argc, argv);
   /* Where the results go is checked before anything runs: a bad --out
    * found at the end would lose the whole comparison. */
-  const char *out = output_dir(&o);
+  pb_results_dir dir = pb_results_dir_choose(o.out);
+  const pb_results_dir *out = &dir;
   char err[PB_FILE_ERROR_MAX];
-  if (pb_outputs_check(out, err) != 0) pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
+  if (pb_output_set_check(out->path, err) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   /* A run descheduled for 5% of its replay is marked disturbed: an
    * undisturbed replay (CPU-bound, page faults counted as CPU time) loses
    * well under 1% (README, "Disturbed runs"), and 5% is the size of the
@@ -186,16 +202,13 @@ int main(int argc, char **argv) {
   int stopped_by = end_runs();
   if (stopped_by) return stop_interrupted(&m, stopped_by, out);
 
-  pb_export_markdown(&m, stdout);
-  int stdout_rc = pb_finish_stdout();
   size_t failed = 0;
   for (size_t c = 0; c < m.nworkloads * m.nvariants; c++)
     failed += (size_t)m.cells[c].failed;
-  int write_rc = pb_outputs_write(&m, out);
+  int report_rc = report(&m, out);
   if (failed)
     pb_warn("%zu of %zu cells had failed runs", failed,
             m.nworkloads * m.nvariants);
-  return failed || counted_failed || write_rc != 0 || stdout_rc != 0
-             ? PB_EXIT_FAILED
-             : PB_EXIT_OK;
+  return failed || counted_failed || report_rc != 0 ? PB_EXIT_FAILED
+                                                    : PB_EXIT_OK;
 }

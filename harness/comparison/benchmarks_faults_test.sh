@@ -55,9 +55,9 @@ interrupt_during_runs() {
   head -1 "$out.md" | grep -q "Interrupted" || fail "$signal: stdout: $(head -1 "$out.md")"
   grep -q '"signal": "SIG'"$signal"'"' "$out/latest.json" || fail "$signal: latest.json not marked"
   grep -q '"interrupted": true' "$out/latest.json" || fail "$signal: no run marked in latest.json"
-  grep -q ',"interrupted",' "$out/latest.csv" || fail "$signal: no run marked in latest.csv"
+  grep -q ',interrupted,' "$out/latest.csv" || fail "$signal: no run marked in latest.csv"
   local ok
-  ok=$(grep -c ',"ok",' "$out/latest.csv")
+  ok=$(grep -c ',ok,' "$out/latest.csv")
   ((ok >= 3)) || fail "$signal: $ok runs kept in latest.csv"
 }
 interrupt_during_runs INT 130
@@ -92,10 +92,12 @@ ref="$dir/write_ref"
   fail "reference run: $(cat "$ref.err")"
 md=$(stat -c %s "$ref/latest.md")
 csv=$(stat -c %s "$ref/latest.csv")
+summary=$(stat -c %s "$ref/latest_summary.csv")
 json=$(stat -c %s "$ref/latest.json")
 limit=$(((md + json) / 2 / 1024)) # KiB, as ulimit -f counts in bash
-((md < limit * 1024 && csv < limit * 1024 && json > limit * 1024)) ||
-  fail "sizes md $md, csv $csv, json $json leave no limit between them"
+((md < limit * 1024 && csv < limit * 1024 && summary < limit * 1024 &&
+  json > limit * 1024)) ||
+  fail "sizes md $md, csv $csv, summary $summary, json $json leave no limit between them"
 out="$dir/write_fails"
 cp -r "$ref" "$out"
 (
@@ -108,10 +110,10 @@ rc=$?
 grep -qE "latest.json: cannot write: File too large; nothing was replaced: the files already in $out were kept" \
   "$out.err" || fail "write failure: $(cat "$out.err")"
 grep -q "^wrote " "$out.err" && fail "write failure: a 'wrote' line: $(cat "$out.err")"
-for f in latest.md latest.csv latest.json throughput.svg peak_rss.svg; do
+for f in latest.md latest.csv latest_summary.csv latest.json throughput.svg peak_rss.svg; do
   cmp -s "$ref/$f" "$out/$f" || fail "write failure: $f was replaced"
 done
-[[ $(ls -A "$out" | wc -l) == 5 ]] || fail "write failure: left behind: $(ls -A "$out")"
+[[ $(ls -A "$out" | wc -l) == 6 ]] || fail "write failure: left behind: $(ls -A "$out")"
 no_traces_left "write failure"
 
 # ---- charts of an earlier set --------------------------------------------
@@ -127,7 +129,7 @@ echo "<svg>mine</svg>" >"$out/notes.svg"
 [[ ! -e "$out/rss_objgraph.svg" ]] || fail "stale charts: rss_objgraph.svg survived"
 [[ $(cat "$out/README.md") == "kept" && -e "$out/notes.svg" ]] ||
   fail "stale charts: a file that is not the set's was touched"
-grep -q "removed 1 chart of the previous set" "$out.err" || fail "stale charts: $(cat "$out.err")"
+grep -q "removed 1 file of the previous set" "$out.err" || fail "stale charts: $(cat "$out.err")"
 cmp -s "$ref/throughput.svg" "$out/throughput.svg" && fail "stale charts: throughput.svg not rewritten"
 
 # ---- generation out of memory ----------------------------------------------
@@ -169,13 +171,39 @@ mkdir -p "$dir/user"
   --out=rel >/dev/null 2>"$dir/rel.err") || fail "relative --out: $(cat "$dir/rel.err")"
 [[ -s "$dir/user/rel/latest.md" ]] || fail "relative --out: nothing in $dir/user/rel"
 
+# By default a run writes a new dated folder under the workspace's
+# results/runs/ and points results/latest at it, never touching a file
+# already there (a committed reference run).
+mkdir -p "$dir/ws/results/reference"
+echo "committed" >"$dir/ws/results/reference/latest.md"
+for run in 1 2; do
+  BUILD_WORKSPACE_DIRECTORY="$dir/ws" "$bin" "${tiny[@]}" --runs=1 \
+    >/dev/null 2>"$dir/ws.err" || fail "default folder: $(cat "$dir/ws.err")"
+done
+[[ $(ls "$dir/ws/results/runs" | wc -l) == 2 ]] ||
+  fail "default folder: two runs did not make two folders: $(ls "$dir/ws/results/runs")"
+newest=$(ls "$dir/ws/results/runs" | sort | tail -1)
+[[ $(readlink "$dir/ws/results/latest") == "runs/$newest" ]] ||
+  fail "default folder: results/latest is $(readlink "$dir/ws/results/latest"), not runs/$newest"
+[[ -s "$dir/ws/results/latest/latest.md" ]] || fail "default folder: nothing in results/latest"
+grep -q "^wrote $dir/ws/results/runs/$newest: latest.md" "$dir/ws.err" ||
+  fail "default folder: it does not say where it wrote: $(cat "$dir/ws.err")"
+[[ $(cat "$dir/ws/results/reference/latest.md") == "committed" ]] ||
+  fail "default folder: the reference run was touched"
+
 # An empty BUILD_WORKSPACE_DIRECTORY is no workspace: results/ here, not
 # /results.
 mkdir -p "$dir/here"
 (cd "$dir/here" && BUILD_WORKSPACE_DIRECTORY= "$bin" "${tiny[@]}" --runs=1 \
   >/dev/null 2>"$dir/here.err") || fail "empty workspace: $(cat "$dir/here.err")"
-[[ -s "$dir/here/results/latest.md" ]] || fail "empty workspace: nothing in $dir/here/results"
-grep -q "wrote $dir/here/results\|wrote ./results" "$dir/here.err" ||
+[[ -s "$dir/here/results/latest/latest.md" ]] || fail "empty workspace: nothing in $dir/here/results"
+grep -q "wrote ./results/runs/" "$dir/here.err" ||
   fail "empty workspace: $(cat "$dir/here.err")"
+
+# A run stopped before it wrote anything leaves no empty dated folder.
+BUILD_WORKSPACE_DIRECTORY="$dir/ws" "$bin" "${tiny[@]}" --runs=1 nosuch_parameter=1 \
+  >/dev/null 2>&1
+[[ $(ls "$dir/ws/results/runs" | wc -l) == 2 ]] ||
+  fail "a refused run left a folder: $(ls "$dir/ws/results/runs")"
 
 finish "all fault checks passed"

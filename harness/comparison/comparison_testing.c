@@ -70,9 +70,9 @@ static double markdown_median(const char *md, const pb_metric *metric,
 static int applies(const pb_metric *metric, json_t *cell) {
   const char *suite = json_string_value(json_object_get(cell, "suite"));
   PB_CHECKF(suite != NULL, "a cell without its suite");
-  for (int s = 0; s < PB_SUITE_COUNT; s++)
+  for (pb_suite s = 0; s < PB_SUITE_COUNT; s++)
     if (strcmp(suite, pb_suite_names[s]) == 0)
-      return (metric->suites & PB_SUITE_BIT(s)) != 0;
+      return pb_metric_in_runs(metric, s);
   PB_CHECKF(0, "unknown suite %s", suite);
   return 0;
 }
@@ -112,31 +112,43 @@ void pb_check_results(const char *dir, const char *const *args,
     json_t *run;
     json_array_foreach(json_object_get(cell, "runs"), r, run) {
       runs_total++;
-      for (size_t k = 0; k < pb_metric_count; k++)
-        PB_CHECKF(json_is_number(json_object_get(run, pb_metrics[k].field)) ==
+      for (int k = 0; k < PB_METRIC_COUNT; k++)
+        PB_CHECKF(json_is_number(json_object_get(run, pb_metrics[k].key)) ==
                       applies(&pb_metrics[k], cell),
                   "%s x %s run %zu: %s is %s", variant, workload, r,
-                  pb_metrics[k].field,
+                  pb_metrics[k].key,
                   applies(&pb_metrics[k], cell) ? "missing" : "out of place");
     }
     json_t *summary = json_object_get(cell, "summary");
-    for (size_t k = 0; k < pb_metric_count; k++) {
+    for (int k = 0; k < PB_METRIC_COUNT; k++) {
       if (!applies(&pb_metrics[k], cell)) continue;
-      json_t *s = json_object_get(summary, pb_metrics[k].field);
+      json_t *s = json_object_get(summary, pb_metrics[k].key);
       PB_CHECKF(json_is_object(s), "%s x %s: no summary of %s", variant,
-                workload, pb_metrics[k].field);
-      double median = json_number_value(json_object_get(s, "median"));
+                workload, pb_metrics[k].key);
+      PB_CHECKF(strcmp(json_string_value(json_object_get(s, "unit")),
+                       pb_metrics[k].unit) == 0,
+                "%s x %s %s: summary in %s", variant, workload,
+                pb_metrics[k].key,
+                json_string_value(json_object_get(s, "unit")));
+      if (!pb_metrics[k].title) continue;
+      /* The JSON keeps the metric's own unit; the table shows it divided. */
+      double median = json_number_value(json_object_get(s, "median")) /
+                      pb_metrics[k].divisor;
       double shown = markdown_median(md, &pb_metrics[k], workload, variant);
       /* The table rounds to about three significant digits. */
       PB_CHECKF(fabs(shown - median) <= 0.006 * fabs(median) + 0.0006,
                 "%s x %s %s: table %g, JSON %g", variant, workload,
-                pb_metrics[k].field, shown, median);
+                pb_metrics[k].key, shown, median);
     }
   }
-  /* CSV: a heading and one line per run. */
-  size_t lines = 0;
-  for (const char *p = csv; *p; p++) lines += *p == '\n';
+  /* CSV: a heading and one line per run, each ended by CRLF (RFC 4180). */
+  size_t lines = 0, crlf = 0;
+  for (const char *p = csv; *p; p++) {
+    lines += *p == '\n';
+    crlf += *p == '\n' && p > csv && p[-1] == '\r';
+  }
   PB_CHECK_EQ(lines, runs_total + 1);
+  PB_CHECK_EQ(crlf, lines);
 
   for (size_t c = 0; c < ncharts; c++) {
     char *svg = pb_results_file(dir, charts[c]);

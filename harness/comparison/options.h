@@ -24,8 +24,9 @@ typedef struct pb_comparison_options {
   int runs;               /* runs per cell */
   double scale;           /* 0: each workload's comparison_scale */
   double timeout;         /* seconds before a run counts as hung */
-  char *out;              /* NULL: the workspace's results/ (else as the
-                             user meant it: common/user_path.h) */
+  char *out;              /* NULL: a new dated folder (results_dir.h);
+                             else as the user meant it (common/
+                             user_path.h) */
   const char *reference;  /* NULL: the registry's reference backend */
   int sweep;              /* --sweep given */
   const char *sweep_sets; /* --sweep=SETS; NULL: each backend's own sets */

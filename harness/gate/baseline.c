@@ -37,9 +37,10 @@ static int valid_threshold(json_t *t) {
  * give only some. Returns the first metric that fails, or NULL. */
 static const char *invalid_thresholds(json_t *t, int all) {
   if (!json_is_object(t)) return "(not an object)";
-  for (size_t k = 0; k < pb_gate_metric_count; k++) {
-    json_t *one = json_object_get(t, pb_gate_metrics[k].field);
-    if ((all || one) && !valid_threshold(one)) return pb_gate_metrics[k].field;
+  for (int k = 0; k < PB_METRIC_COUNT; k++) {
+    if (!pb_metrics[k].gated) continue;
+    json_t *one = json_object_get(t, pb_metrics[k].key);
+    if ((all || one) && !valid_threshold(one)) return pb_metrics[k].key;
   }
   return NULL;
 }
@@ -171,10 +172,10 @@ json_t *pb_baseline_build(const pb_matrix *m, double scale, json_t *versions,
         json_object_set_new(cells, m->workloads[w].name, row);
       }
       json_t *figures = json_object();
-      for (size_t k = 0; k < pb_gate_metric_count; k++)
-        json_object_set(
-            figures, pb_gate_metrics[k].field,
-            json_object_get(cell->counted, pb_gate_metrics[k].field));
+      for (int k = 0; k < PB_METRIC_COUNT; k++)
+        if (pb_metrics[k].gated)
+          json_object_set(figures, pb_metrics[k].key,
+                          json_object_get(cell->counted, pb_metrics[k].key));
       json_object_set_new(row, cell->variant->backend, figures);
     }
   json_t *thresholds = old ? json_incref(json_object_get(old, "thresholds"))

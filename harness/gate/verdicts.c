@@ -8,53 +8,27 @@
 #include "common/fail.h"
 #include "harness/report/table.h"
 
-/* The defaults, and why: instructions per op move by whole instructions in
- * 50 to 200 per op, so 1% is one instruction on a fast path; page faults
- * and memory figures move by pages and arenas, so small ones are judged by
- * a floor: 16 faults, and 256 KiB of RSS, twice what the kernel's RSS
- * counters may read differently on a machine with another number of CPUs
- * (harness/process/pinned.h); fragmentation follows peak RSS. System calls are
- * few (a pool run makes a handful), so one more is judged by the floor of 2,
- * not as +33%. Peak live bytes belong to the trace, not the allocator: any
- * change means the workload changed, and every other figure with it. */
-const pb_gate_metric pb_gate_metrics[] = {
-    {"instructions_per_op", "instructions/op", 1, "", 2, {1, 0.1}},
-    {"minor_page_faults", "minor faults", 1, "", 0, {5, 16}},
-    {"memory_syscalls_total", "memory syscalls", 1, "", 0, {10, 2}},
-    {"peak_live_bytes", "peak live", 1024, "KiB", 0, {0, 0}},
-    {"peak_rss_bytes", "peak RSS", 1024, "KiB", 0, {5, 256 << 10}},
-    {"fragmentation", "fragmentation", 1, "x", 3, {10, 0.1}},
-    {"retained_bytes", "retained", 1024, "KiB", 0, {10, 256 << 10}},
-    {"retained_after_release_bytes",
-     "retained after release",
-     1024,
-     "KiB",
-     0,
-     {10, 256 << 10}},
-};
-const size_t pb_gate_metric_count =
-    sizeof pb_gate_metrics / sizeof pb_gate_metrics[0];
-
 json_t *pb_gate_default_thresholds(void) {
   json_t *t = json_object();
-  for (size_t k = 0; k < pb_gate_metric_count; k++)
-    json_object_set_new(
-        t, pb_gate_metrics[k].field,
-        json_pack("{s:f, s:f}", "percent", pb_gate_metrics[k].threshold.percent,
-                  "floor", pb_gate_metrics[k].threshold.floor));
+  for (int k = 0; k < PB_METRIC_COUNT; k++)
+    if (pb_metrics[k].gated)
+      json_object_set_new(
+          t, pb_metrics[k].key,
+          json_pack("{s:f, s:f}", "percent", pb_metrics[k].gate.percent,
+                    "floor", pb_metrics[k].gate.floor));
   return t;
 }
 
 /* The baseline's threshold for the backend (its own, where the file gives
  * one), else the file's for every backend. */
 static pb_threshold threshold_of(json_t *baseline, const char *backend,
-                                 const pb_gate_metric *metric) {
+                                 const pb_metric *metric) {
   json_t *own = json_object_get(
       json_object_get(json_object_get(baseline, "backend_thresholds"), backend),
-      metric->field);
+      metric->key);
   json_t *t = own ? own
                   : json_object_get(json_object_get(baseline, "thresholds"),
-                                    metric->field);
+                                    metric->key);
   return (pb_threshold){json_number_value(json_object_get(t, "percent")),
                         json_number_value(json_object_get(t, "floor"))};
 }
@@ -72,10 +46,17 @@ static verdict judge(double base, double now, pb_threshold t) {
   return change > 0 ? REGRESSION : IMPROVED;
 }
 
-static void format_shown(const pb_gate_metric *metric, double value, char *buf,
+/* A figure as the gate's table shows it: bytes in KiB (a cell at the
+ * gate's scale holds a few MiB at most), anything else as stored, with the
+ * registry's decimals. */
+static void format_shown(const pb_metric *metric, double value, char *buf,
                          size_t size) {
-  snprintf(buf, size, "%.*f%s%s", metric->decimals, value / metric->divisor,
-           *metric->unit ? " " : "", metric->unit);
+  if (strcmp(metric->unit, "bytes") == 0)
+    snprintf(buf, size, "%.0f KiB", value / 1024);
+  else if (strcmp(metric->unit, "x") == 0)
+    snprintf(buf, size, "%.*f x", metric->decimals, value);
+  else
+    snprintf(buf, size, "%.*f", metric->decimals, value);
 }
 
 static void format_change(double base, double now, char *buf, size_t size) {
@@ -129,10 +110,11 @@ static void compare_cell(const pb_cell *cell, const char *name, json_t *base,
                          json_t *baseline, int changed_only, pb_table *t,
                          pb_gate_outcome *o) {
   char *regressed = NULL, *improved = NULL;
-  for (size_t k = 0; k < pb_gate_metric_count; k++) {
-    const pb_gate_metric *metric = &pb_gate_metrics[k];
-    json_t *b = json_object_get(base, metric->field);
-    json_t *x = json_object_get(cell->counted, metric->field);
+  for (int k = 0; k < PB_METRIC_COUNT; k++) {
+    const pb_metric *metric = &pb_metrics[k];
+    if (!metric->gated) continue;
+    json_t *b = json_object_get(base, metric->key);
+    json_t *x = json_object_get(cell->counted, metric->key);
     if (!json_is_number(b) || !json_is_number(x)) continue;
     double bv = json_number_value(b), xv = json_number_value(x);
     pb_threshold th = threshold_of(baseline, cell->variant->backend, metric);
@@ -199,8 +181,8 @@ pb_gate_outcome pb_gate_compare(const pb_matrix *m, json_t *baseline,
 }
 
 static double instructions_per_op(const pb_cell *cell) {
-  return json_number_value(
-      json_object_get(cell->counted, pb_gate_metrics[0].field));
+  return json_number_value(json_object_get(
+      cell->counted, pb_metric_key(PB_METRIC_INSTRUCTIONS_PER_OP)));
 }
 
 size_t pb_gate_check_ceiling(const pb_matrix *m, char **violations) {

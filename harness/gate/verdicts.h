@@ -1,7 +1,8 @@
 /* The regression gate's verdicts: each cell's counted figures (harness/
- * counted.h) against the baseline's (harness/gate/baseline.h), one table in the
- * spirit of google/benchmark's compare.py: cell, metric, baseline, now,
- * change, threshold, verdict.
+ * comparison/counted.h), every metric the registry marks gated, against the
+ * baseline's (harness/gate/baseline.h), one table in the spirit of
+ * google/benchmark's compare.py: cell, metric, baseline, now, change,
+ * threshold, verdict.
  *
  * Every figure is deterministic, so any change is a change in the code, the
  * workload or the tools; a threshold only says which changes are worth
@@ -18,25 +19,10 @@
 #include <stdio.h>
 
 #include "harness/matrix/matrix.h"
+#include "harness/metrics/metrics.h"
 
-typedef struct pb_threshold {
-  double percent; /* of the baseline value */
-  double floor;   /* an absolute change, in the metric's own unit */
-} pb_threshold;
-
-typedef struct pb_gate_metric {
-  const char *field; /* in a cell's counted object, and in the baseline */
-  const char *name;  /* in the table: "instructions/op" */
-  double divisor;    /* shown = value / divisor */
-  const char *unit;  /* of the shown value: "KiB", "" */
-  int decimals;
-  pb_threshold threshold; /* the default, for a new baseline file */
-} pb_gate_metric;
-
-extern const pb_gate_metric pb_gate_metrics[];
-extern const size_t pb_gate_metric_count;
-
-/* The default thresholds, as a baseline file states them. */
+/* The default thresholds (the registry's, harness/metrics/metrics.h), as
+ * a baseline file states them. */
 json_t *pb_gate_default_thresholds(void);
 
 typedef struct pb_gate_outcome {

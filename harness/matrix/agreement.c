@@ -7,23 +7,6 @@
 #include "common/fail.h"
 #include "harness/matrix/summary.h"
 
-const pb_agreement_basis pb_agreement_bases[] = {
-    {"CPU time",
-     {"cpu_ns_per_op", "cpu_ns_per_op", "program_cpu_seconds"},
-     {"ns/op", "ns/op", "s"},
-     0},
-    {"wall time",
-     {"ns_per_op", "ns_per_op", "program_wall_seconds"},
-     {"ns/op", "ns/op", "s"},
-     0},
-    {"instructions",
-     {"instructions_per_op", "instructions_per_op", "instructions"},
-     {"per op", "per op", "whole program"},
-     1},
-};
-const size_t pb_agreement_basis_count =
-    sizeof pb_agreement_bases / sizeof pb_agreement_bases[0];
-
 static void *zeroed(size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size);
   if (!p) pb_fail(PB_EXIT_FAILED, "out of memory");
@@ -44,10 +27,9 @@ static double counted_value(const pb_cell *cell, const char *field) {
   return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-static void rank(const pb_matrix *m, size_t w, const pb_agreement_basis *basis,
-                 pb_ranking *r) {
-  const char *field = basis->field[m->workloads[w].suite];
-  const pb_metric *metric = basis->counted ? NULL : pb_metric_find(field);
+static void rank(const pb_matrix *m, size_t w, pb_basis basis, pb_ranking *r) {
+  const pb_metric *metric = pb_basis_metric(basis, m->workloads[w].suite);
+  int counted = pb_basis_counted(basis);
   r->w = w;
   r->order = zeroed(m->nvariants, sizeof *r->order);
   r->median = zeroed(3 * m->nvariants, sizeof *r->median);
@@ -57,11 +39,12 @@ static void rank(const pb_matrix *m, size_t w, const pb_agreement_basis *basis,
   for (size_t v = 0; v < m->nvariants; v++) {
     pb_summary s;
     r->median[v] = NAN;
-    if (basis->counted) {
-      double x = counted_value(pb_matrix_cell(m, w, v), field);
+    if (!metric) continue;
+    if (counted) {
+      double x = counted_value(pb_matrix_cell(m, w, v), metric->key);
       if (isnan(x)) continue;
       s.median = s.ci_low = s.ci_high = x; /* one run, no noise */
-    } else if (!metric || pb_summarize(m, w, v, metric, &s) != 0) {
+    } else if (pb_summarize(m, w, v, metric, &s) != 0) {
       continue;
     }
     r->median[v] = s.median;
@@ -110,8 +93,15 @@ static void compare(const pb_matrix *m, const pb_ranking *ra,
   free(common);
 }
 
-void pb_agreement_compute(const pb_matrix *m, const pb_agreement_basis *basis,
-                          pb_agreement *a) {
+/* tau_b of the synthetic and real rankings, or NAN. */
+static double synthetic_real_tau(const pb_workload_agreement *wa) {
+  for (size_t p = 0; p < wa->npairs; p++)
+    if (wa->pair[p].a == PB_SUITE_SYNTHETIC && wa->pair[p].b == PB_SUITE_REAL)
+      return wa->pair[p].strict.tau_b;
+  return NAN;
+}
+
+void pb_agreement_compute(const pb_matrix *m, pb_basis basis, pb_agreement *a) {
   a->basis = basis;
   a->count = 0;
   a->workloads = zeroed(m->nworkloads, sizeof *a->workloads);
@@ -140,6 +130,8 @@ void pb_agreement_compute(const pb_matrix *m, const pb_agreement_basis *basis,
         p->b = y;
         compare(m, &wa->ranking[x], &wa->ranking[y], p);
       }
+    wa->synthetic_real_tau = synthetic_real_tau(wa);
+    wa->disagrees = wa->synthetic_real_tau < PB_AGREEMENT_TARGET_TAU;
     if (wa->npairs)
       a->workloads[kept++] = *wa;
     else

@@ -2,7 +2,8 @@
  * more than one suite (suite.h), the backends ranked by each suite's time,
  * and Kendall's tau_b (stats/kendall.h) between every two suites' rankings.
  *
- * A ranking is by the median of a metric, on three bases: CPU time (the
+ * A ranking is by the median of a metric, on three bases (the metric
+ * registry declares which metric each suite is ranked by): CPU time (the
  * replay's per op; the whole program's), wall time likewise (less robust on
  * a shared machine), and, with --counted, instructions (per op of the
  * replay; the whole program's, start-up included), which are the same on
@@ -19,18 +20,11 @@
 #include "harness/matrix/matrix.h"
 #include "harness/statistics/kendall.h"
 
-/* What the rankings are by: one field per suite, of the runs' results or of
- * the cells' counted metrics. */
-typedef struct pb_agreement_basis {
-  const char *name; /* "CPU time", "wall time", "instructions" */
-  const char *field[PB_SUITE_COUNT];
-  const char *unit[PB_SUITE_COUNT];
-  int counted; /* the fields are in cell->counted (harness/comparison/counted.h)
-                */
-} pb_agreement_basis;
-
-extern const pb_agreement_basis pb_agreement_bases[];
-extern const size_t pb_agreement_basis_count;
+/* The agreement asked of the synthetic workloads: tau_b at least this
+ * between the synthetic and the real ranking. Below it a workload
+ * disagrees, and the report sets its synthetic and captured profiles side
+ * by side. */
+#define PB_AGREEMENT_TARGET_TAU 0.8
 
 /* One suite's ranking of one workload. */
 typedef struct pb_ranking {
@@ -52,7 +46,9 @@ typedef struct pb_ranking_pair {
 } pb_ranking_pair;
 
 typedef struct pb_workload_agreement {
-  const char *workload; /* registry name */
+  const char *workload;      /* registry name */
+  double synthetic_real_tau; /* tau_b of those two suites, or NAN */
+  int disagrees;             /* synthetic_real_tau below the target */
   int present[PB_SUITE_COUNT];
   pb_ranking ranking[PB_SUITE_COUNT];
   size_t npairs;
@@ -60,15 +56,15 @@ typedef struct pb_workload_agreement {
 } pb_workload_agreement;
 
 typedef struct pb_agreement {
-  const pb_agreement_basis *basis;
+  pb_basis basis;
   size_t count;
   pb_workload_agreement *workloads;
 } pb_agreement;
 
-/* Computes the agreement on basis for every workload of m present in two
+/* Computes the agreement on basis (harness/metrics/metrics.h names the
+ * metric each suite is ranked by) for every workload of m present in two
  * suites or more; count is 0 when there is none. */
-void pb_agreement_compute(const pb_matrix *m, const pb_agreement_basis *basis,
-                          pb_agreement *a);
+void pb_agreement_compute(const pb_matrix *m, pb_basis basis, pb_agreement *a);
 void pb_agreement_free(pb_agreement *a);
 
 #endif /* POOLBENCH_HARNESS_MATRIX_AGREEMENT_H */

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "allocator/allocator.h"
+#include "harness/metrics/metrics.h"
 #include "harness/metrics/suite.h"
 #include "workloads/profile.h"
 
@@ -61,24 +62,6 @@ typedef struct pb_cell {
   char counted_failure[256];
 } pb_cell;
 
-/* One reported metric: a field of the runner's JSON, how to show it. */
-typedef struct pb_metric {
-  const char *field; /* "ns_per_op", ... */
-  const char *title; /* table heading */
-  const char *unit;  /* "ns/op", "MiB", "" */
-  double divisor;    /* shown value = field / divisor */
-  int lower_is_better;
-  int per_op;      /* a time per op: also shown as Mops/s */
-  unsigned suites; /* the suites whose runs report it (PB_SUITE_BITs) */
-} pb_metric;
-
-/* The metrics every report shows, in order; the first is throughput. */
-extern const pb_metric pb_metrics[];
-extern const size_t pb_metric_count;
-
-/* The metric of that field, or NULL. */
-const pb_metric *pb_metric_find(const char *field);
-
 typedef struct pb_matrix {
   pb_variant *variants;
   size_t nvariants;
@@ -107,13 +90,13 @@ static inline pb_cell *pb_matrix_cell(const pb_matrix *m, size_t w, size_t v) {
   return &m->cells[w * m->nvariants + v];
 }
 
-/* The metric's values over the cell's successful runs, in run order, as
- * shown (divided by the metric's divisor); returns how many. values has
- * room for runs_per_cell. */
+/* The metric's values over the cell's successful runs, in run order, in
+ * the metric's own unit; returns how many. values has room for
+ * runs_per_cell. */
 size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,
                       const pb_metric *metric, double *values);
 
-/* 1 when the workload's runs report the metric (its suite does). */
+/* 1 when the workload's runs report the metric (its suite's do). */
 int pb_metric_applies(const pb_metric *metric, const pb_matrix_workload *w);
 
 /* The failure of the cell's first failed run, or "". */

@@ -1,17 +1,12 @@
-/* The agreement section of the Markdown report (agreement.h). */
+#include "harness/report/agreement_markdown.h"
+
 #include <math.h>
 #include <string.h>
 
 #include "common/grouped.h"
 #include "harness/matrix/agreement.h"
-#include "harness/matrix/summary.h"
-#include "harness/report/agreement_markdown.h"
 #include "harness/report/table.h"
 #include "workloads/profile_rows.h"
-
-/* The agreement the issue asks of the synthetic workloads: tau_b at least
- * this between the synthetic and the real ranking. */
-#define TARGET_TAU 0.8
 
 static void rankings_table(const pb_matrix *m, const pb_agreement *a,
                            FILE *out) {
@@ -33,7 +28,9 @@ static void rankings_table(const pb_matrix *m, const pb_agreement *a,
       }
       pb_table_row(&t);
       pb_table_set(&t, 0, "%s", wa->workload);
-      pb_table_set(&t, 1, "%s (%s)", pb_suite_names[s], a->basis->unit[s]);
+      const pb_metric *metric = pb_basis_metric(a->basis, s);
+      pb_table_set(&t, 1, "%s (%s)", pb_suite_names[s],
+                   metric ? metric->basis_unit : "-");
       pb_table_set(&t, 2, "%s", r->n ? order : "(no successful run)");
     }
   }
@@ -103,6 +100,7 @@ static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
 /* The real programs' counted instructions, whole program (the rankings
  * show their order; this, how far apart they are). */
 static void program_instructions(const pb_matrix *m, FILE *out) {
+  const pb_metric *metric = &pb_metrics[PB_METRIC_INSTRUCTIONS];
   pb_table t = {.columns = 3};
   pb_table_row(&t);
   pb_table_set(&t, 0, "program");
@@ -110,11 +108,11 @@ static void program_instructions(const pb_matrix *m, FILE *out) {
   t.right[2] = 1;
   pb_table_set(&t, 2, "instructions");
   for (size_t w = 0; w < m->nworkloads; w++) {
-    if (m->workloads[w].suite != PB_SUITE_REAL) continue;
+    if (!pb_metric_in_counted(metric, m->workloads[w].suite)) continue;
     for (size_t v = 0; v < m->nvariants; v++) {
       const pb_cell *cell = pb_matrix_cell(m, w, v);
       json_t *n =
-          cell->counted ? json_object_get(cell->counted, "instructions") : NULL;
+          cell->counted ? json_object_get(cell->counted, metric->key) : NULL;
       pb_table_row(&t);
       pb_table_set(&t, 0, "%s", m->workloads[w].name);
       pb_table_set(&t, 1, "%s", m->variants[v].label);
@@ -132,14 +130,6 @@ static void program_instructions(const pb_matrix *m, FILE *out) {
       out);
   pb_table_print(&t, out);
   fputc('\n', out);
-}
-
-/* tau_b of the synthetic and real rankings, or NAN. */
-static double synthetic_real_tau(const pb_workload_agreement *wa) {
-  for (size_t p = 0; p < wa->npairs; p++)
-    if (wa->pair[p].a == PB_SUITE_SYNTHETIC && wa->pair[p].b == PB_SUITE_REAL)
-      return wa->pair[p].strict.tau_b;
-  return NAN;
 }
 
 static const pb_matrix_workload *profiled(const pb_matrix *m,
@@ -167,17 +157,16 @@ static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
   int shown = 0;
   for (size_t k = 0; k < a->count; k++) {
     const pb_workload_agreement *wa = &a->workloads[k];
-    double tau = synthetic_real_tau(wa);
     const pb_matrix_workload *syn =
         profiled(m, wa->workload, PB_SUITE_SYNTHETIC);
     const pb_matrix_workload *cap =
         profiled(m, wa->workload, PB_SUITE_CAPTURED);
-    if (!(tau < TARGET_TAU) || !syn || !cap) continue;
+    if (!wa->disagrees || !syn || !cap) continue;
     shown = 1;
     fprintf(out,
             "#### %s: the synthetic trace beside the capture of its program "
             "(tau_b %.2f)\n\n",
-            wa->workload, tau);
+            wa->workload, wa->synthetic_real_tau);
     pb_table t = {.columns = 3};
     t.right[1] = t.right[2] = 1;
     pb_table_row(&t);
@@ -193,24 +182,16 @@ static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
     fprintf(out,
             "None: where both were run, tau_b is at least %.1f on every "
             "workload.\n\n",
-            TARGET_TAU);
+            PB_AGREEMENT_TARGET_TAU);
 }
 
-void pb_agreement_markdown(const pb_matrix *m, FILE *out) {
-  /* The basis the profiles are chosen by: instructions when counted (no
-   * noise), else the first, CPU time. */
-  const pb_agreement_basis *primary = &pb_agreement_bases[0];
+void pb_agreement_markdown(const pb_report *r, FILE *out) {
+  const pb_matrix *m = r->m;
+  const pb_analysis *an = &r->analysis;
   int any = 0;
-  for (size_t b = 0; b < pb_agreement_basis_count; b++) {
-    const pb_agreement_basis *basis = &pb_agreement_bases[b];
-    if (basis->counted && !m->counted) continue;
-    if (basis->counted) primary = basis;
-    pb_agreement a;
-    pb_agreement_compute(m, basis, &a);
-    if (a.count == 0) {
-      pb_agreement_free(&a);
-      continue;
-    }
+  for (pb_basis b = 0; b < PB_BASIS_COUNT; b++) {
+    if (!an->has_agreement[b] || an->agreement[b].count == 0) continue;
+    const pb_agreement *a = &an->agreement[b];
     if (!any)
       fprintf(out,
               "## Agreement of the suites' rankings\n\n"
@@ -224,21 +205,17 @@ void pb_agreement_markdown(const pb_matrix *m, FILE *out) {
               "with every pair whose confidence intervals of the median "
               "overlap in either suite counted as a tie; a pair in opposite "
               "order marked * is such a pair: its flip is within noise.\n\n",
-              TARGET_TAU);
+              PB_AGREEMENT_TARGET_TAU);
     any = 1;
-    fprintf(out, "### Rankings by %s\n\n", basis->name);
-    rankings_table(m, &a, out);
-    fprintf(out, "### Kendall's tau_b by %s\n\n", basis->name);
-    tau_table(m, &a, out);
-    if (basis->counted && (m->suites & PB_SUITE_BIT(PB_SUITE_REAL)))
+    fprintf(out, "### Rankings by %s\n\n", pb_basis_names[b]);
+    rankings_table(m, a, out);
+    fprintf(out, "### Kendall's tau_b by %s\n\n", pb_basis_names[b]);
+    tau_table(m, a, out);
+    if (pb_basis_counted(b) && (m->suites & PB_SUITE_BIT(PB_SUITE_REAL)))
       program_instructions(m, out);
-    pb_agreement_free(&a);
   }
   if (!any) return;
-  pb_agreement a;
-  pb_agreement_compute(m, primary, &a);
   fprintf(out, "### Where synthetic and real disagree by %s: the profiles\n\n",
-          primary->name);
-  profiles(m, &a, out);
-  pb_agreement_free(&a);
+          pb_basis_names[an->primary]);
+  profiles(m, &an->agreement[an->primary], out);
 }

@@ -1,5 +1,18 @@
-#include "harness/report/export_charts.h"
-
+/* The comparison's charts, drawn by gnuplot as SVG:
+ *
+ *   throughput.svg   throughput of each variant relative to the reference
+ *                    (reference ns/op over the variant's), one group of bars
+ *                    per workload, on a log scale: every workload readable
+ *                    whatever its absolute speed, 2x faster as tall as 2x
+ *                    slower is deep (how allocator suites plot it)
+ *   peak_rss.svg     peak RSS relative to the reference, likewise
+ *   real_cpu.svg     the real programs' speed (1 / CPU time) relative to
+ *                    the reference, likewise
+ *   rss_NAME.svg     RSS over the run, one line per variant, for each
+ *                    workload whose registry entry asks for it
+ *
+ * Titles name the machine, the allocators' versions and the date; each
+ * backend has one colour in every chart. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -8,10 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allocator/registry.h"
 #include "common/fail.h"
 #include "common/user_path.h"
-#include "harness/matrix/summary.h"
 #include "harness/process/spawn.h"
+#include "harness/report/exporter.h"
 
 #define MAX_CHARTS 16
 
@@ -109,13 +123,38 @@ static void ratio_ticks(FILE *script, double lo, double hi) {
   fputs(")\n", script);
 }
 
+/* One colour per backend, the same in every chart of every run: its place
+ * in the backend registry picks it from a palette told apart also by
+ * readers with colour-blindness (Okabe and Ito's); a backend's second and
+ * later variants (a sweep) are lighter shades of it. */
+static void variant_colour(const pb_matrix *m, size_t v, char rgb[8]) {
+  static const unsigned palette[] = {0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7,
+                                     0x56B4E9, 0xD55E00, 0x000000, 0x999999};
+  const size_t colours = sizeof palette / sizeof palette[0];
+  size_t index = 0;
+  for (const pb_backend_entry *b = pb_backend_registry; b->name; b++, index++)
+    if (strcmp(b->name, m->variants[v].backend) == 0) break;
+  size_t shade = 0; /* earlier variants of the same backend */
+  for (size_t u = 0; u < v; u++)
+    shade += strcmp(m->variants[u].backend, m->variants[v].backend) == 0;
+  unsigned c = palette[index % colours];
+  double keep = 1.0 / (1.0 + 0.6 * (double)shade); /* mixed with white */
+  unsigned r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
+  r = (unsigned)(255 - (255 - r) * keep);
+  g = (unsigned)(255 - (255 - g) * keep);
+  b = (unsigned)(255 - (255 - b) * keep);
+  snprintf(rgb, 8, "#%02x%02x%02x", r & 0xff, g & 0xff, b & 0xff);
+}
+
 /* Bars from 1 to each variant's ratio against the reference, grouped by
  * workload, on a log axis. invert: plot reference / variant (throughput
  * from ns/op: higher is better) instead of variant / reference. */
-static void relative_chart(const pb_matrix *m, FILE *script, FILE *data,
-                           const char *data_path, const pb_metric *metric,
-                           int invert, const char *title, const char *subtitle,
+static void relative_chart(const pb_analysis *analysis, FILE *script,
+                           FILE *data, const char *data_path,
+                           const pb_metric *metric, int invert,
+                           const char *title, const char *subtitle,
                            const char *output) {
+  const pb_matrix *m = analysis->m;
   double width = 0.8 / (double)m->nvariants;
   double lo = 1, hi = 1;
   size_t charted = 0; /* workloads whose runs report the metric */
@@ -124,11 +163,11 @@ static void relative_chart(const pb_matrix *m, FILE *script, FILE *data,
     for (size_t w = 0; w < m->nworkloads; w++) {
       if (!pb_metric_applies(metric, &m->workloads[w])) continue;
       size_t position = charted++;
-      pb_summary s;
-      if (pb_summarize(m, w, v, metric, &s) != 0 || !isfinite(s.ratio) ||
-          s.ratio <= 0)
+      const pb_cell_analysis *c = pb_analysis_cell(analysis, w, v);
+      double ratio = c->summary[metric - pb_metrics].ratio;
+      if (!c->summarized[metric - pb_metrics] || !isfinite(ratio) || ratio <= 0)
         continue;
-      double ratio = invert ? 1 / s.ratio : s.ratio;
+      if (invert) ratio = 1 / ratio;
       double x = (double)position - 0.4 + ((double)v + 0.5) * width;
       fprintf(data, "%.6g\t%.6g\n", x, ratio);
       lo = fmin(lo, ratio);
@@ -160,10 +199,12 @@ static void relative_chart(const pb_matrix *m, FILE *script, FILE *data,
   /* Slanted, so that long names ("<workload>:captured") do not overlap. */
   fputs(") rotate by -25\nplot ", script);
   for (size_t v = 0; v < m->nvariants; v++) {
+    char rgb[8];
+    variant_colour(m, v, rgb);
     fprintf(script,
             "%s'%s' index %zu using 1:2:($1-%.6g):($1+%.6g):(1):2 "
-            "with boxxyerror lc %zu title ",
-            v ? ", " : "", data_path, v, width / 2, width / 2, v + 1);
+            "with boxxyerror lc rgb '%s' title ",
+            v ? ", " : "", data_path, v, width / 2, width / 2, rgb);
     put_quoted(script, m->variants[v].label);
   }
   fputs(
@@ -201,8 +242,10 @@ static void timeline_chart(const pb_matrix *m, size_t w, FILE *script,
               (double)json_integer_value(json_array_get(point, 1)) / (1 << 20));
     }
     fputs("\n\n", data);
-    fprintf(script, "%s'%s' index %d with lines lw 2 lc %zu title ",
-            blocks ? ", " : "", data_path, blocks, v + 1);
+    char rgb[8];
+    variant_colour(m, v, rgb);
+    fprintf(script, "%s'%s' index %d with lines lw 2 lc rgb '%s' title ",
+            blocks ? ", " : "", data_path, blocks, rgb);
     put_quoted(script, m->variants[v].label);
     blocks++;
   }
@@ -247,8 +290,11 @@ static void remove_scratch_dir(const char *dir) {
   rmdir(dir);
 }
 
-int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
-  *charts = NULL;
+/* Draws every chart into out; -1 (one line on stderr) when gnuplot could
+ * not draw them. */
+static int render(const pb_report *r, pb_rendered *out) {
+  const pb_matrix *m = r->m;
+  json_t *machine = r->machine;
   char scratch[2048]; /* and file names: the paths below fit 4200 */
   snprintf(scratch, sizeof scratch, "%s/poolbench-charts.XXXXXX",
            pb_temp_dir());
@@ -275,13 +321,13 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
     int invert;
   } relative[] = {
       {THROUGHPUT_CHART, "Throughput relative to %s (higher is better)",
-       pb_metric_find("ns_per_op"), 1},
+       &pb_metrics[PB_METRIC_NS_PER_OP], 1},
       {PEAK_RSS_CHART, "Peak RSS relative to %s (lower is better)",
-       pb_metric_find("peak_rss_bytes"), 0},
+       &pb_metrics[PB_METRIC_PEAK_RSS], 0},
       {REAL_CPU_CHART,
        "Real programs: speed (1 / CPU time) relative to %s (higher is "
        "better)",
-       pb_metric_find("program_cpu_seconds"), 1},
+       &pb_metrics[PB_METRIC_PROGRAM_CPU], 1},
   };
   for (size_t k = 0; k < sizeof relative / sizeof relative[0]; k++) {
     int applies = 0;
@@ -295,7 +341,7 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
     snprintf(output, sizeof output, "%s/%s", scratch, names[count]);
     char title[256];
     snprintf(title, sizeof title, relative[k].title, m->reference->label);
-    relative_chart(m, script, data, data_path, relative[k].metric,
+    relative_chart(&r->analysis, script, data, data_path, relative[k].metric,
                    relative[k].invert, title, subtitle, output);
     fclose(data);
     count++;
@@ -315,48 +361,42 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
   fclose(script);
 
   char *argv[] = {"gnuplot", script_path, NULL};
-  pb_spawn_result r;
-  if (pb_spawn(argv, 60, &r) != 0) {
+  pb_spawn_result res;
+  if (pb_spawn(argv, 60, &res) != 0) {
     pb_warn("cannot run gnuplot (%s): no charts", strerror(errno));
     remove_scratch_dir(scratch);
     return -1;
   }
-  int ok = r.exit_status == 0 && !r.signaled && !r.timed_out;
+  int ok = res.exit_status == 0 && !res.signaled && !res.timed_out &&
+           !res.interrupted;
   if (!ok) {
-    r.err[strcspn(r.err, "\n")] = '\0';
-    pb_warn("gnuplot failed: %s", r.err);
+    res.err[strcspn(res.err, "\n")] = '\0';
+    pb_warn("gnuplot failed: %s", res.err);
   }
-  pb_spawn_result_free(&r);
-  pb_chart *drawn = ok ? calloc((size_t)count, sizeof *drawn) : NULL;
-  int n = 0;
-  for (int i = 0; drawn && i < count; i++) {
+  pb_spawn_result_free(&res);
+  pb_rendered drawn = {0};
+  for (int i = 0; ok && i < count; i++) {
     snprintf(output, sizeof output, "%s/%s", scratch, names[i]);
-    drawn[n].svg = read_file(output, &drawn[n].len);
-    if (!drawn[n].svg) {
+    size_t len;
+    char *svg = read_file(output, &len);
+    if (!svg) {
       pb_warn("gnuplot did not draw %s", names[i]);
       ok = 0;
       break;
     }
-    drawn[n++].name = strdup(names[i]);
+    pb_rendered_add(&drawn, names[i], svg, len);
   }
   remove_scratch_dir(scratch);
-  if (!ok) {
-    pb_charts_free(drawn, n);
-    return -1;
+  for (size_t i = 0; ok && i < drawn.count; i++) {
+    pb_rendered_add(out, drawn.files[i].name, drawn.files[i].data,
+                    drawn.files[i].len);
+    drawn.files[i].data = NULL; /* now out's */
   }
-  *charts = drawn;
-  return n;
+  pb_rendered_free(&drawn);
+  return ok ? 0 : -1;
 }
 
-void pb_charts_free(pb_chart *charts, int count) {
-  for (int i = 0; charts && i < count; i++) {
-    free(charts[i].name);
-    free(charts[i].svg);
-  }
-  free(charts);
-}
-
-int pb_chart_file(const char *name) {
+static int owns(const char *name) {
   size_t len = strlen(name), prefix = strlen(TIMELINE_PREFIX),
          suffix = strlen(TIMELINE_SUFFIX);
   return strcmp(name, THROUGHPUT_CHART) == 0 ||
@@ -366,3 +406,5 @@ int pb_chart_file(const char *name) {
           strncmp(name, TIMELINE_PREFIX, prefix) == 0 &&
           strcmp(name + len - suffix, TIMELINE_SUFFIX) == 0);
 }
+
+const pb_exporter pb_exporter_charts = {"charts", render, owns, 1};

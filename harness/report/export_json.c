@@ -2,42 +2,58 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "harness/matrix/agreement.h"
-#include "harness/matrix/summary.h"
+#include "common/fail.h"
+#include "harness/report/exporter.h"
 
-static json_t *summary_json(const pb_matrix *m, size_t w, size_t v) {
+#define JSON_FILE "latest.json"
+
+static json_t *real_or_null(double x) {
+  return isnan(x) ? json_null() : json_real(x);
+}
+
+/* Each metric's summary, in the metric's own unit (metrics.h). */
+static json_t *summary_json(const pb_cell_analysis *c) {
   json_t *obj = json_object();
-  for (size_t k = 0; k < pb_metric_count; k++) {
-    pb_summary s;
-    if (pb_summarize(m, w, v, &pb_metrics[k], &s) != 0) continue;
-    json_t *x = json_pack(
-        "{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "n", (json_int_t)s.n,
-        "median", s.median, "min", s.min, "max", s.max, "ci_low", s.ci_low,
-        "ci_high", s.ci_high, "ci_level", s.ci_level, "unstable", s.unstable);
-    if (!isnan(s.ratio)) json_object_set_new(x, "ratio", json_real(s.ratio));
-    if (!isnan(s.p_value))
-      json_object_set_new(x, "p_value", json_real(s.p_value));
+  for (int k = 0; k < PB_METRIC_COUNT; k++) {
+    if (!c->summarized[k]) continue;
+    const pb_summary *s = &c->summary[k];
+    json_t *x =
+        json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "n",
+                  (json_int_t)s->n, "median", s->median, "min", s->min, "max",
+                  s->max, "ci_low", s->ci_low, "ci_high", s->ci_high,
+                  "ci_level", s->ci_level, "unstable", s->unstable);
+    if (!isnan(s->ratio)) json_object_set_new(x, "ratio", json_real(s->ratio));
+    if (!isnan(s->p_value))
+      json_object_set_new(x, "p_value", json_real(s->p_value));
     json_object_set_new(x, "unit", json_string(pb_metrics[k].unit));
-    json_object_set_new(obj, pb_metrics[k].field, x);
+    json_object_set_new(obj, pb_metrics[k].key, x);
   }
   return obj;
 }
 
-static json_t *tau_json(double tau) {
-  return isnan(tau) ? json_null() : json_real(tau);
+/* The counted figures' ratios against the reference's. */
+static json_t *counted_ratios_json(const pb_cell_analysis *c) {
+  json_t *obj = json_object();
+  for (int k = 0; k < PB_METRIC_COUNT; k++)
+    if (!isnan(c->counted_ratio[k]))
+      json_object_set_new(obj, pb_metrics[k].key,
+                          json_real(c->counted_ratio[k]));
+  return obj;
 }
 
-/* The agreement on every basis, one object per basis and workload. */
-static json_t *agreement_json(const pb_matrix *m) {
+/* One object per basis and workload: the rankings, tau_b of every two
+ * suites with the pairs they flip, and whether the workload disagrees. */
+static json_t *agreement_json(const pb_report *r) {
+  const pb_matrix *m = r->m;
   json_t *all = json_array();
-  for (size_t b = 0; b < pb_agreement_basis_count; b++) {
-    if (pb_agreement_bases[b].counted && !m->counted) continue;
-    pb_agreement a;
-    pb_agreement_compute(m, &pb_agreement_bases[b], &a);
-    for (size_t k = 0; k < a.count; k++) {
-      const pb_workload_agreement *wa = &a.workloads[k];
+  for (pb_basis b = 0; b < PB_BASIS_COUNT; b++) {
+    if (!r->analysis.has_agreement[b]) continue;
+    const pb_agreement *a = &r->analysis.agreement[b];
+    for (size_t k = 0; k < a->count; k++) {
+      const pb_workload_agreement *wa = &a->workloads[k];
       json_t *rankings = json_object();
       for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
         if (!wa->present[s]) continue;
@@ -61,65 +77,96 @@ static json_t *agreement_json(const pb_matrix *m) {
             pairs,
             json_pack("{s:s, s:s, s:o, s:o, s:o}", "a", pb_suite_names[rp->a],
                       "b", pb_suite_names[rp->b], "tau_b",
-                      tau_json(rp->strict.tau_b), "tau_b_noise_as_ties",
-                      tau_json(rp->noise.tau_b), "discordant", flips));
+                      real_or_null(rp->strict.tau_b), "tau_b_noise_as_ties",
+                      real_or_null(rp->noise.tau_b), "discordant", flips));
       }
       json_array_append_new(
           all,
-          json_pack("{s:s, s:s, s:o, s:o}", "basis", a.basis->name, "workload",
-                    wa->workload, "rankings", rankings, "pairs", pairs));
+          json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:b}", "basis",
+                    pb_basis_names[b], "workload", wa->workload, "rankings",
+                    rankings, "pairs", pairs, "synthetic_real_tau_b",
+                    real_or_null(wa->synthetic_real_tau), "disagrees",
+                    wa->disagrees, "profiles_shown",
+                    wa->disagrees && b == r->analysis.primary));
     }
-    pb_agreement_free(&a);
   }
   return all;
 }
 
 /* Present only when the comparison was stopped early. */
-static json_t *interrupted_json(const pb_matrix *m) {
+static json_t *interrupted_json(const pb_report *r) {
   char signal[32];
-  snprintf(signal, sizeof signal, "SIG%s", sigabbrev_np(m->interrupted));
+  snprintf(signal, sizeof signal, "SIG%s", sigabbrev_np(r->m->interrupted));
   return json_pack("{s:s, s:I, s:I}", "signal", signal, "runs_done",
-                   (json_int_t)pb_matrix_runs_done(m), "runs_planned",
-                   (json_int_t)pb_matrix_runs_planned(m));
+                   (json_int_t)r->analysis.runs_done, "runs_planned",
+                   (json_int_t)r->analysis.runs_planned);
 }
 
-json_t *pb_export_json(const pb_matrix *m, json_t *machine) {
+static json_t *cell_json(const pb_report *r, size_t w, size_t v) {
+  const pb_matrix *m = r->m;
+  const pb_cell *cell = pb_matrix_cell(m, w, v);
+  const pb_cell_analysis *c = pb_analysis_cell(&r->analysis, w, v);
+  json_t *runs = json_array();
+  for (int k = 0; k < m->runs_per_cell; k++) {
+    const pb_run *run = &cell->runs[k];
+    json_array_append_new(
+        runs, run->ok            ? json_incref(run->result)
+              : run->interrupted ? json_pack("{s:b}", "interrupted", 1)
+                                 : json_pack("{s:s}", "failed", run->failure));
+  }
+  json_t *j = json_pack(
+      "{s:s, s:s, s:f, s:s, s:s, s:b, s:s, s:b, s:i, s:o, s:o}", "workload",
+      m->workloads[w].name, "suite", pb_suite_names[m->workloads[w].suite],
+      "scale", m->workloads[w].scale, "backend", m->variants[v].backend,
+      "variant", m->variants[v].label, "failed", cell->failed, "failure",
+      c->failure, "interrupted", c->interrupted, "disturbed_runs",
+      c->disturbed_runs, "runs", runs, "summary", summary_json(c));
+  if (m->counted) {
+    json_object_set_new(
+        j, "counted",
+        cell->counted ? json_incref(cell->counted)
+                      : json_pack("{s:s}", "failed", cell->counted_failure));
+    json_object_set_new(j, "counted_ratio", counted_ratios_json(c));
+  }
+  return j;
+}
+
+json_t *pb_export_json(const pb_report *r) {
+  const pb_matrix *m = r->m;
   json_t *allocators = json_object();
   for (size_t v = 0; v < m->nvariants; v++)
     json_object_set(allocators, m->variants[v].label, m->variants[v].identity);
   json_t *cells = json_array();
   for (size_t w = 0; w < m->nworkloads; w++)
-    for (size_t v = 0; v < m->nvariants; v++) {
-      const pb_cell *cell = pb_matrix_cell(m, w, v);
-      json_t *runs = json_array();
-      for (int r = 0; r < m->runs_per_cell; r++) {
-        const pb_run *run = &cell->runs[r];
-        json_array_append_new(runs,
-                              run->ok ? json_incref(run->result)
-                              : run->interrupted
-                                  ? json_pack("{s:b}", "interrupted", 1)
-                                  : json_pack("{s:s}", "failed", run->failure));
-      }
-      json_array_append_new(
-          cells,
-          json_pack("{s:s, s:s, s:f, s:s, s:s, s:b, s:o, s:o}", "workload",
-                    m->workloads[w].name, "suite",
-                    pb_suite_names[m->workloads[w].suite], "scale",
-                    m->workloads[w].scale, "backend", m->variants[v].backend,
-                    "variant", m->variants[v].label, "failed", cell->failed,
-                    "runs", runs, "summary", summary_json(m, w, v)));
-      json_t *last = json_array_get(cells, json_array_size(cells) - 1);
-      if (m->counted)
-        json_object_set_new(last, "counted",
-                            cell->counted ? json_incref(cell->counted)
-                                          : json_pack("{s:s}", "failed",
-                                                      cell->counted_failure));
-    }
+    for (size_t v = 0; v < m->nvariants; v++)
+      json_array_append_new(cells, cell_json(r, w, v));
   json_t *root = json_pack(
-      "{s:s, s:O, s:O, s:s, s:o, s:o, s:o}", "poolbench", "1", "machine",
-      machine, "options", m->options, "reference", m->reference->label,
-      "allocators", allocators, "cells", cells, "agreement", agreement_json(m));
+      "{s:s, s:O, s:O, s:O, s:s, s:o, s:o, s:f, s:f, s:I, s:I, s:o}",
+      "poolbench", "1", "machine", r->machine, "provenance", r->provenance,
+      "options", m->options, "reference", m->reference->label, "allocators",
+      allocators, "cells", cells, "unstable_threshold", m->unstable_threshold,
+      "disturbed_threshold", m->disturbed_threshold, "disturbed_runs",
+      (json_int_t)r->analysis.disturbed_runs, "failed_cells",
+      (json_int_t)r->analysis.failed_cells, "agreement", agreement_json(r));
+  json_object_set_new(root, "agreement_target_tau_b",
+                      json_real(PB_AGREEMENT_TARGET_TAU));
   if (m->interrupted)
-    json_object_set_new(root, "interrupted", interrupted_json(m));
+    json_object_set_new(root, "interrupted", interrupted_json(r));
   return root;
 }
+
+static int render(const pb_report *r, pb_rendered *out) {
+  json_t *root = pb_export_json(r);
+  char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+  json_decref(root);
+  if (!text) {
+    pb_warn(JSON_FILE ": out of memory");
+    return -1;
+  }
+  pb_rendered_add(out, JSON_FILE, text, strlen(text));
+  return 0;
+}
+
+static int owns(const char *name) { return strcmp(name, JSON_FILE) == 0; }
+
+const pb_exporter pb_exporter_json = {"json", render, owns, 0};

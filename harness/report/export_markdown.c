@@ -3,20 +3,23 @@
 #include <math.h>
 #include <string.h>
 
-#include "harness/matrix/agreement.h"
-#include "harness/matrix/summary.h"
+#include "common/fail.h"
 #include "harness/report/agreement_markdown.h"
+#include "harness/report/exporter.h"
 #include "harness/report/table.h"
 
-static void metric_table(const pb_matrix *m, const pb_metric *metric,
+#define MARKDOWN_FILE "latest.md"
+
+static void metric_table(const pb_report *rep, const pb_metric *metric,
                          FILE *out) {
+  const pb_matrix *m = rep->m;
   int applies = 0;
   for (size_t w = 0; w < m->nworkloads; w++)
     applies |= pb_metric_applies(metric, &m->workloads[w]);
   if (!applies) return;
   int throughput = metric->per_op;
-  fprintf(out, "### %s (%s; %s is better)\n\n", metric->title, metric->unit,
-          metric->lower_is_better ? "lower" : "higher");
+  fprintf(out, "### %s (%s; %s is better)\n\n", metric->title,
+          metric->shown_unit, metric->lower_is_better ? "lower" : "higher");
   pb_table t = {.columns = throughput ? 9 : 8};
   size_t c = 0;
   pb_table_row(&t);
@@ -41,47 +44,46 @@ static void metric_table(const pb_matrix *m, const pb_metric *metric,
   for (size_t w = 0; w < m->nworkloads; w++) {
     if (!pb_metric_applies(metric, &m->workloads[w])) continue;
     for (size_t v = 0; v < m->nvariants; v++) {
-      const pb_cell *cell = pb_matrix_cell(m, w, v);
-      pb_summary s;
+      const pb_cell_analysis *ca = pb_analysis_cell(&rep->analysis, w, v);
       pb_table_row(&t);
       c = 0;
       pb_table_set(&t, c++, "%s", m->workloads[w].name);
       pb_table_set(&t, c++, "%s", m->variants[v].label);
-      if (pb_summarize(m, w, v, metric, &s) != 0) {
-        if (cell->failed)
-          pb_table_set(&t, t.columns - 1, "FAILED: %s",
-                       pb_cell_failure(m, cell));
+      if (!ca->summarized[metric - pb_metrics]) {
+        if (*ca->failure)
+          pb_table_set(&t, t.columns - 1, "FAILED: %s", ca->failure);
         else
           pb_table_set(&t, t.columns - 1, "not run (interrupted)");
         continue;
       }
+      const pb_summary *s = &ca->summary[metric - pb_metrics];
+      double d = metric->divisor;
       char med[32], lo[32], hi[32], cl[32], ch[32];
-      pb_format_value(med, sizeof med, s.median);
-      pb_format_value(lo, sizeof lo, s.min);
-      pb_format_value(hi, sizeof hi, s.max);
-      pb_format_value(cl, sizeof cl, s.ci_low);
-      pb_format_value(ch, sizeof ch, s.ci_high);
+      pb_format_value(med, sizeof med, s->median / d);
+      pb_format_value(lo, sizeof lo, s->min / d);
+      pb_format_value(hi, sizeof hi, s->max / d);
+      pb_format_value(cl, sizeof cl, s->ci_low / d);
+      pb_format_value(ch, sizeof ch, s->ci_high / d);
       pb_table_set(&t, c++, "%s", med);
       if (throughput)
-        pb_table_set(&t, c++, "%.1f", s.median > 0 ? 1e3 / s.median : 0);
+        pb_table_set(&t, c++, "%.1f", s->median > 0 ? 1e3 / s->median : 0);
       pb_table_set(&t, c++, "%s-%s", lo, hi);
       pb_table_set(&t, c++, "%s-%s", cl, ch);
-      if (isnan(s.ratio))
+      if (isnan(s->ratio))
         pb_table_set(&t, c++, "-");
       else
-        pb_table_set(&t, c++, "%.2fx", s.ratio);
-      if (isnan(s.p_value))
+        pb_table_set(&t, c++, "%.2fx", s->ratio);
+      if (isnan(s->p_value))
         pb_table_set(&t, c++, "-");
       else
-        pb_table_set(&t, c++, "%.3f", s.p_value);
+        pb_table_set(&t, c++, "%.3f", s->p_value);
       char note[PB_TABLE_CELL_MAX] = "";
-      if (s.unstable) strcat(note, "unstable ");
-      if (cell->failed) strcat(note, "some runs failed ");
-      if (pb_cell_interrupted(m, cell)) strcat(note, "interrupted ");
-      int disturbed = pb_cell_disturbed(m, cell);
-      if (disturbed)
+      if (s->unstable) strcat(note, "unstable ");
+      if (*ca->failure) strcat(note, "some runs failed ");
+      if (ca->interrupted) strcat(note, "interrupted ");
+      if (ca->disturbed_runs)
         snprintf(note + strlen(note), sizeof note - strlen(note),
-                 "%d disturbed ", disturbed);
+                 "%d disturbed ", ca->disturbed_runs);
       pb_table_set(&t, c++, "%s", note);
     }
   }
@@ -90,24 +92,26 @@ static void metric_table(const pb_matrix *m, const pb_metric *metric,
 }
 
 /* An interrupted comparison says so before anything else. */
-static void interrupted_banner(const pb_matrix *m, FILE *out) {
+static void interrupted_banner(const pb_report *r, FILE *out) {
+  const pb_matrix *m = r->m;
   if (!m->interrupted) return;
   fprintf(out,
           "**Interrupted** (SIG%s) after %zu of %zu runs: the tables hold "
           "the runs that finished; the others are marked interrupted.\n\n",
-          sigabbrev_np(m->interrupted), pb_matrix_runs_done(m),
-          pb_matrix_runs_planned(m));
+          sigabbrev_np(m->interrupted), r->analysis.runs_done,
+          r->analysis.runs_planned);
 }
 
 /* "58 (29 mmap, 28 munmap, 1 brk)": the total and the calls made. */
 static void format_syscalls(json_t *counted, char *buf, size_t size) {
-  int len = snprintf(buf, size, "%lld",
-                     (long long)json_integer_value(
-                         json_object_get(counted, "memory_syscalls_total")));
+  const pb_metric *calls = &pb_metrics[PB_METRIC_MEMORY_SYSCALLS];
+  int len = snprintf(
+      buf, size, "%lld",
+      (long long)json_integer_value(json_object_get(counted, calls->key)));
   const char *name;
   json_t *n;
   int first = 1;
-  json_object_foreach(json_object_get(counted, "memory_syscalls"), name, n) {
+  json_object_foreach(json_object_get(counted, calls->detail), name, n) {
     if (json_integer_value(n) == 0 || len >= (int)size) continue;
     len +=
         snprintf(buf + len, size - (size_t)len, "%s%lld %s",
@@ -119,7 +123,8 @@ static void format_syscalls(json_t *counted, char *buf, size_t size) {
 
 /* One pinned pair of runs per cell (harness/comparison/counted.h): a figure,
  * not a distribution. */
-static void counted_table(const pb_matrix *m, FILE *out) {
+static void counted_table(const pb_report *rep, FILE *out) {
+  const pb_matrix *m = rep->m;
   fprintf(out,
           "### Counted metrics (one pinned run per cell; no confidence "
           "interval: every run of the same build gives the same figures)\n\n"
@@ -139,11 +144,13 @@ static void counted_table(const pb_matrix *m, FILE *out) {
   pb_table_set(&t, 4, "minor faults");
   pb_table_set(&t, 5, "memory system calls");
   for (size_t c = 2; c <= 4; c++) t.right[c] = 1;
-  size_t r = (size_t)(m->reference - m->variants);
+  const pb_metric *per_op = &pb_metrics[PB_METRIC_INSTRUCTIONS_PER_OP];
+  const pb_metric *faults = &pb_metrics[PB_METRIC_MINOR_FAULTS];
   for (size_t w = 0; w < m->nworkloads; w++)
     for (size_t v = 0; v < m->nvariants; v++) {
       const pb_cell *cell = pb_matrix_cell(m, w, v);
-      if (m->workloads[w].suite == PB_SUITE_REAL) continue; /* agreement */
+      /* The real programs' counts are in the agreement section. */
+      if (!pb_metric_in_counted(per_op, m->workloads[w].suite)) continue;
       pb_table_row(&t);
       pb_table_set(&t, 0, "%s", m->workloads[w].name);
       pb_table_set(&t, 1, "%s", m->variants[v].label);
@@ -151,20 +158,17 @@ static void counted_table(const pb_matrix *m, FILE *out) {
         pb_table_set(&t, 5, "FAILED: %s", cell->counted_failure);
         continue;
       }
-      double x = json_number_value(
-          json_object_get(cell->counted, "instructions_per_op"));
-      json_t *ref = pb_matrix_cell(m, w, r)->counted;
-      double ref_x =
-          ref ? json_number_value(json_object_get(ref, "instructions_per_op"))
-              : 0;
+      double x = json_number_value(json_object_get(cell->counted, per_op->key));
+      double ratio = pb_analysis_cell(&rep->analysis, w, v)
+                         ->counted_ratio[PB_METRIC_INSTRUCTIONS_PER_OP];
       pb_table_set(&t, 2, "%.1f", x);
-      if (ref_x > 0)
-        pb_table_set(&t, 3, "%.2fx", x / ref_x);
-      else
+      if (isnan(ratio))
         pb_table_set(&t, 3, "-");
+      else
+        pb_table_set(&t, 3, "%.2fx", ratio);
       pb_table_set(&t, 4, "%lld",
                    (long long)json_integer_value(
-                       json_object_get(cell->counted, "minor_page_faults")));
+                       json_object_get(cell->counted, faults->key)));
       char calls[PB_TABLE_CELL_MAX];
       format_syscalls(cell->counted, calls, sizeof calls);
       pb_table_set(&t, 5, "%s", calls);
@@ -173,9 +177,10 @@ static void counted_table(const pb_matrix *m, FILE *out) {
   fputc('\n', out);
 }
 
-void pb_export_markdown(const pb_matrix *m, FILE *out) {
+void pb_markdown_print(const pb_report *r, FILE *out) {
+  const pb_matrix *m = r->m;
   int runs = m->runs_per_cell;
-  interrupted_banner(m, out);
+  interrupted_banner(r, out);
   fprintf(out,
           "## poolbench: %zu backends x %zu workloads, %d runs each\n\n"
           "Median of the runs; min-max; a distribution-free confidence "
@@ -188,22 +193,36 @@ void pb_export_markdown(const pb_matrix *m, FILE *out) {
           m->nvariants, m->nworkloads, runs, runs,
           pb_summary_ci_level((size_t)runs) * 100, m->reference->label,
           m->reference->label, m->unstable_threshold * 100);
-  size_t disturbed = pb_matrix_disturbed(m);
   fprintf(out,
           "%zu of %zu runs were disturbed: descheduled for more than %.0f%% "
           "of their replay (wall time minus CPU time, over wall time). "
           "They are kept, counted in the note column and marked in "
           "latest.json; the CPU-time table is what descheduling does not "
           "inflate.\n\n",
-          disturbed, m->nworkloads * m->nvariants * (size_t)runs,
+          r->analysis.disturbed_runs, r->analysis.runs_planned,
           m->disturbed_threshold * 100);
   fputs("Workloads and the scale of their traces:", out);
   for (size_t w = 0; w < m->nworkloads; w++)
     fprintf(out, "%s %s %g", w ? "," : "", m->workloads[w].name,
             m->workloads[w].scale);
   fputs(".\n\n", out);
-  for (size_t k = 0; k < pb_metric_count; k++)
-    metric_table(m, &pb_metrics[k], out);
-  pb_agreement_markdown(m, out);
-  if (m->counted) counted_table(m, out);
+  for (int k = 0; k < PB_METRIC_COUNT; k++)
+    if (pb_metrics[k].title) metric_table(r, &pb_metrics[k], out);
+  pb_agreement_markdown(r, out);
+  if (m->counted) counted_table(r, out);
 }
+
+static int render(const pb_report *r, pb_rendered *out) {
+  size_t len;
+  char *text = pb_render_to_memory(pb_markdown_print, r, &len);
+  if (!text) {
+    pb_warn("latest.md: out of memory");
+    return -1;
+  }
+  pb_rendered_add(out, MARKDOWN_FILE, text, len);
+  return 0;
+}
+
+static int owns(const char *name) { return strcmp(name, MARKDOWN_FILE) == 0; }
+
+const pb_exporter pb_exporter_markdown = {"markdown", render, owns, 0};

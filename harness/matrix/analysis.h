@@ -1,0 +1,63 @@
+/* The analysis of a comparison: everything its reports show that is
+ * decided rather than measured, computed once from the matrix, so that
+ * every renderer formats the same decisions and latest.json carries each
+ * decision latest.md shows (google/benchmark's compare.py keeps its
+ * difference report apart from its printing in the same way).
+ *
+ *   - per cell and metric (harness/metrics/metrics.h): the summary of its
+ *     runs (summary.h: median, confidence interval, ratio and p against the
+ *     reference, "unstable"), and for a counted figure its ratio against
+ *     the reference's;
+ *   - per cell: its disturbed runs, whether a run was interrupted, the
+ *     failure of its first failed run;
+ *   - the matrix: runs done and planned, disturbed runs, failed cells;
+ *   - the agreement of the suites on every basis measured (agreement.h):
+ *     the rankings, the pairs two rankings put in opposite order, which of
+ *     those are within noise, and which workloads disagree. */
+#ifndef POOLBENCH_HARNESS_MATRIX_ANALYSIS_H
+#define POOLBENCH_HARNESS_MATRIX_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "harness/matrix/agreement.h"
+#include "harness/matrix/matrix.h"
+#include "harness/matrix/summary.h"
+#include "harness/metrics/metrics.h"
+
+typedef struct pb_cell_analysis {
+  /* summarized[k]: the workload's runs report metric k and one succeeded */
+  int summarized[PB_METRIC_COUNT];
+  pb_summary summary[PB_METRIC_COUNT];
+  /* The cell's counted figure over the reference's, NAN when either is
+   * missing or the reference's is 0. */
+  double counted_ratio[PB_METRIC_COUNT];
+  int disturbed_runs;
+  int interrupted;     /* a run did not finish: the comparison was stopped */
+  const char *failure; /* its first failed run's failure, or "" */
+} pb_cell_analysis;
+
+typedef struct pb_analysis {
+  const pb_matrix *m;
+  pb_cell_analysis *cells; /* as m->cells: [w * nvariants + v] */
+  size_t runs_done, runs_planned;
+  size_t disturbed_runs;
+  size_t failed_cells;
+  /* The agreement on each basis; present only where computed: the counted
+   * basis only when the counted metrics were measured. */
+  int has_agreement[PB_BASIS_COUNT];
+  pb_agreement agreement[PB_BASIS_COUNT];
+  /* The basis a workload's disagreement is judged on: instructions when
+   * counted (they have no noise), else CPU time. */
+  pb_basis primary;
+} pb_analysis;
+
+/* Computes every decision above; exits with status 1 when out of memory. */
+void pb_analysis_compute(const pb_matrix *m, pb_analysis *a);
+void pb_analysis_free(pb_analysis *a);
+
+static inline const pb_cell_analysis *pb_analysis_cell(const pb_analysis *a,
+                                                       size_t w, size_t v) {
+  return &a->cells[w * a->m->nvariants + v];
+}
+
+#endif /* POOLBENCH_HARNESS_MATRIX_ANALYSIS_H */

@@ -1,0 +1,213 @@
+#include "harness/metrics/metrics.h"
+
+#include <string.h>
+
+/* Replays (synthetic and captured traces) and real programs. */
+#define REPLAYS \
+  (PB_SUITE_BIT(PB_SUITE_SYNTHETIC) | PB_SUITE_BIT(PB_SUITE_CAPTURED))
+#define REAL PB_SUITE_BIT(PB_SUITE_REAL)
+#define MIB (1 << 20)
+
+/* The gate's default thresholds, and why: instructions per op move by
+ * whole instructions in 50 to 200 per op, so 1% is one instruction on a
+ * fast path; page faults and memory figures move by pages and arenas, so
+ * small ones are judged by a floor: 16 faults, and 256 KiB of RSS, twice
+ * what the kernel's RSS counters may read differently on a machine with
+ * another number of CPUs (process/pinned.h); fragmentation follows peak
+ * RSS. System calls are few (a pool run makes a handful), so one more is
+ * judged by the floor of 2, not as +33%. Peak live bytes belong to the
+ * trace, not the allocator: any change means the workload changed, and
+ * every other figure with it. */
+const pb_metric pb_metrics[PB_METRIC_COUNT] = {
+    [PB_METRIC_NS_PER_OP] = {.key = "ns_per_op",
+                             .unit = "ns",
+                             .name = "ns/op",
+                             .title = "Throughput",
+                             .shown_unit = "ns/op",
+                             .divisor = 1,
+                             .lower_is_better = 1,
+                             .per_op = 1,
+                             .suites = REPLAYS,
+                             .basis = PB_BASIS_WALL,
+                             .basis_unit = "ns/op"},
+    [PB_METRIC_CPU_NS_PER_OP] =
+        {.key = "cpu_ns_per_op",
+         .unit = "ns",
+         .name = "CPU ns/op",
+         .title = "Throughput on CPU time (the replay's CPU time: what a "
+                  "descheduled run does not inflate)",
+         .shown_unit = "ns/op",
+         .divisor = 1,
+         .lower_is_better = 1,
+         .per_op = 1,
+         .suites = REPLAYS,
+         .basis = PB_BASIS_CPU,
+         .basis_unit = "ns/op"},
+    [PB_METRIC_INSTRUCTIONS_PER_OP] = {.key = "instructions_per_op",
+                                       .unit = "instructions",
+                                       .name = "instructions/op",
+                                       .shown_unit = "",
+                                       .divisor = 1,
+                                       .decimals = 2,
+                                       .lower_is_better = 1,
+                                       .counted_suites = REPLAYS,
+                                       .basis = PB_BASIS_INSTRUCTIONS,
+                                       .basis_unit = "per op",
+                                       .gated = 1,
+                                       .gate = {1, 0.1}},
+    [PB_METRIC_MINOR_FAULTS] = {.key = "minor_page_faults",
+                                .unit = "faults",
+                                .name = "minor faults",
+                                .shown_unit = "",
+                                .divisor = 1,
+                                .lower_is_better = 1,
+                                .suites = REPLAYS,
+                                .counted_suites = REPLAYS,
+                                .gated = 1,
+                                .gate = {5, 16}},
+    [PB_METRIC_MEMORY_SYSCALLS] = {.key = "memory_syscalls_total",
+                                   .unit = "calls",
+                                   .name = "memory syscalls",
+                                   .shown_unit = "",
+                                   .divisor = 1,
+                                   .lower_is_better = 1,
+                                   .counted_suites = REPLAYS,
+                                   .detail = "memory_syscalls",
+                                   .gated = 1,
+                                   .gate = {10, 2}},
+    [PB_METRIC_PEAK_LIVE] = {.key = "peak_live_bytes",
+                             .unit = "bytes",
+                             .name = "peak live",
+                             .shown_unit = "MiB",
+                             .divisor = MIB,
+                             .lower_is_better = 1,
+                             .suites = REPLAYS,
+                             .counted_suites = REPLAYS,
+                             .gated = 1,
+                             .gate = {0, 0}},
+    [PB_METRIC_PEAK_RSS] = {.key = "peak_rss_bytes",
+                            .unit = "bytes",
+                            .name = "peak RSS",
+                            .title = "Peak RSS",
+                            .shown_unit = "MiB",
+                            .divisor = MIB,
+                            .lower_is_better = 1,
+                            .suites = REPLAYS | REAL,
+                            .counted_suites = REPLAYS,
+                            .gated = 1,
+                            .gate = {5, 256 << 10}},
+    [PB_METRIC_FRAGMENTATION] =
+        {.key = "fragmentation",
+         .unit = "x",
+         .name = "fragmentation",
+         .title = "Fragmentation: peak RSS / peak live bytes",
+         .shown_unit = "x",
+         .divisor = 1,
+         .decimals = 3,
+         .lower_is_better = 1,
+         .suites = REPLAYS,
+         .counted_suites = REPLAYS,
+         .gated = 1,
+         .gate = {10, 0.1}},
+    [PB_METRIC_RETAINED] = {.key = "retained_bytes",
+                            .unit = "bytes",
+                            .name = "retained",
+                            .title = "Retained after teardown (all blocks "
+                                     "freed)",
+                            .shown_unit = "MiB",
+                            .divisor = MIB,
+                            .lower_is_better = 1,
+                            .suites = REPLAYS,
+                            .counted_suites = REPLAYS,
+                            .gated = 1,
+                            .gate = {10, 256 << 10}},
+    [PB_METRIC_RETAINED_AFTER_RELEASE] = {.key = "retained_after_release_bytes",
+                                          .unit = "bytes",
+                                          .name = "retained after release",
+                                          .title = "Retained after release()",
+                                          .shown_unit = "MiB",
+                                          .divisor = MIB,
+                                          .lower_is_better = 1,
+                                          .suites = REPLAYS,
+                                          .counted_suites = REPLAYS,
+                                          .gated = 1,
+                                          .gate = {10, 256 << 10}},
+    [PB_METRIC_PROGRAM_CPU] = {.key = "program_cpu_seconds",
+                               .unit = "s",
+                               .name = "CPU time",
+                               .title = "Real programs: CPU time (user + "
+                                        "system)",
+                               .shown_unit = "s",
+                               .divisor = 1,
+                               .lower_is_better = 1,
+                               .suites = REAL,
+                               .basis = PB_BASIS_CPU,
+                               .basis_unit = "s"},
+    [PB_METRIC_PROGRAM_WALL] = {.key = "program_wall_seconds",
+                                .unit = "s",
+                                .name = "wall time",
+                                .title = "Real programs: wall time",
+                                .shown_unit = "s",
+                                .divisor = 1,
+                                .lower_is_better = 1,
+                                .suites = REAL,
+                                .basis = PB_BASIS_WALL,
+                                .basis_unit = "s"},
+    [PB_METRIC_INSTRUCTIONS] = {.key = "instructions",
+                                .unit = "instructions",
+                                .name = "instructions",
+                                .shown_unit = "",
+                                .divisor = 1,
+                                .lower_is_better = 1,
+                                .counted_suites = REAL,
+                                .basis = PB_BASIS_INSTRUCTIONS,
+                                .basis_unit = "whole program"},
+    [PB_METRIC_DESCHEDULED] = {.key = "descheduled_share",
+                               .unit = "share",
+                               .name = "descheduled",
+                               .shown_unit = "",
+                               .divisor = 1,
+                               .lower_is_better = 1,
+                               .suites = REPLAYS},
+    [PB_METRIC_OPS] = {.key = "ops",
+                       .unit = "ops",
+                       .name = "ops",
+                       .shown_unit = "",
+                       .divisor = 1,
+                       .suites = REPLAYS,
+                       .counted_suites = REPLAYS},
+};
+
+const pb_metric *pb_metric_find(const char *key) {
+  for (int k = 0; k < PB_METRIC_COUNT; k++)
+    if (strcmp(pb_metrics[k].key, key) == 0) return &pb_metrics[k];
+  return NULL;
+}
+
+int pb_metric_in_runs(const pb_metric *metric, pb_suite s) {
+  return (metric->suites & PB_SUITE_BIT(s)) != 0;
+}
+
+int pb_metric_in_counted(const pb_metric *metric, pb_suite s) {
+  return (metric->counted_suites & PB_SUITE_BIT(s)) != 0;
+}
+
+const char *const pb_basis_names[PB_BASIS_COUNT] = {
+    [PB_BASIS_NONE] = "none",
+    [PB_BASIS_CPU] = "CPU time",
+    [PB_BASIS_WALL] = "wall time",
+    [PB_BASIS_INSTRUCTIONS] = "instructions",
+};
+
+int pb_basis_counted(pb_basis basis) { return basis == PB_BASIS_INSTRUCTIONS; }
+
+const pb_metric *pb_basis_metric(pb_basis basis, pb_suite s) {
+  for (int k = 0; k < PB_METRIC_COUNT; k++) {
+    const pb_metric *m = &pb_metrics[k];
+    if (m->basis != basis) continue;
+    if (pb_basis_counted(basis) ? pb_metric_in_counted(m, s)
+                                : pb_metric_in_runs(m, s))
+      return m;
+  }
+  return NULL;
+}
