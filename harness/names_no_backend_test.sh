@@ -39,22 +39,27 @@ mapfile -t params < <(printf '%s\n' "${params[@]}" | sort -u)
 
 english=" ints tuples lists "
 english_strings=" threshold "
+# One pattern file per kind of look, so that each source is read three
+# times, not three times per name.
+patterns="$TEST_TMPDIR/patterns"
+mkdir -p "$patterns"
+for name in "${backends[@]}" "${workloads[@]}" "${params[@]}"; do
+  [[ $english_strings == *" $name "* ]] || printf '"%s"\n' "$name"
+done >"$patterns/strings"
+for name in "${params[@]}"; do
+  printf '(^|[^A-Za-z0-9_])%s=\n' "$name"
+done >"$patterns/params"
+for name in "${workloads[@]}"; do
+  [[ $english == *" $name "* ]] || printf '%s\n' "$name"
+done >"$patterns/words"
 for src in "$@"; do
   file="$runfiles/$src"
-  for name in "${backends[@]}" "${workloads[@]}" "${params[@]}"; do
-    [[ $english_strings == *" $name "* ]] && continue
-    hits="$(grep -nF "\"$name\"" "$file")"
-    [[ -z $hits ]] || fail "$src names \"$name\": $hits"
-  done
-  for name in "${params[@]}"; do
-    hits="$(grep -nE "(^|[^A-Za-z0-9_])$name=" "$file")"
-    [[ -z $hits ]] || fail "$src names the parameter $name=: $hits"
-  done
-  for name in "${workloads[@]}"; do
-    [[ $english == *" $name "* ]] && continue
-    hits="$(grep -nwF "$name" "$file" | grep -v 'poolbench')"
-    [[ -z $hits ]] || fail "$src names $name: $hits"
-  done
+  hits="$(grep -nF -f "$patterns/strings" "$file")"
+  [[ -z $hits ]] || fail "$src names a backend, workload or parameter: $hits"
+  hits="$(grep -nE -f "$patterns/params" "$file")"
+  [[ -z $hits ]] || fail "$src names a parameter: $hits"
+  hits="$(grep -nwF -f "$patterns/words" "$file" | grep -v 'poolbench')"
+  [[ -z $hits ]] || fail "$src names a workload: $hits"
 done
 
 echo "checked $# files against ${#backends[@]} backends, ${#workloads[@]} workloads, ${#params[@]} parameters"

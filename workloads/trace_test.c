@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "testing/check.h"
-#include "workloads/trace_v1_testing.h"
+#include "testing/trace_v1.h"
 
 /* A fresh path in the test's temporary directory. */
 static const char *temp_path(const char *name) {

@@ -13,8 +13,8 @@
 
 #include "testing/check.h"
 #include "testing/run_program.h"
+#include "testing/trace_v1.h"
 #include "workloads/trace.h"
-#include "workloads/trace_v1_testing.h"
 
 static const char *bench = "harness/runner/bench_oracle";
 

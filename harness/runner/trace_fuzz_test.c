@@ -29,8 +29,8 @@
 #include "common/number.h"
 #include "harness/runner/replay.h"
 #include "testing/check.h"
+#include "testing/trace_v1.h"
 #include "workloads/trace.h"
-#include "workloads/trace_v1_testing.h"
 #include "workloads/workloads.h"
 
 #define DEFAULT_ITERATIONS 200000

@@ -1,4 +1,4 @@
-#include "workloads/trace_v1_testing.h"
+#include "testing/trace_v1.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Version 1 trace files, laid out from version 1's format table (trace.h)
  * independently of the reader: for tests that check that version 1 files
  * still load. poolbench itself writes only the current version. */
-#ifndef POOLBENCH_WORKLOADS_TRACE_V1_TESTING_H
-#define POOLBENCH_WORKLOADS_TRACE_V1_TESTING_H
+#ifndef POOLBENCH_TESTING_TRACE_V1_H
+#define POOLBENCH_TESTING_TRACE_V1_H
 
 #include <stddef.h>
 
@@ -15,4 +15,4 @@ unsigned char *pb_trace_encode_v1(const pb_trace *t, size_t *len);
 /* Writes pb_trace_encode_v1(t) to path; a failed check ends the test. */
 void pb_trace_write_v1(const pb_trace *t, const char *path);
 
-#endif /* POOLBENCH_WORKLOADS_TRACE_V1_TESTING_H */
+#endif /* POOLBENCH_TESTING_TRACE_V1_H */
