@@ -1,6 +1,6 @@
 /* common/: grouped numbers, page rounding, atomic files and file sets
  * (replaced whole or not at all, never over something that is not a regular
- * file), strict numbers and user paths. */
+ * file), strict numbers, user paths and lists. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.h"
 #include "common/grouped.h"
+#include "common/list.h"
 #include "common/map.h"
 #include "common/number.h"
 #include "common/user_path.h"
@@ -186,6 +187,25 @@ static void user_paths_start_where_bazel_run_did(void) {
   PB_CHECK(pb_env_dir("BUILD_WORKING_DIRECTORY") == NULL);
 }
 
+/* Every item, in order; empty items kept for the caller to refuse. */
+static void lists_keep_every_item(void) {
+  size_t n;
+  char **items = pb_list_split("a,,b,", ',', &n);
+  PB_CHECK_EQ(n, 4);
+  PB_CHECK(strcmp(items[0], "a") == 0 && strcmp(items[1], "") == 0 &&
+           strcmp(items[2], "b") == 0 && strcmp(items[3], "") == 0);
+  PB_CHECK(items[4] == NULL);
+  pb_list_free(items);
+  items = pb_list_split("", ';', &n);
+  PB_CHECK_EQ(n, 1);
+  PB_CHECK(strcmp(items[0], "") == 0);
+  pb_list_free(items);
+  items = pb_list_split("x=1,y=2;x=3", ';', &n);
+  PB_CHECK_EQ(n, 2);
+  PB_CHECK(strcmp(items[0], "x=1,y=2") == 0 && strcmp(items[1], "x=3") == 0);
+  pb_list_free(items);
+}
+
 int main(int argc, char **argv) {
   const char *tmp = getenv("TEST_TMPDIR");
   snprintf(dir, sizeof dir, "%s/util_test", tmp ? tmp : "/tmp");
@@ -199,6 +219,7 @@ int main(int argc, char **argv) {
       PB_TEST(atomic_check_tries_without_touching),
       PB_TEST(numbers_are_plain_decimal),
       PB_TEST(user_paths_start_where_bazel_run_did),
+      PB_TEST(lists_keep_every_item),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

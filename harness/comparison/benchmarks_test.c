@@ -139,12 +139,18 @@ static void bad_options_run_nothing(void) {
       {{"--suite=synthetic,nosuch"}, "--suite: unknown suite 'nosuch'"},
       {{"--suite=real", "layout=3.8"}, "takes no parameters"},
       {{"--suite=real", "--suite=captured"}, "--suite"},
+      /* A suite named twice was run once, silently. */
+      {{"--suite=real,real"}, "--suite: 'real' is named twice"},
+      {{"--suite=all,captured"}, "--suite: 'captured' is named twice"},
       /* Empty lists ran nothing and overwrote results/ with empty tables. */
       {{"--backends=,"}, "--backends: empty backend name in ','"},
       {{"--backends="}, "--backends: empty backend name in ''"},
       {{"--workloads=,"}, "--workloads: empty workload name in ','"},
       {{"--sweep="}, "--sweep: empty parameter set in ''"},
       {{"--sweep=;;"}, "--sweep: empty parameter set in ';;'"},
+      /* An empty parameter inside a set was skipped. */
+      {{"--sweep=layout=3.8,,threshold=512"},
+       "--sweep: empty parameter in 'layout=3.8,,threshold=512'"},
       /* Two equal sets would be two variants under one label. */
       {{"--sweep=layout=3.8;layout=3.8"},
        "--sweep: set 'layout=3.8' is given twice"},

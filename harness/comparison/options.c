@@ -6,6 +6,7 @@
 
 #include "allocator/registry.h"
 #include "common/fail.h"
+#include "common/list.h"
 #include "common/user_path.h"
 #include "harness/cli.h"
 #include "harness/metrics/suite.h"
@@ -86,23 +87,20 @@ static void parse_names(const char *option, const char *text,
                         pb_name_list *list, int (*known)(const char *),
                         const char *what) {
   list->count = 0;
-  const char *p = text;
-  for (;;) {
-    size_t len = strcspn(p, ",");
-    if (len == 0)
+  size_t n;
+  char **names = pb_list_split(text, ',', &n);
+  for (size_t i = 0; i < n; i++) {
+    if (!*names[i])
       pb_fail(PB_EXIT_BAD_INPUT, "%s: empty %s name in '%s'", option, what,
               text);
-    char *name = strndup(p, len);
-    if (!known(name))
-      pb_fail(PB_EXIT_BAD_INPUT, "%s: unknown %s '%s'", option, what, name);
-    if (pb_name_list_has(list, name))
+    if (!known(names[i]))
+      pb_fail(PB_EXIT_BAD_INPUT, "%s: unknown %s '%s'", option, what, names[i]);
+    if (pb_name_list_has(list, names[i]))
       pb_fail(PB_EXIT_BAD_INPUT, "%s: %s '%s' is named twice", option, what,
-              name);
-    add_name(list, name);
-    free(name);
-    if (p[len] == '\0') break;
-    p += len + 1;
+              names[i]);
+    add_name(list, names[i]);
   }
+  pb_list_free(names);
 }
 
 static int known_backend(const char *name) {
@@ -187,7 +185,10 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     } else if (pb_cli_option(argc, argv, &i, "--suite", &value)) {
       pb_cli_once(&g.suite, "--suite");
       char bad[64];
-      if (value && pb_suite_parse(value, &o.suites, bad, sizeof bad) != 0)
+      int rc = value ? pb_suite_parse(value, &o.suites, bad, sizeof bad) : 0;
+      if (rc == -2)
+        pb_fail(PB_EXIT_BAD_INPUT, "--suite: '%s' is named twice", bad);
+      if (rc != 0)
         pb_fail(PB_EXIT_BAD_INPUT,
                 "--suite: unknown suite '%s' (synthetic, captured, real, all)",
                 bad);

@@ -8,6 +8,7 @@
 
 #include "allocator/registry.h"
 #include "common/fail.h"
+#include "common/list.h"
 #include "harness/process/locate.h"
 #include "harness/process/spawn.h"
 
@@ -105,48 +106,42 @@ static void label_variant(pb_variant *v) {
   if (v->nparams) strcat(v->label, "]");
 }
 
-/* Parses one sweep set, "a=1,b=2", into the variant's parameters. */
+/* Parses one sweep set, "a=1,b=2", into the variant's parameters, which
+ * point into the split items: they live as long as the variant, the whole
+ * run. */
 static void parse_set(const char *set, pb_variant *v) {
-  char *copy = xstrdup(set);
-  for (char *save, *item = strtok_r(copy, ",", &save); item;
-       item = strtok_r(NULL, ",", &save)) {
+  size_t n;
+  char **items = pb_list_split(set, ',', &n);
+  for (size_t i = 0; i < n; i++) {
+    if (!*items[i])
+      pb_fail(PB_EXIT_BAD_INPUT, "--sweep: empty parameter in '%s'", set);
     if (v->nparams == PB_PARAMS_MAX)
       pb_fail(PB_EXIT_BAD_INPUT, "--sweep: more than %d parameters in '%s'",
               PB_PARAMS_MAX, set);
-    if (pb_param_split(item, &v->params[v->nparams]) != 0)
+    if (pb_param_split(items[i], &v->params[v->nparams]) != 0)
       pb_fail(PB_EXIT_BAD_INPUT, "--sweep: '%s' in '%s' is not NAME=VALUE",
-              item, set);
+              items[i], set);
     for (size_t k = 0; k < v->nparams; k++)
       if (strcmp(v->params[k].name, v->params[v->nparams].name) == 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--sweep: '%s' is given twice in '%s'",
                 v->params[k].name, set);
     v->nparams++;
   }
-  if (v->nparams == 0)
-    pb_fail(PB_EXIT_BAD_INPUT, "--sweep: empty parameter set in '%s'", set);
+  free(items); /* the array; the items are the parameters' */
 }
 
-/* The sets of --sweep=SETS, ';'-separated; none may be empty. */
+/* The sets of --sweep=SETS, ';'-separated; none may be empty, none given
+ * twice (two equal sets would be two variants under one label). */
 static char **split_sets(const char *text, size_t *count) {
-  char **sets = NULL;
-  *count = 0;
-  const char *p = text;
-  for (;;) {
-    size_t len = strcspn(p, ";");
-    if (len == 0)
+  char **sets = pb_list_split(text, ';', count);
+  for (size_t i = 0; i < *count; i++) {
+    if (!*sets[i])
       pb_fail(PB_EXIT_BAD_INPUT, "--sweep: empty parameter set in '%s'", text);
-    sets = realloc(sets, (*count + 2) * sizeof *sets);
-    if (!sets || !(sets[*count] = strndup(p, len)))
-      pb_fail(PB_EXIT_FAILED, "out of memory");
-    /* Two equal sets would be two variants under one label. */
-    for (size_t i = 0; i < *count; i++)
-      if (strcmp(sets[i], sets[*count]) == 0)
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(sets[j], sets[i]) == 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--sweep: set '%s' is given twice", sets[i]);
-    (*count)++;
-    sets[*count] = NULL;
-    if (p[len] == '\0') return sets;
-    p += len + 1;
   }
+  return sets;
 }
 
 static pb_variant *new_variant(pb_matrix *m, const pb_variant *base) {
@@ -217,10 +212,7 @@ void pb_variants_build(const pb_comparison_options *o, const char *argv0,
               o->params[k].name);
   }
   free(names);
-  if (explicit_sets) {
-    for (size_t i = 0; i < nexplicit; i++) free(explicit_sets[i]);
-    free(explicit_sets);
-  }
+  pb_list_free(explicit_sets);
 
   /* The reference: the first variant of the reference backend, else the
    * first variant. */

@@ -29,7 +29,8 @@ typedef enum pb_suite {
 extern const char *const pb_suite_names[PB_SUITE_COUNT];
 
 /* Parses a ','-separated list of suite names, or "all", into a mask of
- * PB_SUITE_BITs. Returns 0, or -1 with the offending name in bad. */
+ * PB_SUITE_BITs. Returns 0; -1 with an unknown name in bad; -2 with a name
+ * given twice (or already covered by "all") in bad. */
 int pb_suite_parse(const char *text, unsigned *mask, char *bad, size_t size);
 
 #endif /* POOLBENCH_HARNESS_METRICS_SUITE_H */
