@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/metrics/metrics.h"
+
 static uint64_t ops_of(const pb_result *r) {
   const pb_trace_profile *p = &r->profile;
   return p->mallocs + p->callocs + p->reallocs + p->frees;
@@ -145,34 +147,39 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
                       r->trace_file ? json_path(r->trace_file) : json_null());
   json_object_set_new(root, "scale", json_real(r->scale));
   json_object_set_new(root, "seed", u64(r->seed));
-  json_object_set_new(root, "ops", u64(ops));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_OPS), u64(ops));
   json_object_set_new(root, "mallocs", u64(p->mallocs));
   json_object_set_new(root, "callocs", u64(p->callocs));
   json_object_set_new(root, "reallocs", u64(p->reallocs));
   json_object_set_new(root, "frees", u64(p->frees));
   json_object_set_new(root, "seconds", json_real(r->seconds));
-  json_object_set_new(root, "ns_per_op", json_real(pb_result_ns_per_op(r)));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_NS_PER_OP),
+                      json_real(pb_result_ns_per_op(r)));
   json_object_set_new(
       root, "ops_per_sec",
       json_real(r->seconds > 0 ? (double)ops / r->seconds : 0.0));
   json_object_set_new(root, "cpu_seconds", json_real(r->cpu_seconds));
-  json_object_set_new(root, "cpu_ns_per_op",
+  json_object_set_new(root, pb_metric_key(PB_METRIC_CPU_NS_PER_OP),
                       json_real(pb_result_cpu_ns_per_op(r)));
-  json_object_set_new(root, "descheduled_share",
+  json_object_set_new(root, pb_metric_key(PB_METRIC_DESCHEDULED),
                       json_real(pb_result_descheduled_share(r)));
   json_object_set_new(root, "involuntary_context_switches",
                       u64(r->involuntary_context_switches));
-  json_object_set_new(root, "peak_live_bytes", u64(p->peak_live_bytes));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_PEAK_LIVE),
+                      u64(p->peak_live_bytes));
   json_object_set_new(root, "peak_live_blocks", u64(p->peak_live_blocks));
-  json_object_set_new(root, "peak_rss_bytes", u64(r->peak_rss_bytes));
-  json_object_set_new(root, "fragmentation",
+  json_object_set_new(root, pb_metric_key(PB_METRIC_PEAK_RSS),
+                      u64(r->peak_rss_bytes));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_FRAGMENTATION),
                       json_real(pb_result_fragmentation(r)));
   json_object_set_new(root, "internal_fragmentation_bytes",
                       u64(r->internal_fragmentation_bytes));
-  json_object_set_new(root, "retained_bytes", u64(r->retained_bytes));
-  json_object_set_new(root, "retained_after_release_bytes",
+  json_object_set_new(root, pb_metric_key(PB_METRIC_RETAINED),
+                      u64(r->retained_bytes));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_RETAINED_AFTER_RELEASE),
                       u64(r->retained_after_release_bytes));
-  json_object_set_new(root, "minor_page_faults", u64(r->minor_page_faults));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_MINOR_FAULTS),
+                      u64(r->minor_page_faults));
   if (r->memory_syscalls_counted) {
     json_t *calls = json_object();
     uint64_t total = 0;
@@ -181,8 +188,10 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
                           u64(r->memory_syscalls[k]));
       total += r->memory_syscalls[k];
     }
-    json_object_set_new(root, "memory_syscalls", calls);
-    json_object_set_new(root, "memory_syscalls_total", u64(total));
+    json_object_set_new(root, pb_metrics[PB_METRIC_MEMORY_SYSCALLS].detail,
+                        calls);
+    json_object_set_new(root, pb_metric_key(PB_METRIC_MEMORY_SYSCALLS),
+                        u64(total));
   }
   json_object_set_new(root, "rss_baseline_bytes", u64(r->rss_baseline_bytes));
   json_object_set_new(root, "rss_timeline", timeline);
