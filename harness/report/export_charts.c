@@ -1,18 +1,23 @@
 /* The comparison's charts, drawn by gnuplot as SVG:
  *
- *   throughput.svg   throughput of each variant relative to the reference
- *                    (reference ns/op over the variant's), one group of bars
- *                    per workload, on a log scale: every workload readable
- *                    whatever its absolute speed, 2x faster as tall as 2x
- *                    slower is deep (how allocator suites plot it)
- *   peak_rss.svg     peak RSS relative to the reference, likewise
- *   real_cpu.svg     the real programs' speed (1 / CPU time) relative to
- *                    the reference, likewise
+ *   throughput.svg     the replays' throughput on CPU time relative to the
+ *                      reference (reference CPU ns/op over the variant's),
+ *                      one group of bars per workload, on a log scale:
+ *                      every workload readable whatever its absolute speed,
+ *                      2x faster as tall as 2x slower is deep (how
+ *                      allocator suites plot it)
+ *   peak_rss.svg       the replays' peak RSS above the runner's baseline
+ *                      relative to the reference, likewise
+ *   real_cpu.svg       the real programs' speed (1 / CPU time) relative to
+ *                      the reference, likewise
+ *   real_peak_rss.svg  the real programs' whole-process peak RSS, likewise
  *   rss_NAME.svg     RSS over the run, one line per variant, for each
  *                    workload whose registry entry asks for it
  *
- * Titles name the machine, the allocators' versions and the date; each
- * backend has one colour in every chart. */
+ * Every bar has whiskers: the confidence interval of its median (the one
+ * the tables print) over the reference's median; the reference is the line
+ * at 1x. Titles name the machine, the allocators' versions and the date;
+ * each backend has one colour in every chart. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -29,10 +34,11 @@
 
 #define MAX_CHARTS 16
 
-/* The charts' file names: the two relative charts, and one RSS timeline per
+/* The charts' file names: the relative charts, and one RSS timeline per
  * workload that asks for it (prefix, workload, suffix). */
 #define THROUGHPUT_CHART "throughput.svg"
 #define PEAK_RSS_CHART "peak_rss.svg"
+#define REAL_PEAK_RSS_CHART "real_peak_rss.svg"
 #define REAL_CPU_CHART "real_cpu.svg"
 #define TIMELINE_PREFIX "rss_"
 #define TIMELINE_SUFFIX ".svg"
@@ -96,28 +102,33 @@ static void make_subtitle(const pb_matrix *m, json_t *machine, char *buf,
   }
 }
 
-/* Tick marks for a ratio axis from lo to hi, on a log scale. */
+/* Tick marks for a ratio axis from lo to hi, on a log scale: the round
+ * ratios within the range, thinned evenly to at most about ten, and never
+ * fewer than the range holds of the coarse ones (a range of 0.9x to 2.3x
+ * gets 0.9x, 1x, 1.25x, 1.5x, 2x, not just 1x and 2x). */
 static void ratio_ticks(FILE *script, double lo, double hi) {
-  static const double fine[] = {0.5, 0.6,  0.7, 0.8,  0.9, 1,
-                                1.1, 1.25, 1.5, 1.75, 2};
-  static const double medium[] = {0.2, 0.25, 0.33, 0.5, 0.67, 1,
-                                  1.5, 2,    3,    4,   5};
-  static const double coarse[] = {
-      1.0 / 64, 1.0 / 32, 1.0 / 16, 0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64};
-  const double *ticks = fine;
-  size_t count = sizeof fine / sizeof fine[0];
-  if (hi / lo > 6) {
-    ticks = coarse;
-    count = sizeof coarse / sizeof coarse[0];
-  } else if (hi / lo > 2) {
-    ticks = medium;
-    count = sizeof medium / sizeof medium[0];
-  }
+  static const double round[] = {
+      1.0 / 64, 1.0 / 32, 1.0 / 16, 0.1,  0.125, 0.15, 0.2, 0.25,
+      0.3,      0.4,      0.5,      0.6,  0.7,   0.8,  0.9, 1,
+      1.1,      1.25,     1.5,      1.75, 2,     2.5,  3,   4,
+      5,        6,        8,        10,   16,    32,   64};
+  const size_t count = sizeof round / sizeof round[0];
+  size_t in = 0;
+  for (size_t i = 0; i < count; i++) in += round[i] >= lo && round[i] <= hi;
+  size_t step = in > 10 ? (in + 9) / 10 : 1;
   fputs("set ytics (", script);
   int first = 1;
+  size_t k = 0;
   for (size_t i = 0; i < count; i++) {
-    if (ticks[i] < lo || ticks[i] > hi) continue;
-    fprintf(script, "%s\"%.3gx\" %.6g", first ? "" : ", ", ticks[i], ticks[i]);
+    if (round[i] < lo || round[i] > hi) continue;
+    /* Every step-th, counted from 1x so that 1x is always a tick. */
+    size_t from_one = 0;
+    for (size_t j = 0; j < count; j++)
+      if (round[j] >= lo && round[j] <= hi && round[j] < 1) from_one++;
+    int keep = ((k + step * count - from_one) % step) == 0;
+    k++;
+    if (!keep) continue;
+    fprintf(script, "%s\"%.3gx\" %.6g", first ? "" : ", ", round[i], round[i]);
     first = 0;
   }
   fputs(")\n", script);
@@ -147,68 +158,100 @@ static void variant_colour(const pb_matrix *m, size_t v, char rgb[8]) {
 }
 
 /* Bars from 1 to each variant's ratio against the reference, grouped by
- * workload, on a log axis. invert: plot reference / variant (throughput
- * from ns/op: higher is better) instead of variant / reference. */
+ * workload, on a log axis, for the workloads of the suites in `suites`;
+ * whiskers span the confidence interval of the variant's median over the
+ * reference's median (the interval the tables print). The reference is
+ * the line at 1x, not a bar of no height. invert: plot reference / variant
+ * (a speed from a time: higher is better) instead of variant / reference. */
 static void relative_chart(const pb_analysis *analysis, FILE *script,
                            FILE *data, const char *data_path,
-                           const pb_metric *metric, int invert,
-                           const char *title, const char *subtitle,
-                           const char *output) {
+                           const pb_metric *metric, unsigned suites, int invert,
+                           const char *title, const char *ylabel,
+                           const char *subtitle, const char *output) {
   const pb_matrix *m = analysis->m;
-  double width = 0.8 / (double)m->nvariants;
+  size_t ref = (size_t)(m->reference - m->variants);
+  size_t k = (size_t)(metric - pb_metrics);
+  size_t bars = m->nvariants > 1 ? m->nvariants - 1 : 1;
+  double width = 0.8 / (double)bars;
   double lo = 1, hi = 1;
-  size_t charted = 0; /* workloads whose runs report the metric */
-  for (size_t v = 0; v < m->nvariants; v++) {
+  size_t charted = 0; /* workloads charted */
+  for (size_t v = 0, slot = 0; v < m->nvariants; v++) {
+    if (v == ref) continue;
     charted = 0;
     for (size_t w = 0; w < m->nworkloads; w++) {
-      if (!pb_metric_applies(metric, &m->workloads[w])) continue;
+      if (!pb_metric_applies(metric, &m->workloads[w]) ||
+          !(suites & PB_SUITE_BIT(m->workloads[w].suite)))
+        continue;
       size_t position = charted++;
       const pb_cell_analysis *c = pb_analysis_cell(analysis, w, v);
-      double ratio = c->summary[metric - pb_metrics].ratio;
-      if (!c->summarized[metric - pb_metrics] || !isfinite(ratio) || ratio <= 0)
+      const pb_cell_analysis *rc = pb_analysis_cell(analysis, w, ref);
+      const pb_summary *s = &c->summary[k];
+      double ratio = s->ratio, base = rc->summary[k].median;
+      if (!c->summarized[k] || !rc->summarized[k] || !isfinite(ratio) ||
+          ratio <= 0 || base <= 0 || s->ci_low <= 0)
         continue;
-      if (invert) ratio = 1 / ratio;
-      double x = (double)position - 0.4 + ((double)v + 0.5) * width;
-      fprintf(data, "%.6g\t%.6g\n", x, ratio);
-      lo = fmin(lo, ratio);
-      hi = fmax(hi, ratio);
+      double low = s->ci_low / base, high = s->ci_high / base;
+      if (invert) {
+        ratio = 1 / ratio;
+        double t = 1 / low;
+        low = 1 / high;
+        high = t;
+      }
+      double x = (double)position - 0.4 + ((double)slot + 0.5) * width;
+      fprintf(data, "%.6g\t%.6g\t%.6g\t%.6g\n", x, ratio, low, high);
+      lo = fmin(lo, fmin(ratio, low));
+      hi = fmax(hi, fmax(ratio, high));
     }
     fputs("\n\n", data); /* one gnuplot data block per variant */
+    slot++;
   }
   lo /= 1.15;
   hi *= 1.15;
   fputs(chart_style, script);
   fprintf(script, "set output '%s'\n", output);
   set_title(script, title, subtitle);
-  fprintf(script,
-          "set logscale y 2\nset yrange [%.6g:%.6g]\n"
-          "set xrange [-0.6:%.6g]\nset ylabel 'ratio to %s (log scale)'\n"
-          "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead "
-          "lw 1.5 lc rgb 'black' front\n"
-          "set style fill solid 0.85 border -1\n",
-          lo, hi, (double)charted - 0.4, m->reference->label);
+  fputs("set logscale y 2\n", script);
+  fprintf(script, "set yrange [%.6g:%.6g]\nset xrange [-0.6:%.6g]\nset ylabel ",
+          lo, hi, (double)charted - 0.4);
+  put_quoted(script, ylabel);
+  fputs("\nset style fill solid 0.85 border -1\n", script);
   ratio_ticks(script, lo, hi);
   fputs("set xtics (", script);
   charted = 0;
   for (size_t w = 0; w < m->nworkloads; w++) {
-    if (!pb_metric_applies(metric, &m->workloads[w])) continue;
+    if (!pb_metric_applies(metric, &m->workloads[w]) ||
+        !(suites & PB_SUITE_BIT(m->workloads[w].suite)))
+      continue;
     fputs(charted ? ", " : "", script);
     put_quoted(script, m->workloads[w].name);
     fprintf(script, " %zu", charted++);
   }
   /* Slanted, so that long names ("<workload>:captured") do not overlap. */
   fputs(") rotate by -25\nplot ", script);
-  for (size_t v = 0; v < m->nvariants; v++) {
+  for (size_t v = 0, block = 0; v < m->nvariants; v++) {
+    if (v == ref) continue;
     char rgb[8];
     variant_colour(m, v, rgb);
     fprintf(script,
-            "%s'%s' index %zu using 1:2:($1-%.6g):($1+%.6g):(1):2 "
+            "'%s' index %zu using 1:2:($1-%.6g):($1+%.6g):(1):2 "
             "with boxxyerror lc rgb '%s' title ",
-            v ? ", " : "", data_path, v, width / 2, width / 2, rgb);
+            data_path, block, width / 2, width / 2, rgb);
     put_quoted(script, m->variants[v].label);
+    fprintf(script,
+            ", '%s' index %zu using 1:3:(0):($4-$3) with vectors nohead "
+            "lw 1.2 lc rgb 'black' notitle, ",
+            data_path, block);
+    block++;
   }
+  char ref_title[160];
+  snprintf(ref_title, sizeof ref_title, "%s (reference, 1x)",
+           m->reference->label);
+  char rgb[8];
+  variant_colour(m, ref, rgb);
+  fprintf(script, "1 with lines lw 2.5 lc rgb '%s' title ", rgb);
+  put_quoted(script, ref_title);
   fputs(
-      "\nunset logscale y\nunset arrow 1\nunset ylabel\nset ytics auto\n"
+      "\nunset logscale y\nunset ylabel\nset ytics auto\n"
       "set xtics auto norotate\nset xrange [*:*]\nset yrange [*:*]\n",
       script);
 }
@@ -315,24 +358,44 @@ static int render(const pb_report *r, pb_rendered *out) {
     return -1;
   }
 
+  const unsigned replays =
+      PB_SUITE_BIT(PB_SUITE_SYNTHETIC) | PB_SUITE_BIT(PB_SUITE_CAPTURED);
+  const unsigned real = PB_SUITE_BIT(PB_SUITE_REAL);
+  /* Time on CPU time: what a descheduled run does not inflate. Replay and
+   * real-program memory apart: the replays' peak is above the runner's
+   * baseline, the programs' is the whole process's. */
   struct {
-    const char *name, *title;
+    const char *name, *title, *ylabel;
     const pb_metric *metric;
+    unsigned suites;
     int invert;
   } relative[] = {
-      {THROUGHPUT_CHART, "Throughput relative to %s (higher is better)",
-       &pb_metrics[PB_METRIC_NS_PER_OP], 1},
-      {PEAK_RSS_CHART, "Peak RSS relative to %s (lower is better)",
-       &pb_metrics[PB_METRIC_PEAK_RSS], 0},
+      {THROUGHPUT_CHART,
+       "Replays: throughput on CPU time (1 / CPU ns per op) relative to %s "
+       "(higher is better)",
+       "speed relative to the reference (log scale)",
+       &pb_metrics[PB_METRIC_CPU_NS_PER_OP], replays, 1},
+      {PEAK_RSS_CHART,
+       "Replays: peak RSS above the runner's baseline, relative to %s "
+       "(lower is better)",
+       "peak RSS relative to the reference (log scale)",
+       &pb_metrics[PB_METRIC_PEAK_RSS], replays, 0},
       {REAL_CPU_CHART,
        "Real programs: speed (1 / CPU time) relative to %s (higher is "
        "better)",
-       &pb_metrics[PB_METRIC_PROGRAM_CPU], 1},
+       "speed relative to the reference (log scale)",
+       &pb_metrics[PB_METRIC_PROGRAM_CPU], real, 1},
+      {REAL_PEAK_RSS_CHART,
+       "Real programs: the whole process's peak RSS relative to %s (lower "
+       "is better)",
+       "peak RSS relative to the reference (log scale)",
+       &pb_metrics[PB_METRIC_PEAK_RSS], real, 0},
   };
   for (size_t k = 0; k < sizeof relative / sizeof relative[0]; k++) {
     int applies = 0;
     for (size_t w = 0; w < m->nworkloads; w++)
-      applies |= pb_metric_applies(relative[k].metric, &m->workloads[w]);
+      applies |= pb_metric_applies(relative[k].metric, &m->workloads[w]) &&
+                 (relative[k].suites & PB_SUITE_BIT(m->workloads[w].suite));
     if (!applies) continue;
     snprintf(data_path, sizeof data_path, "%s/relative%zu.dat", scratch, k);
     FILE *data = fopen(data_path, "w");
@@ -342,7 +405,8 @@ static int render(const pb_report *r, pb_rendered *out) {
     char title[256];
     snprintf(title, sizeof title, relative[k].title, m->reference->label);
     relative_chart(&r->analysis, script, data, data_path, relative[k].metric,
-                   relative[k].invert, title, subtitle, output);
+                   relative[k].suites, relative[k].invert, title,
+                   relative[k].ylabel, subtitle, output);
     fclose(data);
     count++;
   }
@@ -402,6 +466,7 @@ static int owns(const char *name) {
   return strcmp(name, THROUGHPUT_CHART) == 0 ||
          strcmp(name, PEAK_RSS_CHART) == 0 ||
          strcmp(name, REAL_CPU_CHART) == 0 ||
+         strcmp(name, REAL_PEAK_RSS_CHART) == 0 ||
          (len > prefix + suffix &&
           strncmp(name, TIMELINE_PREFIX, prefix) == 0 &&
           strcmp(name + len - suffix, TIMELINE_SUFFIX) == 0);
