@@ -40,6 +40,7 @@ typedef struct gate_options {
   pb_comparison_options select; /* backends, workloads, runners */
   const char *baseline;
   int update;
+  int all; /* --all: every figure, not only what changed */
 } gate_options;
 
 static void print_help(void) {
@@ -55,6 +56,9 @@ static void print_help(void) {
       "\n"
       "  --baseline=FILE    the baseline (default: the workspace's\n"
       "                     results/baseline.json)\n"
+      "  --all              show every figure (default: what crossed or came\n"
+      "                     within a third of its threshold, and one line\n"
+      "                     for the rest)\n"
       "  --update-baseline  rewrite the baseline with the figures measured\n"
       "                     now, and print what changed\n"
       "  --backends=A,B     only these backends (default: every compared one)\n"
@@ -85,6 +89,8 @@ static gate_options parse_options(int argc, char **argv) {
       exit(0);
     } else if (strcmp(arg, "--update-baseline") == 0) {
       o.update = 1;
+    } else if (strcmp(arg, "--all") == 0) {
+      o.all = 1;
     } else if (pb_cli_option(argc, argv, &i, "--baseline", &value)) {
       if (value) o.baseline = from_working_directory(value);
     } else if (pb_cli_option(argc, argv, &i, "--backends", &value)) {
@@ -131,8 +137,10 @@ static void build_matrix(const gate_options *o, double scale, const char *argv0,
 }
 
 /* Compare mode: the table, then the verdict. */
-static int compare(const pb_matrix *m, json_t *baseline, const char *path) {
-  pb_gate_outcome g = pb_gate_compare(m, baseline, 0, stdout);
+static int compare(const pb_matrix *m, json_t *baseline, const char *path,
+                   int all) {
+  pb_gate_outcome g =
+      pb_gate_compare(m, baseline, all ? PB_GATE_ALL : PB_GATE_CHANGES, stdout);
   size_t cells = m->nworkloads * m->nvariants;
   if (g.improvements)
     printf(
@@ -170,7 +178,7 @@ static int compare(const pb_matrix *m, json_t *baseline, const char *path) {
 static int update(const pb_matrix *m, double scale, json_t *versions,
                   json_t *old, const char *path) {
   pb_gate_outcome g = {0};
-  if (old) g = pb_gate_compare(m, old, 1, stdout);
+  if (old) g = pb_gate_compare(m, old, PB_GATE_MOVED, stdout);
   free(g.regressed);
   free(g.improved);
   size_t failed = 0;
@@ -234,7 +242,7 @@ int main(int argc, char **argv) {
   pb_trace_files_remove();
 
   int rc = o.update ? update(&m, scale, versions, old, o.baseline)
-                    : compare(&m, old, o.baseline);
+                    : compare(&m, old, o.baseline, o.all);
   json_decref(versions);
   json_decref(old);
   return rc;

@@ -33,17 +33,30 @@ static pb_threshold threshold_of(json_t *baseline, const char *backend,
                         json_number_value(json_object_get(t, "floor"))};
 }
 
-typedef enum verdict { SAME, WITHIN, REGRESSION, IMPROVED } verdict;
+typedef enum verdict { SAME, WITHIN, NEAR, REGRESSION, IMPROVED } verdict;
 
-static const char *const verdict_names[] = {"same", "within", "REGRESSION",
-                                            "improved"};
+static const char *const verdict_names[] = {"same", "within", "near",
+                                            "REGRESSION", "improved"};
 
+/* The change a threshold lets pass: its percentage of the baseline value,
+ * or its floor, whichever is larger. */
 static verdict judge(double base, double now, pb_threshold t) {
-  double change = now - base;
+  double change = fabs(now - base);
+  double allowed = fmax(t.floor, t.percent / 100 * fabs(base));
   if (change == 0) return SAME;
-  if (fabs(change) <= t.floor || fabs(change) <= t.percent / 100 * fabs(base))
-    return WITHIN;
-  return change > 0 ? REGRESSION : IMPROVED;
+  if (change > allowed) return now > base ? REGRESSION : IMPROVED;
+  return change > allowed * 2 / 3 ? NEAR : WITHIN;
+}
+
+static int shown(verdict v, pb_gate_rows rows) {
+  switch (rows) {
+    case PB_GATE_ALL:
+      return 1;
+    case PB_GATE_MOVED:
+      return v != SAME;
+    default:
+      return v == NEAR || v == REGRESSION || v == IMPROVED;
+  }
 }
 
 /* A figure as the gate's table shows it: bytes in KiB (a cell at the
@@ -107,9 +120,10 @@ static void heading(pb_table *t) {
 
 /* The rows of one measured cell against its baseline figures. */
 static void compare_cell(const pb_cell *cell, const char *name, json_t *base,
-                         json_t *baseline, int changed_only, pb_table *t,
+                         json_t *baseline, pb_gate_rows rows, pb_table *t,
                          pb_gate_outcome *o) {
   char *regressed = NULL, *improved = NULL;
+  int quiet = 1; /* nothing beyond, nor near, a threshold */
   for (int k = 0; k < PB_METRIC_COUNT; k++) {
     const pb_metric *metric = &pb_metrics[k];
     if (!metric->gated) continue;
@@ -119,7 +133,9 @@ static void compare_cell(const pb_cell *cell, const char *name, json_t *base,
     double bv = json_number_value(b), xv = json_number_value(x);
     pb_threshold th = threshold_of(baseline, cell->variant->backend, metric);
     verdict v = judge(bv, xv, th);
-    if (changed_only && v == SAME) continue;
+    quiet &= v == SAME || v == WITHIN;
+    o->near += v == NEAR;
+    if (!shown(v, rows)) continue;
     char shown_base[48], shown_now[48], change[32], floor[48];
     format_shown(metric, bv, shown_base, sizeof shown_base);
     format_shown(metric, xv, shown_now, sizeof shown_now);
@@ -143,10 +159,11 @@ static void compare_cell(const pb_cell *cell, const char *name, json_t *base,
   }
   close_cell(&o->regressed, name, regressed);
   close_cell(&o->improved, name, improved);
+  o->quiet_cells += quiet;
 }
 
 pb_gate_outcome pb_gate_compare(const pb_matrix *m, json_t *baseline,
-                                int changed_only, FILE *out) {
+                                pb_gate_rows rows, FILE *out) {
   pb_gate_outcome o = {0};
   pb_table t = {0};
   heading(&t);
@@ -171,12 +188,17 @@ pb_gate_outcome pb_gate_compare(const pb_matrix *m, json_t *baseline,
         }
         continue;
       }
-      compare_cell(cell, name, base, baseline, changed_only, &t, &o);
+      compare_cell(cell, name, base, baseline, rows, &t, &o);
     }
   if (t.rows > 1)
     pb_table_print(&t, out);
   else
     free(t.cells); /* nothing but the heading */
+  if (rows == PB_GATE_CHANGES)
+    fprintf(out, "%s%zu cell%s within their thresholds%s\n",
+            t.rows > 1 ? "\n" : "", o.quiet_cells,
+            o.quiet_cells == 1 ? "" : "s",
+            t.rows > 1 ? " (not shown; --all shows every figure)" : "");
   return o;
 }
 
