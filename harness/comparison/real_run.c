@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/comparison/cell_run.h"
+#include "harness/comparison/child_run.h"
 #include "harness/process/locate.h"
 
 static char *measure;

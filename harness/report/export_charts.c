@@ -11,6 +11,7 @@
 #include "common/fail.h"
 #include "common/user_path.h"
 #include "harness/matrix/summary.h"
+#include "harness/process/outcome.h"
 #include "harness/process/spawn.h"
 
 #define MAX_CHARTS 16
@@ -316,17 +317,12 @@ int pb_charts_draw(const pb_matrix *m, json_t *machine, pb_chart **charts) {
 
   char *argv[] = {"gnuplot", script_path, NULL};
   pb_spawn_result r;
-  if (pb_spawn(argv, 60, &r) != 0) {
-    pb_warn("cannot run gnuplot (%s): no charts", strerror(errno));
-    remove_scratch_dir(scratch);
-    return -1;
-  }
-  int ok = r.exit_status == 0 && !r.signaled && !r.timed_out;
-  if (!ok) {
-    r.err[strcspn(r.err, "\n")] = '\0';
-    pb_warn("gnuplot failed: %s", r.err);
-  }
+  char why[256];
+  pb_outcome outcome =
+      pb_outcome_judge(pb_spawn(argv, 60, &r), &r, why, sizeof why);
   pb_spawn_result_free(&r);
+  int ok = outcome == PB_OUTCOME_OK;
+  if (!ok) pb_warn("gnuplot: %s: no charts", why);
   pb_chart *drawn = ok ? calloc((size_t)count, sizeof *drawn) : NULL;
   int n = 0;
   for (int i = 0; drawn && i < count; i++) {
