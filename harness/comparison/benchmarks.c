@@ -102,9 +102,14 @@ static int end_runs(void) {
   return pb_interrupt_signal();
 }
 
-/* After a SIGINT or SIGTERM: the runs that finished are kept, marked. */
+/* After a SIGINT or SIGTERM: the runs that finished are kept, marked, and
+ * so are the cells counted to the end (--counted). */
 static int stop_interrupted(pb_matrix *m, int stopped_by, const char *out) {
   size_t done = pb_matrix_mark_interrupted(m, stopped_by);
+  char counted[64] = "";
+  if (m->counted)
+    snprintf(counted, sizeof counted, " and %zu of %zu cells counted",
+             pb_counted_mark_interrupted(m), m->nworkloads * m->nvariants);
   const char *name = sigabbrev_np(stopped_by);
   if (done == 0) {
     pb_warn(
@@ -116,8 +121,8 @@ static int stop_interrupted(pb_matrix *m, int stopped_by, const char *out) {
   pb_export_markdown(m, stdout);
   pb_finish_stdout();
   int written = pb_outputs_write(m, out) == 0;
-  pb_warn("interrupted (SIG%s) after %zu of %zu runs%s", name, done,
-          pb_matrix_runs_planned(m),
+  pb_warn("interrupted (SIG%s) after %zu of %zu runs%s%s", name, done,
+          pb_matrix_runs_planned(m), counted,
           written ? ": what they measured is written, marked interrupted" : "");
   return pb_interrupt_exit_status(stopped_by);
 }

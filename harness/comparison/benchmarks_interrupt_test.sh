@@ -96,14 +96,17 @@ interrupted_early capture "$out" TERM
 
 # ---- timed runs ------------------------------------------------------------
 # A matrix long enough that the signal lands mid-way (400 runs), sent once
-# three runs are done (the progress line says "3/400").
+# three runs are done (the progress line says "3/400"). With --counted (the
+# second time), the counted runs never start: both cells are marked
+# interrupted, not failed.
 timed() {
   local signal="$1" status="$2" out="$dir/timed_$1"
+  shift 2
   interrupt "timed_$signal" "$signal" "$status" \
     "grep -qE '\\] ([3-9]|[1-9][0-9]+)/400 ' '$dir/timed_$signal.err' 2>/dev/null" \
-    --backends=pool,glibc --workloads=ints --scale=0.02 --runs=200 --out="$out"
+    --backends=pool,glibc --workloads=ints --scale=0.02 --runs=200 --out="$out" "$@"
   local err="$dir/timed_$signal.err"
-  grep -qE "interrupted \(SIG$signal\) after [0-9]+ of 400 runs: what they measured is written, marked interrupted" \
+  grep -qE "interrupted \(SIG$signal\) after [0-9]+ of 400 runs( and 0 of 2 cells counted)?: what they measured is written, marked interrupted" \
     "$err" || fail "timed $signal: $(tail -3 "$err")"
   head -1 "$out/latest.md" | grep -qE "^\*\*Interrupted\*\* \(SIG$signal\) after [0-9]+ of 400 runs" ||
     fail "timed $signal: latest.md: $(head -1 "$out/latest.md")"
@@ -118,7 +121,9 @@ timed() {
   ((ok >= 3)) || fail "timed $signal: $ok runs kept in latest.csv"
 }
 timed INT 130
-timed TERM 143
+timed TERM 143 --counted
+marked=$(grep -A1 '"counted": {' "$dir/timed_TERM/latest.json" | grep -c '"interrupted": true')
+[[ $marked == 2 ]] || fail "timed TERM --counted: $marked of 2 cells marked interrupted in latest.json"
 
 # ---- counted runs ------------------------------------------------------------
 # Sent once callgrind's file appears: the first cell's callgrind run, which
@@ -132,7 +137,7 @@ interrupt counted TERM 143 \
   --counted --backends=pool,glibc --workloads=ints,tuples --scale=1 --runs=1 \
   --out="$out"
 err="$dir/counted.err"
-grep -qE "interrupted \(SIGTERM\) after 4 of 4 runs: what they measured is written, marked interrupted" \
+grep -qE "interrupted \(SIGTERM\) after 4 of 4 runs and 0 of 4 cells counted: what they measured is written, marked interrupted" \
   "$err" || fail "counted: $(tail -3 "$err")"
 grep -q '"runs_done": 4' "$out/latest.json" || fail "counted: the timed runs were not kept"
 grep -q '"failed": "' "$out/latest.json" && fail "counted: a run or a cell failed in latest.json"

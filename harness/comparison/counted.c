@@ -284,18 +284,29 @@ static void mark_interrupted(pb_cell *cell) {
   snprintf(cell->counted_failure, sizeof cell->counted_failure, "interrupted");
 }
 
+static int counted_interrupted(const pb_cell *cell) {
+  return json_is_true(json_object_get(cell->counted, "interrupted"));
+}
+
+size_t pb_counted_mark_interrupted(pb_matrix *m) {
+  size_t measured = 0;
+  for (size_t c = 0; c < m->nworkloads * m->nvariants; c++) {
+    pb_cell *cell = &m->cells[c];
+    if (!cell->counted && !cell->counted_failure[0]) mark_interrupted(cell);
+    measured += cell->counted && !counted_interrupted(cell);
+  }
+  return measured;
+}
+
 size_t pb_counted_run_all(pb_matrix *m, double timeout) {
   size_t failed = 0;
   pb_progress progress;
   pb_progress_start(&progress, m->nworkloads * m->nvariants, 0);
-  for (size_t w = 0; w < m->nworkloads; w++)
-    for (size_t v = 0; v < m->nvariants; v++) {
+  /* After a SIGINT or SIGTERM nothing more starts (the cells left are
+   * marked by pb_counted_mark_interrupted). */
+  for (size_t w = 0; w < m->nworkloads && !pb_interrupt_signal(); w++)
+    for (size_t v = 0; v < m->nvariants && !pb_interrupt_signal(); v++) {
       pb_cell *cell = pb_matrix_cell(m, w, v);
-      /* After a SIGINT or SIGTERM nothing more starts. */
-      if (pb_interrupt_signal()) {
-        mark_interrupted(cell);
-        continue;
-      }
       char what[256];
       snprintf(what, sizeof what, "counting %s x %s", m->variants[v].label,
                m->workloads[w].name);

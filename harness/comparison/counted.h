@@ -53,10 +53,14 @@ pb_outcome pb_counted_run(pb_cell *cell, const char *trace_file,
 
 /* pb_counted_run on every cell of m (its traces:
  * harness/comparison/trace_files.h), with a progress line; a failure is warned
- * on stderr. After a SIGINT or SIGTERM (interrupt.h) nothing more starts: the
- * cell that was being counted and those not started get
- * {"interrupted": true} as their counted object (neither measured nor
- * failed). Returns how many cells failed. */
+ * on stderr. After a SIGINT or SIGTERM (interrupt.h) nothing more starts, and
+ * the cell that was being counted gets {"interrupted": true} as its counted
+ * object (neither measured nor failed). Returns how many cells failed. */
 size_t pb_counted_run_all(pb_matrix *m, double timeout);
+
+/* After a SIGINT or SIGTERM: every cell whose counted run did not start
+ * (during the counted runs, or before them) gets {"interrupted": true} as
+ * well. Returns how many cells were counted to the end. */
+size_t pb_counted_mark_interrupted(pb_matrix *m);
 
 #endif /* POOLBENCH_HARNESS_COMPARISON_COUNTED_H */
