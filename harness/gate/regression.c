@@ -242,8 +242,9 @@ int main(int argc, char **argv) {
   pb_trace_files_remove();
   int stopped_by = pb_interrupt_signal();
   if (stopped_by) {
-    pb_warn("interrupted (SIG%s): nothing compared, %s not written",
-            sigabbrev_np(stopped_by), o.baseline);
+    pb_warn("interrupted (SIG%s): nothing compared%s%s%s",
+            sigabbrev_np(stopped_by), o.update ? ", " : "",
+            o.update ? o.baseline : "", o.update ? " not written" : "");
     return pb_interrupt_exit_status(stopped_by);
   }
 
