@@ -66,6 +66,14 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
 int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
                  pb_spawn_result *r) {
   memset(r, 0, sizeof *r);
+  if (pb_interrupt_fd() >= 0 && pb_interrupt_signal()) {
+    /* Caught already: nothing more starts (a child stopped while it starts
+     * up may not clean up after itself). */
+    r->interrupted = 1;
+    r->out = strdup("");
+    r->err = strdup("");
+    return 0;
+  }
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0) return -1;
   if (pipe2(err, O_CLOEXEC) != 0) {

@@ -20,7 +20,8 @@ typedef struct pb_spawn_result {
 /* Runs argv[0] (a path) with argv. Returns 0 when the child was started,
  * -1 (with errno) when it could not be. A child stopped early (its time
  * limit, an interrupt) gets SIGTERM, then SIGKILL half a second later.
- * What became of it: outcome.h. */
+ * Once a SIGINT or SIGTERM was caught (interrupt.h), none is started: 0,
+ * with the result interrupted. What became of a child: outcome.h. */
 int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r);
 
 /* pb_spawn with the environment envp instead of this process's. */
