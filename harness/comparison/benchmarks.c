@@ -72,21 +72,24 @@ static json_t *options_json(const pb_comparison_options *o,
   return j;
 }
 
+/* What a counted cell costs over a timed run: a pinned native run and a
+ * callgrind run, which is about 50 times slower (README, "Counted
+ * metrics"). Only the first estimate: the counted runs' own pace replaces
+ * it as they finish (progress.h). */
+#define COUNTED_COST 51
+
 /* One uncounted run of the reference variant per workload: warms the page
  * cache and the binaries, and measures how long a run of each workload
- * takes. Returns the expected seconds of the whole matrix. */
-static double warm_up(const pb_matrix *m, double timeout) {
-  double expected = 0;
+ * takes, into seconds[w]. */
+static void warm_up(const pb_matrix *m, double timeout, double *seconds) {
   for (size_t w = 0; w < m->nworkloads; w++) {
     pb_run run = {0};
     pb_cell cell = {
         .variant = m->reference, .workload = &m->workloads[w], .runs = &run};
-    double seconds = pb_cell_run(&cell, 0, pb_trace_file(w), timeout);
+    seconds[w] = pb_cell_run(&cell, 0, pb_trace_file(w), timeout);
     json_decref(run.result);
     if (run.interrupted) break;
-    expected += seconds * (double)(m->nvariants * (size_t)m->runs_per_cell);
   }
-  return expected;
 }
 
 /* Prints the tables and writes the set into the results folder. Returns 0,
@@ -112,10 +115,15 @@ static int end_runs(void) {
   return pb_interrupt_signal();
 }
 
-/* After a SIGINT or SIGTERM: the runs that finished are kept, marked. */
+/* After a SIGINT or SIGTERM: the runs that finished are kept, marked, and
+ * so are the cells counted to the end (--counted). */
 static int stop_interrupted(pb_matrix *m, int stopped_by,
                             const pb_results_dir *out) {
   size_t done = pb_matrix_mark_interrupted(m, stopped_by);
+  char counted[64] = "";
+  if (m->counted)
+    snprintf(counted, sizeof counted, " and %zu of %zu cells counted",
+             pb_counted_mark_interrupted(m), m->nworkloads * m->nvariants);
   const char *name = sigabbrev_np(stopped_by);
   if (done == 0) {
     if (out->runs)
@@ -130,8 +138,8 @@ static int stop_interrupted(pb_matrix *m, int stopped_by,
     return pb_interrupt_exit_status(stopped_by);
   }
   int written = report(m, out) == 0;
-  pb_warn("interrupted (SIG%s) after %zu of %zu runs%s", name, done,
-          pb_matrix_runs_planned(m),
+  pb_warn("interrupted (SIG%s) after %zu of %zu runs%s%s", name, done,
+          pb_matrix_runs_planned(m), counted,
           written ? ": what they measured is written, marked interrupted" : "");
   return pb_interrupt_exit_status(stopped_by);
 }
@@ -165,17 +173,30 @@ int main(int argc, char **argv) {
   if (pb_trace_files_generate(&m, o.timeout) != 0)
     return stop_interrupted(&m, end_runs(), out);
   size_t total = m.nworkloads * m.nvariants * (size_t)o.runs;
-  double expected = warm_up(&m, o.timeout);
+  double run_seconds[m.nworkloads], counted_seconds[m.nworkloads];
+  memset(run_seconds, 0, sizeof run_seconds);
+  warm_up(&m, o.timeout, run_seconds);
   if (pb_interrupt_signal()) return stop_interrupted(&m, end_runs(), out);
-  char duration[32];
-  pb_format_duration(expected, duration, sizeof duration);
-  fprintf(stderr,
-          "%zu runs (%zu variants x %zu workloads x %d), about %s "
-          "(measured by one warm-up run per workload)\n",
-          total, m.nvariants, m.nworkloads, o.runs, duration);
-
   pb_progress progress;
-  pb_progress_start(&progress, total, expected);
+  pb_progress_start(&progress);
+  for (size_t w = 0; w < m.nworkloads; w++) {
+    counted_seconds[w] = COUNTED_COST * run_seconds[w];
+    pb_progress_plan(&progress, PB_WORK_TIMED, m.nvariants * (size_t)o.runs,
+                     run_seconds[w] * (double)(m.nvariants * (size_t)o.runs));
+    if (o.counted)
+      pb_progress_plan(&progress, PB_WORK_COUNTED, m.nvariants,
+                       counted_seconds[w] * (double)m.nvariants);
+  }
+  char duration[32];
+  pb_format_duration(pb_progress_left(&progress), duration, sizeof duration);
+  fprintf(
+      stderr,
+      "%zu runs (%zu variants x %zu workloads x %d)%s, about %s "
+      "(measured by one warm-up run per workload%s)\n",
+      total, m.nvariants, m.nworkloads, o.runs,
+      o.counted ? " and a counted pair of runs per cell" : "", duration,
+      o.counted ? "; a counted pair taken as 51 runs until some are done" : "");
+
   /* A SIGINT or SIGTERM ends every loop; the run it stopped is marked. */
   for (int r = 0; r < o.runs && !pb_interrupt_signal(); r++)
     for (size_t w = 0; w < m.nworkloads && !pb_interrupt_signal(); w++)
@@ -183,7 +204,7 @@ int main(int argc, char **argv) {
         char what[256];
         snprintf(what, sizeof what, "%s x %s (run %d/%d)", m.variants[v].label,
                  m.workloads[w].name, r + 1, o.runs);
-        pb_progress_show(&progress, what);
+        pb_progress_begin(&progress, PB_WORK_TIMED, run_seconds[w], what);
         pb_cell *cell = pb_matrix_cell(&m, w, v);
         pb_cell_run(cell, r, pb_trace_file(w), o.timeout);
         pb_run_mark_disturbed(&m, &cell->runs[r]);
@@ -191,14 +212,16 @@ int main(int argc, char **argv) {
           pb_progress_clear(&progress);
           pb_warn("%s failed: %s", what, cell->runs[r].failure);
         }
-        progress.done++;
+        pb_progress_end(&progress);
       }
   pb_progress_clear(&progress);
   if (pb_interrupt_signal()) return stop_interrupted(&m, end_runs(), out);
   pb_format_duration(pb_now() - progress.started, duration, sizeof duration);
   fprintf(stderr, "%zu runs in %s\n", total, duration);
   /* The counted runs replay the same trace files. */
-  size_t counted_failed = o.counted ? pb_counted_run_all(&m, o.timeout) : 0;
+  size_t counted_failed =
+      o.counted ? pb_counted_run_all(&m, o.timeout, &progress, counted_seconds)
+                : 0;
   int stopped_by = end_runs();
   if (stopped_by) return stop_interrupted(&m, stopped_by, out);
 

@@ -1,14 +1,12 @@
 #include "harness/comparison/capture.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "harness/comparison/cell_run.h"
 #include "harness/process/spawn.h"
 
-int pb_capture_run(const char *pytrace, const pb_matrix_workload *mw,
-                   const char *out, double timeout, char *err, size_t size) {
+pb_outcome pb_capture_run(const char *pytrace, const pb_matrix_workload *mw,
+                          const char *out, double timeout, char *err,
+                          size_t size) {
   char out_opt[4200], name_opt[64], scale[32];
   snprintf(out_opt, sizeof out_opt, "--out=%s", out);
   snprintf(name_opt, sizeof name_opt, "--workload=%s", mw->workload);
@@ -16,16 +14,11 @@ int pb_capture_run(const char *pytrace, const pb_matrix_workload *mw,
   char *argv[] = {(char *)pytrace, out_opt, name_opt, "--",
                   mw->script,      scale,   NULL};
   pb_spawn_result res;
-  if (pb_spawn(argv, timeout, &res) != 0) {
-    snprintf(err, size, "cannot start %s: %s", pytrace, strerror(errno));
-    return -1;
-  }
-  int ok = res.exit_status == 0 && !res.signaled && !res.timed_out;
-  if (!ok) {
-    pb_run failed;
-    pb_run_failure(&failed, &res);
-    snprintf(err, size, "capturing %s: %s", mw->script, failed.failure);
-  }
+  char why[256];
+  pb_outcome outcome =
+      pb_outcome_judge(pb_spawn(argv, timeout, &res), &res, why, sizeof why);
+  if (outcome == PB_OUTCOME_FAILED)
+    snprintf(err, size, "capturing %s: %s", mw->script, why);
   pb_spawn_result_free(&res);
-  return ok ? 0 : -1;
+  return outcome;
 }

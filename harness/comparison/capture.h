@@ -8,11 +8,14 @@
 #include <stddef.h>
 
 #include "harness/matrix/matrix.h"
+#include "harness/process/outcome.h"
 
 /* Captures mw's program into out with pytrace, within timeout seconds.
- * Returns 0, or -1 with one line in err (what ended pytrace, and its own
- * last line). */
-int pb_capture_run(const char *pytrace, const pb_matrix_workload *mw,
-                   const char *out, double timeout, char *err, size_t size);
+ * Returns PB_OUTCOME_OK; PB_OUTCOME_FAILED with one line in err (what ended
+ * pytrace, and its own last line); or PB_OUTCOME_INTERRUPTED, when a SIGINT
+ * or SIGTERM stopped it (out then holds a partial trace, or nothing). */
+pb_outcome pb_capture_run(const char *pytrace, const pb_matrix_workload *mw,
+                          const char *out, double timeout, char *err,
+                          size_t size);
 
 #endif /* POOLBENCH_HARNESS_COMPARISON_CAPTURE_H */

@@ -8,9 +8,12 @@
 #include <unistd.h>
 
 #include "common/fail.h"
+#include "common/user_path.h"
 #include "harness/comparison/progress.h"
 #include "harness/comparison/trace_files.h"
 #include "harness/comparison/variants.h"
+#include "harness/process/interrupt.h"
+#include "harness/process/outcome.h"
 #include "harness/process/pinned.h"
 
 /* Fields of the native run that the counted object keeps as they are. */
@@ -64,9 +67,16 @@ void pb_counting_setup(const char *argv0) {
             "(./bazelw installs it)");
   char *argv[] = {valgrind_path, "--version", NULL};
   pb_spawn_result r;
-  if (pb_spawn(argv, 30, &r) != 0 || r.exit_status != 0 || r.signaled ||
-      r.timed_out)
-    pb_fail(PB_EXIT_BAD_INPUT, "%s --version failed", valgrind_path);
+  char why[256];
+  switch (pb_outcome_judge(pb_spawn(argv, 30, &r), &r, why, sizeof why)) {
+    case PB_OUTCOME_OK:
+      break;
+    case PB_OUTCOME_INTERRUPTED:
+      pb_fail(pb_interrupt_exit_status(pb_interrupt_signal()),
+              "interrupted while asking valgrind its version");
+    case PB_OUTCOME_FAILED:
+      pb_fail(PB_EXIT_BAD_INPUT, "%s --version failed: %s", valgrind_path, why);
+  }
   snprintf(valgrind_version, sizeof valgrind_version, "%.*s",
            (int)strcspn(r.out, "\n"), r.out);
   pb_spawn_result_free(&r);
@@ -79,29 +89,42 @@ void pb_counting_setup(const char *argv0) {
 const char *pb_valgrind_version(void) { return valgrind_version; }
 const char *pb_callgrind_command(void) { return callgrind_command; }
 
-/* Runs argv pinned; returns the runner's JSON object, or NULL with why. */
-static json_t *run_json(char **argv, double timeout, char *why, size_t size) {
+/* Runs argv pinned; returns the runner's JSON object, or NULL with why and
+ * whether it failed or was interrupted in *outcome. */
+static json_t *run_json(char **argv, double timeout, char *why, size_t size,
+                        pb_outcome *outcome) {
   pb_spawn_result r;
-  if (pb_spawn_pinned(argv, timeout, &r) != 0) {
-    snprintf(why, size, "cannot start a pinned run: %s", strerror(errno));
-    return NULL;
-  }
+  *outcome =
+      pb_outcome_judge(pb_spawn_pinned(argv, timeout, &r), &r, why, size);
   json_t *result = NULL;
-  if (r.exit_status == 0 && !r.signaled && !r.timed_out) {
+  if (*outcome == PB_OUTCOME_OK) {
     result = json_loads(r.out, 0, NULL);
     if (!json_is_object(result)) {
       json_decref(result);
       result = NULL;
       snprintf(why, size, "garbage output");
+      *outcome = PB_OUTCOME_FAILED;
     }
-  } else {
-    char what[64];
-    pb_spawn_describe(&r, what, sizeof what);
-    r.err[strcspn(r.err, "\n")] = '\0';
-    snprintf(why, size, "%s%s%.180s", what, r.err[0] ? ": " : "", r.err);
   }
   pb_spawn_result_free(&r);
   return result;
+}
+
+/* A new empty file for callgrind's output in the temporary directory
+ * (README: $TMPDIR, or /tmp), its path in *path (malloc'd); or -1 with
+ * why. The caller removes it however the run ends. */
+static int callgrind_file(char **path, char *why, size_t size) {
+  if (asprintf(path, "%s/poolbench-callgrind.XXXXXX", pb_temp_dir()) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  int fd = mkstemp(*path);
+  if (fd < 0) {
+    snprintf(why, size, "cannot create %s: %s", *path, strerror(errno));
+    free(*path);
+    *path = NULL;
+    return -1;
+  }
+  close(fd);
+  return 0;
 }
 
 /* The instructions callgrind collected ("totals:" or "summary:"), or -1. */
@@ -120,18 +143,17 @@ static long long collected_instructions(const char *path) {
   return total;
 }
 
-/* The callgrind run: the replay's instructions, or -1 with why. */
+/* The callgrind run: the replay's instructions, or -1 with why and whether
+ * it failed or was interrupted in *outcome. */
 static long long count_instructions(const pb_variant *v, const char *trace_opt,
-                                    double timeout, char *why, size_t size) {
-  char out_path[] = "/tmp/poolbench-callgrind.XXXXXX";
-  int fd = mkstemp(out_path);
-  if (fd < 0) {
-    snprintf(why, size, "cannot create %s: %s", out_path, strerror(errno));
-    return -1;
-  }
-  close(fd);
-  char out_opt[64];
-  snprintf(out_opt, sizeof out_opt, "--callgrind-out-file=%s", out_path);
+                                    double timeout, char *why, size_t size,
+                                    pb_outcome *outcome) {
+  char *out_path;
+  *outcome = PB_OUTCOME_FAILED;
+  if (callgrind_file(&out_path, why, size) != 0) return -1;
+  char *out_opt;
+  if (asprintf(&out_opt, "--callgrind-out-file=%s", out_path) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
   const char *const extra[] = {trace_opt, "--json", NULL};
   char **runner = pb_variant_argv(v, extra);
   size_t n = 0;
@@ -143,13 +165,18 @@ static long long count_instructions(const pb_variant *v, const char *trace_opt,
     argv[argc++] = (char *)callgrind_options[k];
   argv[argc++] = out_opt;
   for (size_t k = 0; k <= n; k++) argv[argc++] = runner[k];
-  json_t *result = run_json(argv, timeout, why, size);
+  json_t *result = run_json(argv, timeout, why, size, outcome);
   pb_variant_argv_free(runner);
   long long instructions = result ? collected_instructions(out_path) : -1;
-  if (result && instructions <= 0)
-    snprintf(why, size, "callgrind collected no instructions (%s)", out_path);
+  if (result && instructions <= 0) {
+    snprintf(why, size, "callgrind collected no instructions");
+    *outcome = PB_OUTCOME_FAILED;
+    instructions = -1;
+  }
   json_decref(result);
   unlink(out_path);
+  free(out_path);
+  free(out_opt);
   return instructions;
 }
 
@@ -167,17 +194,13 @@ static const char *const program_options[] = {
 /* The callgrind run of cell's program on its backend's pyrun, pinned, with
  * the settings of every run of the programs (matrix_workloads.h): sets
  * cell->counted to {"instructions": N}. */
-static int count_program(pb_cell *cell, double timeout) {
-  char out_path[] = "/tmp/poolbench-callgrind.XXXXXX";
-  int fd = mkstemp(out_path);
-  if (fd < 0) {
-    snprintf(cell->counted_failure, sizeof cell->counted_failure,
-             "cannot create %s: %s", out_path, strerror(errno));
-    return -1;
-  }
-  close(fd);
-  char out_opt[64], scale[32];
-  snprintf(out_opt, sizeof out_opt, "--callgrind-out-file=%s", out_path);
+static pb_outcome count_program(pb_cell *cell, double timeout) {
+  char *out_path, *out_opt, scale[32];
+  if (callgrind_file(&out_path, cell->counted_failure,
+                     sizeof cell->counted_failure) != 0)
+    return PB_OUTCOME_FAILED;
+  if (asprintf(&out_opt, "--callgrind-out-file=%s", out_path) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
   snprintf(scale, sizeof scale, "%.17g", cell->workload->scale);
   char *argv[PROGRAM_OPTIONS + 6];
   size_t argc = 0;
@@ -193,49 +216,49 @@ static int count_program(pb_cell *cell, double timeout) {
   long long instructions = -1;
   char *const python[] = {"PYTHONHASHSEED=0", "PYTHONDONTWRITEBYTECODE=1",
                           NULL};
-  if (pb_spawn_pinned_adding(argv, python, timeout, &r) != 0) {
-    snprintf(cell->counted_failure, sizeof cell->counted_failure,
-             "cannot start a pinned run: %s", strerror(errno));
-  } else {
-    if (r.exit_status == 0 && !r.signaled && !r.timed_out) {
-      instructions = collected_instructions(out_path);
-      if (instructions <= 0)
-        snprintf(cell->counted_failure, sizeof cell->counted_failure,
-                 "callgrind collected no instructions");
-    } else {
-      char what[64];
-      pb_spawn_describe(&r, what, sizeof what);
+  pb_outcome outcome =
+      pb_outcome_judge(pb_spawn_pinned_adding(argv, python, timeout, &r), &r,
+                       cell->counted_failure, sizeof cell->counted_failure);
+  pb_spawn_result_free(&r);
+  if (outcome == PB_OUTCOME_OK) {
+    instructions = collected_instructions(out_path);
+    if (instructions <= 0) {
       snprintf(cell->counted_failure, sizeof cell->counted_failure,
-               "%s under callgrind", what);
+               "callgrind collected no instructions");
+      outcome = PB_OUTCOME_FAILED;
     }
-    pb_spawn_result_free(&r);
   }
   unlink(out_path);
-  if (instructions <= 0) return -1;
-  cell->counted = json_pack("{s:I}", "instructions", (json_int_t)instructions);
-  return 0;
+  free(out_path);
+  free(out_opt);
+  if (outcome == PB_OUTCOME_OK)
+    cell->counted =
+        json_pack("{s:I}", "instructions", (json_int_t)instructions);
+  return outcome;
 }
 
-int pb_counted_run(pb_cell *cell, const char *trace_file, double timeout) {
-  if (cell->workload->suite == PB_SUITE_REAL)
+pb_outcome pb_counted_run(pb_cell *cell, const char *trace_file,
+                          double timeout) {
+  if (!pb_suite_is(cell->workload->suite, PB_SUITES_REPLAYED))
     return count_program(cell, timeout);
   char *trace_opt;
   if (asprintf(&trace_opt, "--trace=%s", trace_file) < 0)
     pb_fail(PB_EXIT_FAILED, "out of memory");
   const char *const extra[] = {trace_opt, "--json", "--count-syscalls", NULL};
   char **argv = pb_variant_argv(cell->variant, extra);
+  pb_outcome outcome;
   json_t *native = run_json(argv, timeout, cell->counted_failure,
-                            sizeof cell->counted_failure);
+                            sizeof cell->counted_failure, &outcome);
   pb_variant_argv_free(argv);
   long long instructions =
       native ? count_instructions(cell->variant, trace_opt, timeout,
                                   cell->counted_failure,
-                                  sizeof cell->counted_failure)
+                                  sizeof cell->counted_failure, &outcome)
              : -1;
   free(trace_opt);
   if (instructions < 0) {
     json_decref(native);
-    return -1;
+    return outcome;
   }
   json_t *counted = json_object();
   for (size_t k = 0; k < sizeof native_fields / sizeof native_fields[0]; k++)
@@ -250,27 +273,62 @@ int pb_counted_run(pb_cell *cell, const char *trace_file, double timeout) {
                       json_real(round(per_op * 1e4) / 1e4));
   json_decref(native);
   cell->counted = counted;
-  return 0;
+  return PB_OUTCOME_OK;
 }
 
-size_t pb_counted_run_all(pb_matrix *m, double timeout) {
+/* A cell whose counted run a SIGINT or SIGTERM stopped, or never let
+ * start: no figures, and no failure either (matrix.h). */
+static void mark_interrupted(pb_cell *cell) {
+  cell->counted_interrupted = 1;
+  cell->counted_failure[0] = '\0';
+}
+
+size_t pb_counted_mark_interrupted(pb_matrix *m) {
+  size_t measured = 0;
+  for (size_t c = 0; c < m->nworkloads * m->nvariants; c++) {
+    pb_cell *cell = &m->cells[c];
+    if (!cell->counted && !cell->counted_failure[0]) mark_interrupted(cell);
+    measured += cell->counted != NULL;
+  }
+  return measured;
+}
+
+size_t pb_counted_run_all(pb_matrix *m, double timeout, pb_progress *shared,
+                          const double *expected) {
   size_t failed = 0;
-  pb_progress progress;
-  pb_progress_start(&progress, m->nworkloads * m->nvariants, 0);
-  for (size_t w = 0; w < m->nworkloads; w++)
-    for (size_t v = 0; v < m->nvariants; v++) {
+  pb_progress own;
+  pb_progress *progress = shared ? shared : &own;
+  if (!shared) {
+    pb_progress_start(&own);
+    /* No warm-up measured them: a second a cell, which the pace of the
+     * first cells corrects. */
+    pb_progress_plan(&own, PB_WORK_COUNTED, m->nworkloads * m->nvariants,
+                     (double)(m->nworkloads * m->nvariants));
+  }
+  /* After a SIGINT or SIGTERM nothing more starts (the cells left are
+   * marked by pb_counted_mark_interrupted). */
+  for (size_t w = 0; w < m->nworkloads && !pb_interrupt_signal(); w++)
+    for (size_t v = 0; v < m->nvariants && !pb_interrupt_signal(); v++) {
+      pb_cell *cell = pb_matrix_cell(m, w, v);
       char what[256];
       snprintf(what, sizeof what, "counting %s x %s", m->variants[v].label,
                m->workloads[w].name);
-      pb_progress_show(&progress, what);
-      pb_cell *cell = pb_matrix_cell(m, w, v);
-      if (pb_counted_run(cell, pb_trace_file(w), timeout) != 0) {
-        pb_progress_clear(&progress);
-        pb_warn("%s failed: %s", what, cell->counted_failure);
-        failed++;
+      pb_progress_begin(progress, PB_WORK_COUNTED, expected ? expected[w] : 1,
+                        what);
+      switch (pb_counted_run(cell, pb_trace_file(w), timeout)) {
+        case PB_OUTCOME_OK:
+          break;
+        case PB_OUTCOME_INTERRUPTED:
+          mark_interrupted(cell);
+          break;
+        case PB_OUTCOME_FAILED:
+          pb_progress_clear(progress);
+          pb_warn("%s failed: %s", what, cell->counted_failure);
+          failed++;
+          break;
       }
-      progress.done++;
+      pb_progress_end(progress);
     }
-  pb_progress_clear(&progress);
+  pb_progress_clear(progress);
   return failed;
 }

@@ -21,7 +21,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "harness/comparison/progress.h"
 #include "harness/matrix/matrix.h"
+#include "harness/process/outcome.h"
 
 /* Finds valgrind on the PATH and reads its version, and sets up the pinned
  * runs (harness/process/pinned.h; argv0 locates what they preload); exits with
@@ -40,15 +42,30 @@ const char *pb_callgrind_command(void);
 /* Measures the cell on trace_file: sets cell->counted to an object holding
  * "instructions" and "instructions_per_op" (callgrind), and from the native
  * run "minor_page_faults", "memory_syscalls" (by call),
- * "memory_syscalls_total", "ops" and the memory figures; or leaves it NULL
- * with why in cell->counted_failure. Returns 0 when measured. A cell of the
- * real suite (trace_file NULL) is its program on pyrun_<backend>, counted
- * whole under callgrind, start-up included: {"instructions": N}. */
-int pb_counted_run(pb_cell *cell, const char *trace_file, double timeout);
+ * "memory_syscalls_total", "ops" and the memory figures, and returns
+ * PB_OUTCOME_OK; or leaves it NULL with why in cell->counted_failure and
+ * returns PB_OUTCOME_FAILED, or PB_OUTCOME_INTERRUPTED when a SIGINT or
+ * SIGTERM stopped it (outcome.h). A cell of the real suite (trace_file
+ * NULL) is its program on pyrun_<backend>, counted whole under callgrind,
+ * start-up included: {"instructions": N}. Callgrind writes into a file in
+ * $TMPDIR (or /tmp), removed however the run ends. */
+pb_outcome pb_counted_run(pb_cell *cell, const char *trace_file,
+                          double timeout);
 
 /* pb_counted_run on every cell of m (its traces:
  * harness/comparison/trace_files.h), with a progress line; a failure is warned
- * on stderr. Returns how many cells failed. */
-size_t pb_counted_run_all(pb_matrix *m, double timeout);
+ * on stderr. After a SIGINT or SIGTERM (interrupt.h) nothing more starts, and
+ * the cell that was being counted is marked counted_interrupted (matrix.h:
+ * neither measured nor failed). progress: the run's (its counted runs
+ * planned), or NULL for a bar of their own; expected: each workload's
+ * expected seconds of a counted cell, or NULL. Returns how many cells
+ * failed. */
+size_t pb_counted_run_all(pb_matrix *m, double timeout, pb_progress *progress,
+                          const double *expected);
+
+/* After a SIGINT or SIGTERM: every cell whose counted run did not start
+ * (during the counted runs, or before them) is marked counted_interrupted
+ * as well. Returns how many cells were counted to the end. */
+size_t pb_counted_mark_interrupted(pb_matrix *m);
 
 #endif /* POOLBENCH_HARNESS_COMPARISON_COUNTED_H */

@@ -31,7 +31,7 @@ void pb_matrix_workloads_build(const pb_comparison_options *o,
           .workload = entry->name,
           .suite = s,
       };
-      if (s != PB_SUITE_SYNTHETIC) {
+      if (pb_suite_is(s, PB_SUITES_WITH_PROGRAM)) {
         char *name;
         if (asprintf(&name, "%s:%s", entry->name, pb_suite_names[s]) < 0)
           pb_fail(PB_EXIT_FAILED, "out of memory");
@@ -41,12 +41,10 @@ void pb_matrix_workloads_build(const pb_comparison_options *o,
       mw++;
     }
   }
-  unsigned programs =
-      PB_SUITE_BIT(PB_SUITE_CAPTURED) | PB_SUITE_BIT(PB_SUITE_REAL);
-  if (o->suites & programs) {
+  if (o->suites & PB_SUITES_WITH_PROGRAM) {
     setenv("PYTHONHASHSEED", "0", 1);
     setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
   }
-  if (o->suites & PB_SUITE_BIT(PB_SUITE_CAPTURED))
+  if (o->suites & PB_SUITES_CAPTURED)
     m->pytrace = pb_locate_or_fail(argv0, "python/pytrace", "pytrace");
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/comparison/cell_run.h"
+#include "harness/comparison/child_run.h"
 #include "harness/process/locate.h"
 
 static char *measure;
@@ -21,19 +21,13 @@ void pb_real_runs_prepare(pb_matrix *m, const char *argv0) {
   }
 }
 
-/* measure's report holds the program's own figures; the run's JSON names
- * its times as the whole program's (a runner's cpu_seconds is its
- * replay's) and adds what ran. */
+/* measure's report holds the program's own figures, every metric of the
+ * real suite's runs; the run's JSON adds what ran. */
 static int measured(const pb_cell *cell, json_t *result) {
-  json_t *cpu = json_object_get(result, "cpu_seconds");
-  json_t *wall = json_object_get(result, "wall_seconds");
-  if (!json_is_number(cpu) || !json_is_number(wall) ||
-      !json_is_integer(json_object_get(result, "peak_rss_bytes")))
-    return 0;
-  json_object_set(result, "program_cpu_seconds", cpu);
-  json_object_set(result, "program_wall_seconds", wall);
-  json_object_del(result, "cpu_seconds");
-  json_object_del(result, "wall_seconds");
+  for (int k = 0; k < PB_METRIC_COUNT; k++)
+    if (pb_metric_applies(&pb_metrics[k], cell->workload) &&
+        !json_is_number(json_object_get(result, pb_metrics[k].key)))
+      return 0;
   json_object_set_new(result, "backend", json_string(cell->variant->backend));
   json_object_set_new(result, "workload",
                       json_string(cell->workload->workload));

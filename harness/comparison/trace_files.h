@@ -2,7 +2,7 @@
  * at its scale, into a private directory under $TMPDIR (or /tmp); every
  * runner replays the same file, and the directory is removed at the end,
  * also when the driver exits early on an error or an interrupt. A workload
- * of the captured suite is its program's capture (capture_run.h); one of the
+ * of the captured suite is its program's capture (capture.h); one of the
  * real suite has no trace.
  *
  * When the comparison holds more than the synthetic suite, each trace's

@@ -9,7 +9,9 @@
 #include "allocator/registry.h"
 #include "common/fail.h"
 #include "common/list.h"
+#include "harness/process/interrupt.h"
 #include "harness/process/locate.h"
+#include "harness/process/outcome.h"
 #include "harness/process/spawn.h"
 
 static char *xstrdup(const char *s) {
@@ -64,13 +66,18 @@ static json_t *describe(const pb_variant *v) {
   const char *const extra[] = {"--describe", NULL};
   char **argv = pb_variant_argv(v, extra);
   pb_spawn_result r;
-  if (pb_spawn(argv, 30, &r) != 0)
-    pb_fail(PB_EXIT_BAD_INPUT, "cannot run %s: %s", v->runner, strerror(errno));
+  char why[256];
+  pb_outcome outcome =
+      pb_outcome_judge(pb_spawn(argv, 30, &r), &r, why, sizeof why);
   pb_variant_argv_free(argv);
-  if (r.exit_status != 0 || r.signaled || r.timed_out) {
-    /* The runner's own line names the problem. */
+  if (outcome == PB_OUTCOME_INTERRUPTED)
+    pb_fail(pb_interrupt_exit_status(pb_interrupt_signal()),
+            "interrupted while asking %s --describe", v->runner);
+  if (outcome == PB_OUTCOME_FAILED) {
+    /* A bad parameter: the runner's own line names the problem. */
     r.err[strcspn(r.err, "\n")] = '\0';
-    pb_fail(PB_EXIT_BAD_INPUT, "%s", r.err[0] ? r.err : "describe failed");
+    if (r.err[0]) pb_fail(PB_EXIT_BAD_INPUT, "%s", r.err);
+    pb_fail(PB_EXIT_BAD_INPUT, "%s --describe: %s", v->runner, why);
   }
   json_t *identity = json_loads(r.out, 0, NULL);
   pb_spawn_result_free(&r);

@@ -15,7 +15,9 @@
  *
  * Exit status: 0 no regression; 1 a regression (the cells are named), a
  * broken ceiling or a cell that could not be measured; 2 bad options, a missing
- * or corrupt baseline, or one recorded with other versions: nothing compared.
+ * or corrupt baseline, or one recorded with other versions: nothing compared;
+ * 130/143 interrupted by SIGINT/SIGTERM: the running child stopped, the traces
+ * and callgrind's files removed, nothing compared, the baseline untouched.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@
 #include "harness/comparison/variants.h"
 #include "harness/gate/baseline.h"
 #include "harness/gate/verdicts.h"
+#include "harness/process/interrupt.h"
 #include "workloads/workloads.h"
 
 /* Small enough that the whole gate, every cell once natively and once
@@ -237,9 +240,21 @@ int main(int argc, char **argv) {
 
   fprintf(stderr, "regression gate: %zu backends x %zu workloads at scale %g\n",
           m.nvariants, m.nworkloads, scale);
-  pb_trace_files_generate(&m, o.select.timeout);
-  pb_counted_run_all(&m, o.select.timeout);
+  /* Ctrl-C or SIGTERM stops the running child and the traces go; what was
+   * counted is incomplete, so nothing is compared and the baseline is left
+   * alone. */
+  pb_interrupt_install();
+  if (pb_trace_files_generate(&m, o.select.timeout) == 0)
+    pb_counted_run_all(&m, o.select.timeout, NULL, NULL);
+  pb_interrupt_restore();
   pb_trace_files_remove();
+  int stopped_by = pb_interrupt_signal();
+  if (stopped_by) {
+    pb_warn("interrupted (SIG%s): nothing compared%s%s%s",
+            sigabbrev_np(stopped_by), o.update ? ", " : "",
+            o.update ? o.baseline : "", o.update ? " not written" : "");
+    return pb_interrupt_exit_status(stopped_by);
+  }
 
   int rc = o.update ? update(&m, scale, versions, old, o.baseline)
                     : compare(&m, old, o.baseline, o.all);

@@ -60,6 +60,10 @@ typedef struct pb_cell {
    * object, or NULL with why in counted_failure. */
   json_t *counted;
   char counted_failure[256];
+  /* Its counted run was stopped, or never started, by a SIGINT or SIGTERM:
+   * counted is NULL and counted_failure empty (neither measured nor
+   * failed). */
+  int counted_interrupted;
 } pb_cell;
 
 typedef struct pb_matrix {

@@ -3,9 +3,8 @@
 #include <string.h>
 
 /* Replays (synthetic and captured traces) and real programs. */
-#define REPLAYS \
-  (PB_SUITE_BIT(PB_SUITE_SYNTHETIC) | PB_SUITE_BIT(PB_SUITE_CAPTURED))
-#define REAL PB_SUITE_BIT(PB_SUITE_REAL)
+#define REPLAYS PB_SUITES_REPLAYED
+#define REAL (PB_SUITES_ALL & ~PB_SUITES_REPLAYED)
 #define MIB (1 << 20)
 
 /* The gate's default thresholds, and why: instructions per op move by
@@ -156,6 +155,20 @@ const pb_metric pb_metrics[PB_METRIC_COUNT] = {
                                 .suites = REAL,
                                 .basis = PB_BASIS_WALL,
                                 .basis_unit = "s"},
+    [PB_METRIC_PROGRAM_USER] = {.key = "program_user_seconds",
+                                .unit = "s",
+                                .name = "user time",
+                                .shown_unit = "s",
+                                .divisor = 1,
+                                .lower_is_better = 1,
+                                .suites = REAL},
+    [PB_METRIC_PROGRAM_SYSTEM] = {.key = "program_system_seconds",
+                                  .unit = "s",
+                                  .name = "system time",
+                                  .shown_unit = "s",
+                                  .divisor = 1,
+                                  .lower_is_better = 1,
+                                  .suites = REAL},
     [PB_METRIC_INSTRUCTIONS] = {.key = "instructions",
                                 .unit = "instructions",
                                 .name = "instructions",

@@ -28,6 +28,20 @@ typedef enum pb_suite {
 
 extern const char *const pb_suite_names[PB_SUITE_COUNT];
 
+/* What a suite's workloads are, asked by property rather than by name:
+ *   replayed  a trace that bench_<backend> replays (synthetic, captured);
+ *   captured  a trace pytrace records from the program (captured);
+ *   program   the workload's Python program is run (captured, real). */
+#define PB_SUITES_REPLAYED \
+  (PB_SUITE_BIT(PB_SUITE_SYNTHETIC) | PB_SUITE_BIT(PB_SUITE_CAPTURED))
+#define PB_SUITES_CAPTURED PB_SUITE_BIT(PB_SUITE_CAPTURED)
+#define PB_SUITES_WITH_PROGRAM \
+  (PB_SUITE_BIT(PB_SUITE_CAPTURED) | PB_SUITE_BIT(PB_SUITE_REAL))
+
+static inline int pb_suite_is(pb_suite s, unsigned suites) {
+  return (PB_SUITE_BIT(s) & suites) != 0;
+}
+
 /* Parses a ','-separated list of suite names, or "all", into a mask of
  * PB_SUITE_BITs. Returns 0; -1 with an unknown name in bad; -2 with a name
  * given twice (or already covered by "all") in bad. */

@@ -6,11 +6,13 @@
  * input and error are measure's). When it ends, measure prints one JSON
  * object on stdout,
  *
- *   {"wall_seconds": W, "cpu_seconds": C, "peak_rss_bytes": R,
- *    "exit_status": S}            (or "signal": N when it was killed)
+ *   {"program_wall_seconds": W, "program_cpu_seconds": C,
+ *    "program_user_seconds": U, "program_system_seconds": S,
+ *    "peak_rss_bytes": R, "exit_status": E}  (or "signal": N when killed)
  *
- * with C its user and system time and R its ru_maxrss, and exits with the
- * child's status (128 + N when killed by signal N).
+ * with C = U + S its user and system time and R its ru_maxrss (the keys
+ * are the metric registry's, harness/metrics/metrics.h), and exits with
+ * the child's status (128 + N when killed by signal N).
  *
  * Why a process of its own: Linux keeps a process's peak RSS across execve
  * (ru_maxrss is the largest of every address space the process had), so a
@@ -31,6 +33,7 @@
 
 #include "common/clock.h"
 #include "common/fail.h"
+#include "harness/metrics/metrics.h"
 
 static double seconds(struct timeval tv) {
   return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
@@ -58,10 +61,15 @@ int main(int argc, char **argv) {
   while (wait4(pid, &status, 0, &usage) < 0)
     if (errno != EINTR) pb_fail(PB_EXIT_FAILED, "wait4: %s", strerror(errno));
   double wall = pb_now() - start;
+  double user = seconds(usage.ru_utime), system = seconds(usage.ru_stime);
   printf(
-      "{\"wall_seconds\": %.9f, \"cpu_seconds\": %.6f, "
-      "\"peak_rss_bytes\": %llu, ",
-      wall, seconds(usage.ru_utime) + seconds(usage.ru_stime),
+      "{\"%s\": %.9f, \"%s\": %.6f, \"%s\": %.6f, \"%s\": %.6f, "
+      "\"%s\": %llu, ",
+      pb_metric_key(PB_METRIC_PROGRAM_WALL), wall,
+      pb_metric_key(PB_METRIC_PROGRAM_CPU), user + system,
+      pb_metric_key(PB_METRIC_PROGRAM_USER), user,
+      pb_metric_key(PB_METRIC_PROGRAM_SYSTEM), system,
+      pb_metric_key(PB_METRIC_PEAK_RSS),
       (unsigned long long)usage.ru_maxrss * 1024); /* KiB on Linux */
   if (WIFSIGNALED(status)) {
     printf("\"signal\": %d}\n", WTERMSIG(status));

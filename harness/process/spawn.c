@@ -35,6 +35,30 @@ static void buffer_append(buffer *b, const char *src, size_t n) {
   b->data[b->len] = '\0';
 }
 
+/* Grace a child stopped early (a timeout, an interrupt) has between SIGTERM
+ * and SIGKILL: valgrind removes its vgdb FIFOs from the temporary directory
+ * on SIGTERM but leaves them on SIGKILL; a runner dies at once either way. */
+#define STOP_GRACE_SECONDS 0.5
+
+/* Asks pid to stop, then kills it if it has not within the grace; returns
+ * its wait status. */
+static int stop_child(pid_t pid) {
+  kill(pid, SIGTERM);
+  double deadline = pb_now() + STOP_GRACE_SECONDS;
+  int status;
+  for (;;) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return status;
+    if (done < 0 && errno != EINTR) return 0;
+    if (pb_now() >= deadline) break;
+    usleep(10000);
+  }
+  kill(pid, SIGKILL);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
 int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
   return pb_spawn_env(argv, environ, timeout_seconds, r);
 }
@@ -42,6 +66,14 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
 int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
                  pb_spawn_result *r) {
   memset(r, 0, sizeof *r);
+  if (pb_interrupt_fd() >= 0 && pb_interrupt_signal()) {
+    /* Caught already: nothing more starts (a child stopped while it starts
+     * up may not clean up after itself). */
+    r->interrupted = 1;
+    r->out = strdup("");
+    r->err = strdup("");
+    return 0;
+  }
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0) return -1;
   if (pipe2(err, O_CLOEXEC) != 0) {
@@ -68,14 +100,13 @@ int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
 
   buffer bufs[2] = {{0}, {0}};
   /* The child's stdout and stderr, and the interrupt pipe (interrupt.h):
-   * a Ctrl-C kills the child now, not after its time limit. */
+   * a Ctrl-C stops the child now, not after its time limit. */
   struct pollfd fds[3] = {
       {out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {pb_interrupt_fd(), POLLIN, 0}};
   int open_fds = 2;
   while (open_fds > 0) {
     double left = timeout_seconds - (pb_now() - start);
     if (left <= 0) {
-      kill(pid, SIGKILL);
       r->timed_out = 1;
       break;
     }
@@ -85,7 +116,6 @@ int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
       break;
     }
     if (fds[2].fd >= 0 && (fds[2].revents & POLLIN)) {
-      kill(pid, SIGKILL);
       r->interrupted = 1;
       break;
     }
@@ -104,10 +134,15 @@ int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
   }
   for (int k = 0; k < 2; k++)
     if (fds[k].fd >= 0) close(fds[k].fd);
-  int status;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  int status = 0;
+  if (r->timed_out || r->interrupted) {
+    r->seconds = pb_now() - start; /* when it was stopped, grace left out */
+    status = stop_child(pid);
+  } else {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    r->seconds = pb_now() - start;
   }
-  r->seconds = pb_now() - start;
   if (!r->timed_out && !r->interrupted) {
     if (WIFSIGNALED(status)) {
       r->signaled = 1;

@@ -10,15 +10,18 @@ typedef struct pb_spawn_result {
   int exit_status; /* valid when !signaled && !timed_out && !interrupted */
   int signaled;    /* killed by a signal (a crash) */
   int signal;
-  int timed_out;   /* killed by us after the time limit */
-  int interrupted; /* killed by us on SIGINT or SIGTERM (interrupt.h) */
+  int timed_out;   /* stopped by us after the time limit */
+  int interrupted; /* stopped by us on SIGINT or SIGTERM (interrupt.h) */
   char *out;       /* captured stdout, NUL-terminated (malloc'd) */
   char *err;       /* captured stderr, NUL-terminated (malloc'd) */
   double seconds;
 } pb_spawn_result;
 
 /* Runs argv[0] (a path) with argv. Returns 0 when the child was started,
- * -1 (with errno) when it could not be. */
+ * -1 (with errno) when it could not be. A child stopped early (its time
+ * limit, an interrupt) gets SIGTERM, then SIGKILL half a second later.
+ * Once a SIGINT or SIGTERM was caught (interrupt.h), none is started: 0,
+ * with the result interrupted. What became of a child: outcome.h. */
 int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r);
 
 /* pb_spawn with the environment envp instead of this process's. */

@@ -120,6 +120,8 @@ static void program_instructions(const pb_matrix *m, FILE *out) {
       if (json_is_integer(n) && json_integer_value(n) >= 0)
         pb_table_set(&t, 2, "%s",
                      pb_grouped((uint64_t)json_integer_value(n), grouped));
+      else if (cell->counted_interrupted)
+        pb_table_set(&t, 2, "not run (interrupted)");
       else
         pb_table_set(&t, 2, "failed: %.60s", cell->counted_failure);
     }

@@ -29,6 +29,7 @@
 #include "allocator/registry.h"
 #include "common/fail.h"
 #include "common/user_path.h"
+#include "harness/process/outcome.h"
 #include "harness/process/spawn.h"
 #include "harness/report/exporter.h"
 
@@ -358,9 +359,8 @@ static int render(const pb_report *r, pb_rendered *out) {
     return -1;
   }
 
-  const unsigned replays =
-      PB_SUITE_BIT(PB_SUITE_SYNTHETIC) | PB_SUITE_BIT(PB_SUITE_CAPTURED);
-  const unsigned real = PB_SUITE_BIT(PB_SUITE_REAL);
+  const unsigned replays = PB_SUITES_REPLAYED;
+  const unsigned real = PB_SUITES_ALL & ~PB_SUITES_REPLAYED;
   /* Time on CPU time: what a descheduled run does not inflate. Replay and
    * real-program memory apart: the replays' peak is above the runner's
    * baseline, the programs' is the whole process's. */
@@ -426,18 +426,12 @@ static int render(const pb_report *r, pb_rendered *out) {
 
   char *argv[] = {"gnuplot", script_path, NULL};
   pb_spawn_result res;
-  if (pb_spawn(argv, 60, &res) != 0) {
-    pb_warn("cannot run gnuplot (%s): no charts", strerror(errno));
-    remove_scratch_dir(scratch);
-    return -1;
-  }
-  int ok = res.exit_status == 0 && !res.signaled && !res.timed_out &&
-           !res.interrupted;
-  if (!ok) {
-    res.err[strcspn(res.err, "\n")] = '\0';
-    pb_warn("gnuplot failed: %s", res.err);
-  }
+  char why[256];
+  pb_outcome outcome =
+      pb_outcome_judge(pb_spawn(argv, 60, &res), &res, why, sizeof why);
   pb_spawn_result_free(&res);
+  int ok = outcome == PB_OUTCOME_OK;
+  if (!ok) pb_warn("gnuplot: %s: no charts", why);
   pb_rendered drawn = {0};
   for (int i = 0; ok && i < count; i++) {
     snprintf(output, sizeof output, "%s/%s", scratch, names[i]);

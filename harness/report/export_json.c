@@ -125,7 +125,9 @@ static json_t *cell_json(const pb_report *r, size_t w, size_t v) {
     json_object_set_new(
         j, "counted",
         cell->counted ? json_incref(cell->counted)
-                      : json_pack("{s:s}", "failed", cell->counted_failure));
+        : cell->counted_interrupted
+            ? json_pack("{s:b}", "interrupted", 1)
+            : json_pack("{s:s}", "failed", cell->counted_failure));
     json_object_set_new(j, "counted_ratio", counted_ratios_json(c));
   }
   return j;

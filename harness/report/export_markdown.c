@@ -155,7 +155,10 @@ static void counted_table(const pb_report *rep, FILE *out) {
       pb_table_set(&t, 0, "%s", m->workloads[w].name);
       pb_table_set(&t, 1, "%s", m->variants[v].label);
       if (!cell->counted) {
-        pb_table_set(&t, 5, "FAILED: %s", cell->counted_failure);
+        if (cell->counted_interrupted)
+          pb_table_set(&t, 5, "not run (interrupted)");
+        else
+          pb_table_set(&t, 5, "FAILED: %s", cell->counted_failure);
         continue;
       }
       double x = json_number_value(json_object_get(cell->counted, per_op->key));
