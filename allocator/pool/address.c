@@ -66,6 +66,15 @@ void pool_map_init(const pool_layout *layout) {
   pool_hot.root_len = layout->algorithm == POOL_ALGORITHM_3_8
                           ? 0
                           : (uint32_t)pool_map_root_len(g);
+  pool_hot.map_default = pool_map_is_default(layout);
+}
+
+int pool_map_is_default(const pool_layout *layout) {
+  pool_map_geometry g;
+  pool_map_geometry_of(layout, &g);
+  return layout->algorithm != POOL_ALGORITHM_3_8 &&
+         g.address_bits == POOL_MAP_ADDRESS_BITS_3_11 &&
+         g.arena_bits == POOL_MAP_DEFAULT_ARENA_BITS;
 }
 
 /* ---- entries ------------------------------------------------------------- */

@@ -265,6 +265,10 @@ static void check_map(checker *c) {
             pool_hot.mid_mask == mid_len - 1 &&
             pool_hot.arena_mask == pool_g.layout.arena_size - 1,
         "radix tree: pool_hot's shifts and masks are not the geometry's");
+  CHECK(c, pool_hot.map_default == pool_map_is_default(&pool_g.layout),
+        "radix tree: map_default %u for layout of %u/%u/%u/%u",
+        pool_hot.map_default, g.root_bits, g.mid_bits, g.bot_bits,
+        g.arena_bits);
   uint64_t arena_size = pool_g.layout.arena_size;
   uint64_t mids = 0, bots = 0, owned = 0;
   for (size_t i1 = 0; i1 < POOL_MAP_ROOT_MAX_LEN; i1++) {

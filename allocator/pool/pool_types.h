@@ -257,7 +257,8 @@
  *  I11 narenas_highwater >= narenas_currently_allocated and
  *      ntimes_arena_allocated >= narenas_currently_allocated.
  *  I12 The radix tree has the layout's geometry (pool_hot's shifts, masks
- *      and root length are pool_map_geometry_of's) and no node off it: root
+ *      and root length are pool_map_geometry_of's, and map_default says
+ *      whether it is the compiled-in default's) and no node off it: root
  *      entries at and beyond root_len are NULL, and map_mid_count and
  *      map_bot_count count exactly the mid and bottom nodes reachable from
  *      the root. Every bottom entry is one run, len <= arena_size and start
@@ -303,6 +304,24 @@
 #define POOL_MIN_ARENA_BITS 13 /* two pools of the smallest size */
 #define POOL_MAX_ARENA_BITS 28
 #define POOL_MAX_ARENA_SIZE ((size_t)1 << POOL_MAX_ARENA_BITS)
+
+/* The default layout's tree (3.11, 1 MiB arenas: 15 / 15 / 14 / 20),
+ * compiled into the fast path as CPython compiles its own (address.h):
+ * other layouts read their shifts and masks from pool_hot. */
+#define POOL_MAP_DEFAULT_ARENA_BITS 20
+#define POOL_MAP_DEFAULT_INTERIOR_BITS \
+  ((POOL_MAP_ADDRESS_BITS_3_11 - POOL_MAP_DEFAULT_ARENA_BITS + 2) / 3)
+#define POOL_MAP_DEFAULT_BOT_BITS                             \
+  (POOL_MAP_ADDRESS_BITS_3_11 - POOL_MAP_DEFAULT_ARENA_BITS - \
+   2 * POOL_MAP_DEFAULT_INTERIOR_BITS)
+#define POOL_MAP_DEFAULT_MID_SHIFT \
+  (POOL_MAP_DEFAULT_ARENA_BITS + POOL_MAP_DEFAULT_BOT_BITS)
+#define POOL_MAP_DEFAULT_ROOT_SHIFT \
+  (POOL_MAP_DEFAULT_MID_SHIFT + POOL_MAP_DEFAULT_INTERIOR_BITS)
+_Static_assert(POOL_MAP_DEFAULT_INTERIOR_BITS == 15 &&
+                   POOL_MAP_DEFAULT_BOT_BITS == 14 &&
+                   POOL_MAP_DEFAULT_ROOT_SHIFT == 49,
+               "CPython 3.11's radix tree for 1 MiB arenas");
 
 /* The widest root any layout needs: interior bits are largest for the
  * smallest arenas under 3.11, (64 - 13 + 2) / 3 = 17. The root is static
@@ -412,6 +431,7 @@ typedef struct pool_hot {
   uint8_t mid_shift;        /* ... below the mid node's */
   uint8_t arena_shift;      /* ... below the bottom node's: log2(arena_size) */
   uint8_t header_ownership; /* 3.8: free reads the pool header, no tree */
+  uint8_t map_default;      /* the tree is POOL_MAP_DEFAULT_*'s */
 } __attribute__((aligned(64))) pool_hot_t;
 
 _Static_assert(sizeof(pool_hot_t) == 64, "pool_hot is one cache line");
