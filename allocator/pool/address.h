@@ -65,8 +65,9 @@ __attribute__((no_sanitize_address)) static inline int pool_header_claims(
 
 /* What free and realloc ask: is p, a live block or NULL, one of the pool's?
  * The radix tree first: in 3.8 it is empty and says no, and only then is
- * the header read, so that 3.10's path to its own blocks costs nothing for
- * 3.8's existence (the flag is tested on the way to the system's blocks). */
+ * the header read, so that the tree's path to its own blocks costs nothing
+ * for 3.8's existence (the flag is tested on the way to the system's
+ * blocks). */
 static inline int pool_owns_block(const void *p) {
   return pool_map_owns(p) || (POOL_UNLIKELY(pool_hot.header_ownership) &&
                               p != NULL && pool_header_claims(p));

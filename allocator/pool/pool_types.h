@@ -174,7 +174,10 @@
  * For other arena sizes the split is obmalloc.c's: with address_bits 64
  * (3.11) or 48 (3.10), root and mid ("interior") nodes take (address_bits -
  * arena_bits + 2) / 3 bits each and bottom nodes the rest, address_bits -
- * arena_bits - 2 x interior (pool_map_geometry_of, address.c).
+ * arena_bits - 2 x interior (pool_map_geometry_of, address.c). free's fast
+ * path has the default layout's geometry compiled in (POOL_MAP_DEFAULT_*,
+ * behind pool_hot.map_default), as CPython compiles its own; other layouts
+ * read their shifts and masks from pool_hot.
  *
  * Every node comes from calloc when first needed, as in CPython, and stays
  * until pool_teardown(); the root is static. An all-zero entry owns
