@@ -74,9 +74,11 @@ BACKENDS = [
         "pool",
         deps = ["//allocator/pool:backend"],
         reference = True,
-        # CPython 3.10+, CPython 3.8 (its sizes and its algorithm), and the
-        # larger pools of bpo-37211 in 1 MiB and in 4 MiB arenas.
+        # CPython 3.11+ (the default), 3.10 (its 48-bit radix tree), 3.8
+        # (its sizes and its algorithm), and the larger pools of bpo-37211 in
+        # 1 MiB and in 4 MiB arenas (3.11's algorithm).
         sweep = [
+            "layout=3.11",
             "layout=3.10",
             "layout=3.8",
             "pool_size=64KiB",

@@ -6,7 +6,7 @@
 #include "allocator/pool/pool.h"
 #include "allocator/pool/stats.h"
 
-static char config[96] = "3.10";
+static char config[96] = "3.11"; /* POOL_DEFAULT_LAYOUT */
 
 int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]) {
   pool_layout layout;

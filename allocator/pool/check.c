@@ -238,6 +238,73 @@ static void check_usable_arenas(checker *c, pool_arena **last) {
   }
 }
 
+/* I12: the radix tree, walked whole (every node and every entry). */
+static void check_map(checker *c) {
+  pool_map_geometry g;
+  pool_map_geometry_of(&pool_g.layout, &g);
+  CHECK(c,
+        g.address_bits == pool_g.map.address_bits &&
+            g.root_bits == pool_g.map.root_bits &&
+            g.mid_bits == pool_g.map.mid_bits &&
+            g.bot_bits == pool_g.map.bot_bits &&
+            g.arena_bits == pool_g.map.arena_bits,
+        "radix tree: geometry %u/%u/%u/%u of %u bits, the layout's is "
+        "%u/%u/%u/%u of %u",
+        pool_g.map.root_bits, pool_g.map.mid_bits, pool_g.map.bot_bits,
+        pool_g.map.arena_bits, pool_g.map.address_bits, g.root_bits, g.mid_bits,
+        g.bot_bits, g.arena_bits, g.address_bits);
+  size_t root_len = pool_map_root_len(&g), mid_len = pool_map_mid_len(&g);
+  size_t bot_len = pool_map_bot_len(&g);
+  int no_tree = pool_g.layout.algorithm == POOL_ALGORITHM_3_8;
+  CHECK(c,
+        pool_hot.root_len == (no_tree ? 0 : root_len) &&
+            pool_hot.arena_shift == g.arena_bits &&
+            pool_hot.mid_shift == g.arena_bits + g.bot_bits &&
+            pool_hot.root_shift == g.arena_bits + g.bot_bits + g.mid_bits &&
+            pool_hot.bot_mask == bot_len - 1 &&
+            pool_hot.mid_mask == mid_len - 1 &&
+            pool_hot.arena_mask == pool_g.layout.arena_size - 1,
+        "radix tree: pool_hot's shifts and masks are not the geometry's");
+  CHECK(c, pool_hot.map_default == pool_map_is_default(&pool_g.layout),
+        "radix tree: map_default %u for layout of %u/%u/%u/%u",
+        pool_hot.map_default, g.root_bits, g.mid_bits, g.bot_bits,
+        g.arena_bits);
+  uint64_t arena_size = pool_g.layout.arena_size;
+  uint64_t mids = 0, bots = 0, owned = 0;
+  for (size_t i1 = 0; i1 < POOL_MAP_ROOT_MAX_LEN; i1++) {
+    pool_map_bot_ref *mid = pool_g.map_root[i1];
+    if (mid == NULL) continue;
+    CHECK(c, i1 < pool_hot.root_len,
+          "radix tree: a mid node at root entry %zu, beyond the root's %u", i1,
+          pool_hot.root_len);
+    mids++;
+    for (size_t i2 = 0; i2 < mid_len; i2++) {
+      const pool_map_cover *bot = mid[i2];
+      if (bot == NULL) continue;
+      bots++;
+      for (size_t i3 = 0; i3 < bot_len; i3++) {
+        pool_map_cover e = bot[i3];
+        CHECK(c,
+              e.start < arena_size && e.len <= arena_size &&
+                  (e.start == 0 || e.start + (uint64_t)e.len >= arena_size),
+              "radix tree: entry %zu/%zu/%zu holds start %u, len %u: not one "
+              "run of a %llu-byte chunk",
+              i1, i2, i3, e.start, e.len, (unsigned long long)arena_size);
+        owned += e.len;
+      }
+    }
+  }
+  CHECK(c, mids == pool_g.map_mid_count && bots == pool_g.map_bot_count,
+        "radix tree: %llu mid and %llu bottom nodes, counted %zu and %zu",
+        (unsigned long long)mids, (unsigned long long)bots,
+        pool_g.map_mid_count, pool_g.map_bot_count);
+  uint64_t arenas = no_tree ? 0 : pool_g.narenas_currently_allocated;
+  CHECK(c, owned == arenas * arena_size,
+        "radix tree: claims %llu bytes, %llu arenas cover %llu",
+        (unsigned long long)owned, (unsigned long long)arenas,
+        (unsigned long long)(arenas * arena_size));
+}
+
 static void check_all(checker *c, uint8_t *seen, uint64_t *partial,
                       pool_arena **last) {
   CHECK(c, pool_hot.threshold == pool_g.layout.threshold,
@@ -272,6 +339,8 @@ static void check_all(checker *c, uint8_t *seen, uint64_t *partial,
   check_usedpools(c, partial);
   if (c->failed) return;
   check_usable_arenas(c, last);
+  if (c->failed) return;
+  check_map(c);
 }
 
 int pool_check(char *err, size_t len) {

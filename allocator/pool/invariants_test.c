@@ -1,5 +1,5 @@
 /* Randomized operation sequences, with the invariant checker (check.c)
- * run after every batch, on the 3.10, 3.8 and custom layouts; and proof
+ * run after every batch, on the 3.11, 3.10, 3.8 and custom layouts; and proof
  * that the checker catches corruption. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -141,6 +141,7 @@ static void randomized(const char *layout, uint64_t seed) {
   free(slots);
 }
 
+static void layout_3_11(void) { randomized("layout=3.11", 7); }
 static void layout_3_10(void) { randomized("layout=3.10", 1); }
 static void layout_3_8(void) { randomized("layout=3.8", 2); }
 static void layout_64k_pools(void) { randomized("pool_size=64KiB", 3); }
@@ -169,7 +170,7 @@ static void expect_violation(const char *what) {
 }
 
 static void checker_catches_corruption(void) {
-  fresh_pool("layout=3.10");
+  fresh_pool("layout=3.11");
   enum { N = 3000 };
   void *blocks[N];
   for (int i = 0; i < N; i++) blocks[i] = pb_malloc(48 + (i % 3) * 16);
@@ -205,6 +206,25 @@ static void checker_catches_corruption(void) {
   expect_violation("nfreepools");
   ua->nfreepools--;
 
+  /* I12: the radix tree. */
+  pool_g.map_bot_count++;
+  expect_violation("the bottom node count");
+  pool_g.map_bot_count--;
+  pool_map_cover *entry = NULL;
+  for (size_t i1 = 0; i1 < POOL_MAP_ROOT_MAX_LEN && entry == NULL; i1++) {
+    pool_map_bot_ref *mid = pool_g.map_root[i1];
+    for (size_t i2 = 0; mid != NULL && i2 <= pool_hot.mid_mask; i2++)
+      if (mid[i2] != NULL) entry = &mid[i2][0];
+  }
+  PB_CHECK(entry != NULL);
+  pool_map_cover saved_entry = *entry;
+  entry->len += 4096; /* a chunk claimed that no arena covers */
+  expect_violation("a bottom entry's run");
+  *entry = saved_entry;
+  pool_hot.root_len = 1;
+  expect_violation("the root's length");
+  pool_hot.root_len = (uint32_t)pool_map_root_len(&pool_g.map);
+
   expect_invariants();
   for (int i = 1; i < N; i += 2) pb_free(blocks[i]);
   expect_invariants();
@@ -212,6 +232,7 @@ static void checker_catches_corruption(void) {
 
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
+      PB_TEST(layout_3_11),
       PB_TEST(layout_3_10),
       PB_TEST(layout_3_8),
       PB_TEST(layout_64k_pools),

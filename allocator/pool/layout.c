@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 /* CPython 3.10 to 3.13, 64-bit: ARENA_BITS 20, POOL_BITS 14
- * (Include/internal/pycore_obmalloc.h, USE_LARGE_ARENAS/USE_LARGE_POOLS). */
+ * (Objects/obmalloc.c, USE_LARGE_ARENAS/USE_LARGE_POOLS). 3.11 and 3.10
+ * differ in the radix tree only (pool_types.h). */
+const pool_layout pool_layout_3_11 = {(size_t)1 << 20, (size_t)16 << 10, 512,
+                                      POOL_ALGORITHM_3_11};
 const pool_layout pool_layout_3_10 = {(size_t)1 << 20, (size_t)16 << 10, 512,
                                       POOL_ALGORITHM_3_10};
 
@@ -56,17 +59,24 @@ int pool_layout_equal(const pool_layout *a, const pool_layout *b) {
 }
 
 void pool_layout_describe(const pool_layout *layout, char *buf, size_t len) {
-  if (pool_layout_equal(layout, &pool_layout_3_10)) {
+  if (pool_layout_equal(layout, &pool_layout_3_11)) {
+    snprintf(buf, len, "3.11");
+  } else if (pool_layout_equal(layout, &pool_layout_3_10)) {
     snprintf(buf, len, "3.10");
   } else if (pool_layout_equal(layout, &pool_layout_3_8)) {
     snprintf(buf, len, "3.8");
   } else {
+    /* Other sizes: the algorithm named unless it is the default's. */
+    static const char *const prefix[] = {
+        [POOL_ALGORITHM_3_11] = "",
+        [POOL_ALGORITHM_3_10] = "3.10 ",
+        [POOL_ALGORITHM_3_8] = "3.8 ",
+    };
     char arena[32], pool[32];
     pool_format_bytes(layout->arena_size, arena, sizeof arena);
     pool_format_bytes(layout->pool_size, pool, sizeof pool);
     snprintf(buf, len, "%sarena=%s pool=%s threshold=%zu",
-             layout->algorithm == POOL_ALGORITHM_3_8 ? "3.8 " : "", arena, pool,
-             layout->threshold);
+             prefix[layout->algorithm], arena, pool, layout->threshold);
   }
 }
 
@@ -129,7 +139,7 @@ static int validate(const pool_layout *l, char err[PB_ERROR_MAX]) {
 
 int pool_layout_parse(const pb_param *params, size_t nparams, pool_layout *out,
                       char err[PB_ERROR_MAX]) {
-  pool_layout layout = pool_layout_3_10;
+  pool_layout layout = POOL_DEFAULT_LAYOUT;
   size_t *overrides[3] = {NULL, NULL, NULL};
   size_t values[3] = {0, 0, 0};
   static const char *const size_names[3] = {"arena_size", "pool_size",
@@ -147,13 +157,15 @@ int pool_layout_parse(const pb_param *params, size_t nparams, pool_layout *out,
         snprintf(err, PB_ERROR_MAX, "parameter 'layout' is given twice");
         return -1;
       }
-      if (strcmp(value, "3.10") == 0) {
+      if (strcmp(value, "3.11") == 0) {
+        layout = pool_layout_3_11;
+      } else if (strcmp(value, "3.10") == 0) {
         layout = pool_layout_3_10;
       } else if (strcmp(value, "3.8") == 0) {
         layout = pool_layout_3_8;
       } else {
         snprintf(err, PB_ERROR_MAX,
-                 "layout=%.64s is not a layout (3.10 or 3.8)", value);
+                 "layout=%.64s is not a layout (3.11, 3.10 or 3.8)", value);
         return -1;
       }
       continue;

@@ -27,15 +27,16 @@ static void expect_rejected(const char *name, const char *value,
   PB_CHECK(layout.arena_size == 1 && layout.pool_size == 2); /* untouched */
 }
 
-static void defaults_are_3_10(void) {
+static void defaults_are_3_11(void) {
   pool_layout l;
   char err[PB_ERROR_MAX], desc[96];
   PB_CHECK(pool_layout_parse(NULL, 0, &l, err) == 0);
   PB_CHECK_EQ(l.arena_size, 1 << 20);
   PB_CHECK_EQ(l.pool_size, 16 << 10);
   PB_CHECK_EQ(l.threshold, 512);
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_11);
   pool_layout_describe(&l, desc, sizeof desc);
-  PB_CHECKF(strcmp(desc, "3.10") == 0, "%s", desc);
+  PB_CHECKF(strcmp(desc, "3.11") == 0, "%s", desc);
 }
 
 static void named_layouts(void) {
@@ -50,8 +51,48 @@ static void named_layouts(void) {
   PB_CHECKF(strcmp(desc, "3.8") == 0, "%s", desc);
   PB_CHECK(parse("layout", "3.10", &l, err) == 0);
   PB_CHECK(l.algorithm == POOL_ALGORITHM_3_10);
+  PB_CHECK_EQ(l.arena_size, 1 << 20);
+  PB_CHECK_EQ(l.pool_size, 16 << 10);
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "3.10") == 0, "%s", desc);
+  PB_CHECK(parse("layout", "3.11", &l, err) == 0);
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_11);
+  PB_CHECK(pool_layout_equal(&l, &pool_layout_3_11));
+  pool_layout_describe(&l, desc, sizeof desc);
+  PB_CHECKF(strcmp(desc, "3.11") == 0, "%s", desc);
+}
+
+/* The radix tree of each layout (pool_types.h): 3.11 cuts 64 address bits
+ * 15 / 15 / 14 / 20 and 3.10 48 bits 10 / 10 / 8 / 20 (obmalloc.c); other
+ * arena sizes move the split as obmalloc.c's formula does. */
+static void radix_tree_geometries(void) {
+  static const struct {
+    const char *spec;
+    unsigned address, interior, bot, arena;
+  } cases[] = {
+      {"layout=3.11", 64, 15, 14, 20},
+      {"layout=3.10", 48, 10, 8, 20},
+      {"layout=3.8", 48, 10, 10, 18}, /* computed, never used */
+      {"arena_size=4MiB pool_size=64KiB", 64, 14, 14, 22},
+      {"layout=3.10 arena_size=4MiB pool_size=64KiB", 48, 9, 8, 22},
+      {"arena_size=8KiB pool_size=4KiB threshold=1024", 64, 17, 17, 13},
+      {"arena_size=256MiB", 64, 12, 12, 28},
+      {"layout=3.10 arena_size=256MiB", 48, 7, 6, 28},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    pool_layout l = test_layout(cases[i].spec);
+    pool_map_geometry g;
+    pool_map_geometry_of(&l, &g);
+    PB_CHECKF(g.address_bits == cases[i].address &&
+                  g.root_bits == cases[i].interior &&
+                  g.mid_bits == cases[i].interior &&
+                  g.bot_bits == cases[i].bot && g.arena_bits == cases[i].arena,
+              "%s: %u bits as %u / %u / %u / %u", cases[i].spec, g.address_bits,
+              g.root_bits, g.mid_bits, g.bot_bits, g.arena_bits);
+    PB_CHECK_EQ(g.root_bits + g.mid_bits + g.bot_bits + g.arena_bits,
+                g.address_bits);
+    PB_CHECK(pool_map_root_len(&g) <= POOL_MAP_ROOT_MAX_LEN);
+  }
 }
 
 static void custom_layouts_and_descriptions(void) {
@@ -69,12 +110,21 @@ static void custom_layouts_and_descriptions(void) {
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "3.8 arena=1MiB pool=4KiB threshold=512") == 0, "%s",
             desc);
-  /* 3.8's sizes with 3.10's algorithm are not layout=3.8. */
+  /* 3.8's sizes with 3.11's algorithm are not layout=3.8. */
   l = test_layout("arena_size=256KiB pool_size=4KiB");
-  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_10);
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_11);
   pool_layout_describe(&l, desc, sizeof desc);
   PB_CHECKF(strcmp(desc, "arena=256KiB pool=4KiB threshold=512") == 0, "%s",
             desc);
+  /* Sizes keep 3.10's algorithm too, and say so. */
+  l = test_layout("pool_size=64KiB layout=3.10");
+  PB_CHECK(l.algorithm == POOL_ALGORITHM_3_10);
+  pool_layout_describe(&l, desc, sizeof desc);
+  PB_CHECKF(strcmp(desc, "3.10 arena=1MiB pool=64KiB threshold=512") == 0, "%s",
+            desc);
+  l = test_layout("layout=3.11 arena_size=1M pool_size=16384");
+  pool_layout_describe(&l, desc, sizeof desc);
+  PB_CHECKF(strcmp(desc, "3.11") == 0, "%s", desc);
   /* Overrides equal to a named layout describe as that layout. */
   l = test_layout("layout=3.10 arena_size=1M pool_size=16384");
   pool_layout_describe(&l, desc, sizeof desc);
@@ -140,7 +190,7 @@ static void bad_parameters_are_one_line_errors(void) {
   expect_rejected("threshold", "16352", "16336");
   expect_rejected("threshold", "1M", "capacity");
   expect_rejected("arena_size", "lots", "not a size");
-  expect_rejected("layout", "3.9", "3.10 or 3.8");
+  expect_rejected("layout", "3.9", "3.11, 3.10 or 3.8");
   expect_rejected("no_such_parameter", "1", "unknown parameter");
   expect_rejected("Layout", "3.8", "unknown parameter");
 
@@ -195,7 +245,7 @@ static void reinit_waits_for_live_blocks(void) {
   PB_CHECK(pb_init(&p38, 1, err) == -1);
   PB_CHECKF(strstr(err, "in use") != NULL && strchr(err, '\n') == NULL, "%s",
             err);
-  PB_CHECKF(strcmp(pb_config(), "3.10") == 0, "%s", pb_config());
+  PB_CHECKF(strcmp(pb_config(), "3.11") == 0, "%s", pb_config());
   /* A large block from the system allocator does not hold the layout. */
   void *big = pb_malloc(100000);
   pb_free(p);
@@ -208,8 +258,9 @@ static void reinit_waits_for_live_blocks(void) {
 
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
-      PB_TEST(defaults_are_3_10),
+      PB_TEST(defaults_are_3_11),
       PB_TEST(named_layouts),
+      PB_TEST(radix_tree_geometries),
       PB_TEST(custom_layouts_and_descriptions),
       PB_TEST(sizes_parse),
       PB_TEST(bad_parameters_are_one_line_errors),

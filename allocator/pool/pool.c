@@ -1,6 +1,7 @@
 /* Pools: set-up and the slow paths of malloc and free (pool.h). The
  * algorithm is CPython's (Objects/obmalloc.c, 3.10 to 3.13, and 3.8's,
- * which differs only in arena.c and address.h):
+ * which differs only in arena.c and address.h; 3.10 and 3.11 differ only
+ * in the radix tree's geometry, address.c):
  * allocate_from_new_pool, pymalloc_pool_extend, insert_to_usedpool and
  * pymalloc_realloc. */
 #include "allocator/pool/pool.h"
@@ -45,12 +46,9 @@ int pool_init(const pool_layout *layout, char err[PB_ERROR_MAX]) {
     usedpools[c].nextpool = usedpools[c].prevpool = &usedpools[c];
     usedpools[c].szidx = c;
   }
-  unsigned shift = (unsigned)__builtin_ctzl(layout->arena_size);
   pool_hot.usedpools = usedpools;
   pool_hot.pool_mask = ~((uintptr_t)layout->pool_size - 1);
-  pool_hot.arena_mask = (uintptr_t)layout->arena_size - 1;
-  pool_hot.arena_shift = shift;
-  pool_hot.bot_mask = ((uintptr_t)1 << (POOL_MAP_MID_SHIFT - shift)) - 1;
+  pool_map_init(layout); /* the tree's shifts and masks, and arena_mask */
   pool_hot.header_ownership = layout->algorithm == POOL_ALGORITHM_3_8;
   pool_hot.threshold = layout->threshold; /* last: opens the pools */
   pool_g.initialized = 1;

@@ -2,13 +2,15 @@
  *
  * "pool" is CPython's small-object allocator, pymalloc, reimplemented: the
  * algorithm, the parameters and the statistics are those of
- * Objects/obmalloc.c as CPython 3.10 to 3.13 ship it on 64-bit Linux, or,
- * with layout=3.8, as CPython 3.8 shipped it (two differences, marked "3.8"
- * below: how free() tells its blocks from the system's, and no empty arena
- * kept); the code is this project's own. CPython issue numbers (bpo-NNNNN)
- * name where a behaviour comes from. allocator/tests/fidelity_test checks
- * the 3.10 algorithm against the real one (libpython3.11), report for
- * report.
+ * Objects/obmalloc.c as CPython 3.11 to 3.13 ship it on 64-bit Linux (the
+ * default, layout=3.11), as CPython 3.10 did (layout=3.10: the same
+ * algorithm with a radix tree over 48 address bits instead of 64, see
+ * "Address ownership"), or, with layout=3.8, as CPython 3.8 shipped it (two
+ * differences, marked "3.8" below: how free() tells its blocks from the
+ * system's, and no empty arena kept); the code is this project's own.
+ * CPython issue numbers (bpo-NNNNN) name where a behaviour comes from.
+ * allocator/tests/fidelity_test checks layout=3.11 against the real one
+ * (libpython3.11), report for report, radix tree included.
  *
  * SINGLE-THREADED BY DESIGN. pymalloc runs under the GIL; so does this:
  * there are no locks and no atomics anywhere. The caller serializes.
@@ -145,23 +147,74 @@
  *
  * free() must tell its blocks from the system allocator's in O(1).
  *
- * 3.10 on (layout=3.10 and custom sizes), without reading memory it may not
- * own: a three-level radix tree over the 48-bit address space answers "is
- * this address inside one of my arenas": the root (10 bits, static) and mid
- * nodes (10 bits) index the address's top bits; a bottom node has one entry
- * per arena_size-aligned chunk of the address range it covers (28 -
- * log2(arena_size) bits: 8 bits for 1 MiB arenas, as in 3.10). Since an
- * arena covers parts of at most two chunks, a chunk is owned in at most two
- * pieces, [0, lo_end) by an arena that began in the previous chunk and
- * [hi_start, arena_size) by one that begins in this chunk (hi_start =
- * arena_size when none does). An entry holds lo_end and gap = hi_start -
- * lo_end, so that an address at offset t in its chunk is ours iff
- * (uint32_t)(t - lo_end) >= gap: one subtraction and one compare (t < lo_end
- * wraps around to a huge value). Nodes are allocated on first use (calloc, as
- * in CPython; entries start as {0, arena_size}, nothing owned) and kept until
- * pool_teardown(). Addresses of 2^48 and above are never ours. (3.11 covers
- * all 64 bits with larger nodes; the answers are the same, the "arena map"
- * lines of the report are not.)
+ * 3.10 on (layout=3.11, layout=3.10 and custom sizes), without reading
+ * memory it may not own: a three-level radix tree answers "is this address
+ * inside one of my arenas". An address is cut into four fields; the top one
+ * indexes the root (static, in pool_g), the next a mid node, the next a
+ * bottom node, and the low arena_bits (log2(arena_size)) are the offset in
+ * an arena_size-aligned "chunk" of the address space, of which a bottom
+ * node has one entry each. The two trees differ in how many address bits
+ * they cover, and so in the size of their nodes:
+ *
+ *   layout=3.11 (CPython 3.11 to 3.13: bpo-45526 made the tree cover every
+ *   bit of a pointer), 1 MiB arenas:
+ *
+ *      63        49 48        34 33        20 19                  0
+ *     +------------+------------+------------+---------------------+
+ *     | root: 15   | mid: 15    | bottom: 14 | offset in chunk: 20 |
+ *     +------------+------------+------------+---------------------+
+ *     root 2^15 pointers (256 KiB), mid nodes 2^15 pointers (256 KiB),
+ *     bottom nodes 2^14 entries of 8 bytes (128 KiB)
+ *
+ *   layout=3.10 (CPython 3.10): the top 16 bits are ignored (user addresses
+ *   on x86-64 are below 2^47; here an address of 2^48 or more is simply
+ *   never ours), and the low 48 are cut 10 / 10 / 8 / 20: root and mid
+ *   nodes of 2^10 pointers (8 KiB), bottom nodes of 2^8 entries (2 KiB).
+ *
+ * For other arena sizes the split is obmalloc.c's: with address_bits 64
+ * (3.11) or 48 (3.10), root and mid ("interior") nodes take (address_bits -
+ * arena_bits + 2) / 3 bits each and bottom nodes the rest, address_bits -
+ * arena_bits - 2 x interior (pool_map_geometry_of, address.c). free's fast
+ * path has the default layout's geometry compiled in (POOL_MAP_DEFAULT_*,
+ * behind pool_hot.map_default), as CPython compiles its own; other layouts
+ * read their shifts and masks from pool_hot.
+ *
+ * Every node comes from calloc when first needed, as in CPython, and stays
+ * until pool_teardown(); the root is static. An all-zero entry owns
+ * nothing, so a new node is never written as a whole: like CPython's, it
+ * costs resident memory only for the pages that entries are stored in.
+ * This matters, because the nodes are large: with 3.11's geometry a bottom
+ * node is 128 KiB and a mid node 256 KiB (glibc serves both with mmap),
+ * and the pages that ownership records touch show up in RSS beside
+ * CPython's. The report's "arena map" lines count the nodes and their
+ * bytes (root_len, mid_len and bot_len entries each).
+ *
+ * A bottom entry (pool_map_cover). An arena at base covers [tail,
+ * arena_size) of the chunk it begins in and [0, tail) of the next one (tail
+ * = base mod arena_size); when tail is 0 it covers its chunk whole and
+ * nothing of the next. So a chunk is owned in at most two pieces, [0,
+ * lo_end) by an arena that began in the previous chunk and [hi_start,
+ * arena_size) by one that begins in this chunk, lo_end <= hi_start. Read
+ * round the chunk as a circle, the pieces are one run of owned bytes that
+ * starts at hi_start, or at 0 when there is no high piece. The entry holds
+ * that run:
+ *
+ *     high piece:     start = hi_start, len = arena_size - hi_start + lo_end
+ *     no high piece:  start = 0,        len = lo_end
+ *
+ *     chunk:  0          lo_end                hi_start      arena_size
+ *             |##########|.....................|#############|
+ *             ---------->                      ^ start ------>
+ *             the run: from start to the chunk's end, then on from 0
+ *             to lo_end (len bytes in all; # owned, . not)
+ *
+ * and an address a is ours iff ((a - start) mod arena_size) < len: one
+ * subtraction, one mask and one compare, and the all-zero entry (start 0,
+ * len 0) owns nothing. (CPython stores the two tails, tail_hi and tail_lo,
+ * in the same 8 bytes and tests them with two compares; the answers are
+ * the same.) The high piece is present iff start != 0 or len ==
+ * arena_size (an arena that begins on a chunk boundary: start 0, the
+ * whole chunk).
  *
  * 3.8 (layout=3.8), by reading the header of the pool the block would be
  * in: the block is ours iff that header's arenaindex names an allocated
@@ -171,9 +224,10 @@
  * is safe only because a live block's page is mapped and the pool boundary
  * is on that page, which is why 3.8 needs pools of one page (layout.c
  * refuses others) and why its arenas, page-aligned by mmap, never lose a
- * pool to alignment. No arena is entered in the radix tree, so the tree
- * says no to every pointer and free() reads the header only then, off the
- * 3.10 path; the report has no arena map section. The read is exempt from
+ * pool to alignment. No arena is entered in the radix tree, whose root
+ * then has no entries (root_len 0), so the tree says no to every pointer
+ * and free() reads the header only then, off the tree's path; the report
+ * has no arena map section. The read is exempt from
  * AddressSanitizer, as CPython's is.
  *
  * ======================================================================
@@ -201,10 +255,20 @@
  *  I9  An arena object with address == 0 is on unused_arena_objects and
  *      vice versa; narenas_currently_allocated counts the others.
  *  I10 pool_owns(p) is true exactly for addresses inside allocated arenas,
- *      and pool_owns_block(p) agrees with it for every block (3.10: the
+ *      and pool_owns_block(p) agrees with it for every block (3.10 on: the
  *      radix tree; 3.8: the header of every carved pool names its arena).
  *  I11 narenas_highwater >= narenas_currently_allocated and
  *      ntimes_arena_allocated >= narenas_currently_allocated.
+ *  I12 The radix tree has the layout's geometry (pool_hot's shifts, masks
+ *      and root length are pool_map_geometry_of's, and map_default says
+ *      whether it is the compiled-in default's) and no node off it: root
+ *      entries at and beyond root_len are NULL, and map_mid_count and
+ *      map_bot_count count exactly the mid and bottom nodes reachable from
+ *      the root. Every bottom entry is one run, len <= arena_size and start
+ *      < arena_size, that reaches the chunk's end when start != 0 (start +
+ *      len >= arena_size). The runs' lengths add up to arena_size for each
+ *      allocated arena, so that with I10 no byte is claimed that no arena
+ *      covers (an unmapped arena left nothing behind). 3.8 has no node.
  *
  * Internal consistency checks in the code (POOL_ASSERT) are compiled out
  * unless POOL_INTERNAL_CHECKS is defined; tests never rely on assert().
@@ -231,27 +295,53 @@
 /* The arenas vector starts with this many objects and doubles. */
 #define POOL_INITIAL_ARENA_OBJECTS 16
 
-/* Radix tree geometry (address.c): 48 address bits, as CPython 3.10. */
-#define POOL_MAP_ADDRESS_BITS 48
-#define POOL_MAP_ROOT_BITS 10
-#define POOL_MAP_MID_BITS 10
-#define POOL_MAP_ROOT_LEN (1u << POOL_MAP_ROOT_BITS)
-#define POOL_MAP_MID_LEN (1u << POOL_MAP_MID_BITS)
-#define POOL_MAP_ROOT_SHIFT (POOL_MAP_ADDRESS_BITS - POOL_MAP_ROOT_BITS) /*38*/
-#define POOL_MAP_MID_SHIFT (POOL_MAP_ROOT_SHIFT - POOL_MAP_MID_BITS)     /*28*/
+/* Radix tree geometry (address.c): the address bits each tree covers. */
+#define POOL_MAP_ADDRESS_BITS_3_11 64 /* every bit of a pointer */
+#define POOL_MAP_ADDRESS_BITS_3_10 48 /* the top 16 ignored */
 
 /* Limits of a custom layout (layout.c). Pools are at least a page; arenas
- * at most 2^28 bytes so that a bottom node covers at least one chunk and
- * offsets fit in 32 bits. */
+ * at most 2^28 bytes, so that offsets in a chunk fit a bottom entry's 32
+ * bits with room (CPython needs ARENA_BITS < 32) and 3.10's 48 bits still
+ * leave every level at least 6 bits. */
 #define POOL_MIN_POOL_SIZE ((size_t)4 << 10)
-#define POOL_MAX_ARENA_SIZE ((size_t)1 << POOL_MAP_MID_SHIFT)
+#define POOL_MIN_ARENA_BITS 13 /* two pools of the smallest size */
+#define POOL_MAX_ARENA_BITS 28
+#define POOL_MAX_ARENA_SIZE ((size_t)1 << POOL_MAX_ARENA_BITS)
+
+/* The default layout's tree (3.11, 1 MiB arenas: 15 / 15 / 14 / 20),
+ * compiled into the fast path as CPython compiles its own (address.h):
+ * other layouts read their shifts and masks from pool_hot. */
+#define POOL_MAP_DEFAULT_ARENA_BITS 20
+#define POOL_MAP_DEFAULT_INTERIOR_BITS \
+  ((POOL_MAP_ADDRESS_BITS_3_11 - POOL_MAP_DEFAULT_ARENA_BITS + 2) / 3)
+#define POOL_MAP_DEFAULT_BOT_BITS                             \
+  (POOL_MAP_ADDRESS_BITS_3_11 - POOL_MAP_DEFAULT_ARENA_BITS - \
+   2 * POOL_MAP_DEFAULT_INTERIOR_BITS)
+#define POOL_MAP_DEFAULT_MID_SHIFT \
+  (POOL_MAP_DEFAULT_ARENA_BITS + POOL_MAP_DEFAULT_BOT_BITS)
+#define POOL_MAP_DEFAULT_ROOT_SHIFT \
+  (POOL_MAP_DEFAULT_MID_SHIFT + POOL_MAP_DEFAULT_INTERIOR_BITS)
+_Static_assert(POOL_MAP_DEFAULT_INTERIOR_BITS == 15 &&
+                   POOL_MAP_DEFAULT_BOT_BITS == 14 &&
+                   POOL_MAP_DEFAULT_ROOT_SHIFT == 49,
+               "CPython 3.11's radix tree for 1 MiB arenas");
+
+/* The widest root any layout needs: interior bits are largest for the
+ * smallest arenas under 3.11, (64 - 13 + 2) / 3 = 17. The root is static
+ * (as CPython's): only the pages of it that entries are stored in become
+ * resident. */
+#define POOL_MAP_ROOT_MAX_BITS \
+  ((POOL_MAP_ADDRESS_BITS_3_11 - POOL_MIN_ARENA_BITS + 2) / 3)
+#define POOL_MAP_ROOT_MAX_LEN ((size_t)1 << POOL_MAP_ROOT_MAX_BITS)
 
 /* ---- the layout ---------------------------------------------------------- */
 
-/* Whose algorithm: 3.10 to 3.13's, or 3.8's (ownership read from the pool
- * header, no empty arena kept). */
+/* Whose algorithm: 3.11 to 3.13's, 3.10's (the same but for the radix
+ * tree's geometry: 48 address bits, not 64), or 3.8's (ownership read from
+ * the pool header, no empty arena kept). */
 typedef enum pool_algorithm {
-  POOL_ALGORITHM_3_10 = 0,
+  POOL_ALGORITHM_3_11 = 0,
+  POOL_ALGORITHM_3_10,
   POOL_ALGORITHM_3_8,
 } pool_algorithm;
 
@@ -302,17 +392,29 @@ typedef struct pool_arena {
 
 /* ---- the ownership radix tree -------------------------------------------- */
 
-/* One arena_size-aligned chunk of the address space (see above). */
+/* One arena_size-aligned chunk of the address space: the run of owned bytes
+ * (see above). All zero: nothing owned. */
 typedef struct pool_map_cover {
-  uint32_t lo_end; /* [0, lo_end) is owned */
-  uint32_t gap;    /* [lo_end, lo_end + gap) is not; the rest is */
+  uint32_t start; /* where the run begins: hi_start, or 0 */
+  uint32_t len;   /* its length, round the chunk's end to lo_end */
 } pool_map_cover;
 
-/* A mid node: bottom nodes (arrays of pool_map_cover, sized by the layout),
- * indexed by address bits 28..37. */
-typedef struct pool_map_mid {
-  pool_map_cover *bot[POOL_MAP_MID_LEN];
-} pool_map_mid;
+_Static_assert(sizeof(pool_map_cover) == 8,
+               "a bottom entry is 8 bytes, as CPython's arena_coverage_t");
+
+/* A bottom node is an array of bot_len pool_map_cover; a mid node an array
+ * of mid_len pointers to bottom nodes; the root, root_len pointers to mid
+ * nodes. */
+typedef pool_map_cover *pool_map_bot_ref;
+
+/* How a layout cuts an address (see above); pool_map_geometry_of. */
+typedef struct pool_map_geometry {
+  unsigned address_bits; /* 64 (3.11) or 48 (3.10) */
+  unsigned root_bits;    /* = mid_bits: the interior nodes */
+  unsigned mid_bits;
+  unsigned bot_bits;   /* address_bits - arena_bits - 2 x interior */
+  unsigned arena_bits; /* log2(arena_size): the offset in a chunk */
+} pool_map_geometry;
 
 /* ---- global state -------------------------------------------------------- */
 
@@ -321,14 +423,21 @@ typedef struct pool_map_mid {
  * Before pool_init, threshold is 0 and the map is empty, so every request
  * goes to the system allocator and no pointer is owned. */
 typedef struct pool_hot {
-  size_t threshold;       /* n - 1 < threshold: small request */
-  pool_header *usedpools; /* one sentinel per size class */
-  uintptr_t pool_mask;    /* ~(pool_size - 1) */
-  uintptr_t arena_mask;   /* arena_size - 1 */
-  uintptr_t bot_mask;     /* entries per bottom node - 1 */
-  unsigned arena_shift;   /* log2(arena_size) */
-  int header_ownership;   /* 3.8: free reads the pool header, no tree */
+  size_t threshold;         /* n - 1 < threshold: small request */
+  pool_header *usedpools;   /* one sentinel per size class */
+  uintptr_t pool_mask;      /* ~(pool_size - 1) */
+  uintptr_t arena_mask;     /* arena_size - 1 */
+  uintptr_t bot_mask;       /* entries per bottom node - 1 */
+  uintptr_t mid_mask;       /* entries per mid node - 1 */
+  uint32_t root_len;        /* root entries in use; 0 before pool_init */
+  uint8_t root_shift;       /* address bits below the root's field */
+  uint8_t mid_shift;        /* ... below the mid node's */
+  uint8_t arena_shift;      /* ... below the bottom node's: log2(arena_size) */
+  uint8_t header_ownership; /* 3.8: free reads the pool header, no tree */
+  uint8_t map_default;      /* the tree is POOL_MAP_DEFAULT_*'s */
 } __attribute__((aligned(64))) pool_hot_t;
+
+_Static_assert(sizeof(pool_hot_t) == 64, "pool_hot is one cache line");
 
 /* Everything else: the slow paths, statistics and the checker. */
 typedef struct pool_state {
@@ -347,8 +456,10 @@ typedef struct pool_state {
   size_t ntimes_arena_allocated;
   size_t narenas_highwater;
 
-  /* The radix tree (address.c). */
-  pool_map_mid *map_root[POOL_MAP_ROOT_LEN];
+  /* The radix tree (address.c): its geometry, the root (the first
+   * map.root_bits worth of entries are in use) and the node counters. */
+  pool_map_geometry map;
+  pool_map_bot_ref *map_root[POOL_MAP_ROOT_MAX_LEN];
   size_t map_mid_count;
   size_t map_bot_count;
 

@@ -43,7 +43,7 @@ int pool_size_classes_main(int argc, char **argv, FILE *out, FILE *err) {
     if (pb_param_split(arg, &params[nparams]) != 0) {
       fprintf(err,
               "size_classes: '%s' is not NAME=VALUE (usage: size_classes "
-              "[layout=3.10|3.8] [arena_size=N] [pool_size=N] "
+              "[layout=3.11|3.10|3.8] [arena_size=N] [pool_size=N] "
               "[threshold=N])\n",
               argv[i]);
       return 2;

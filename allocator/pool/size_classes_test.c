@@ -58,6 +58,9 @@ static void expect_table(const run *r, unsigned nclasses, const char *head) {
 
 static void tables(void) {
   run r = run_tool(0, NULL);
+  expect_table(&r, 32, "layout 3.11: 1MiB arenas, 16KiB pools, threshold 512");
+  const char *a310[] = {"layout=3.10"};
+  r = run_tool(1, a310);
   expect_table(&r, 32, "layout 3.10: 1MiB arenas, 16KiB pools, threshold 512");
   const char *a38[] = {"layout=3.8"};
   r = run_tool(1, a38);

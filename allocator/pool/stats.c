@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator/pool/address.h"
 #include "allocator/pool/pool_types.h"
 #include "allocator/pool/size_class.h"
 #include "common/grouped.h"
@@ -61,10 +62,15 @@ void pool_usage_get(pb_mallocstats *u, pool_class_usage *per_class) {
   if (u->has_arena_map) {
     u->map_mid_nodes = pool_g.map_mid_count;
     u->map_bot_nodes = pool_g.map_bot_count;
-    u->map_root_bytes = sizeof pool_g.map_root;
-    u->map_mid_bytes = pool_g.map_mid_count * sizeof(pool_map_mid);
+    /* The root's bytes are those of the geometry's root, as CPython's
+     * sizeof(arena_map_root) (pool_g's static root is sized for the
+     * widest layout). */
+    const pool_map_geometry *g = &pool_g.map;
+    u->map_root_bytes = pool_map_root_len(g) * sizeof(pool_map_bot_ref *);
+    u->map_mid_bytes =
+        pool_g.map_mid_count * pool_map_mid_len(g) * sizeof(pool_map_bot_ref);
     u->map_bot_bytes =
-        pool_g.map_bot_count * (pool_hot.bot_mask + 1) * sizeof(pool_map_cover);
+        pool_g.map_bot_count * pool_map_bot_len(g) * sizeof(pool_map_cover);
     u->map_total_bytes =
         u->map_root_bytes + u->map_mid_bytes + u->map_bot_bytes;
   }

@@ -23,13 +23,28 @@
  * library's, or AddressSanitizer's interceptor). Calls inside the C library
  * (malloc's own mmaps) never reach here.
  *
- * Environment (all three, or the library does nothing):
+ * Where in the address space. The radix tree that tells pymalloc's blocks
+ * from others (3.11: bottom nodes of 16 GiB of address space each) needs a
+ * node for every such range an arena touches, and the report counts them.
+ * Left to mmap, the arenas of two processes lie at different addresses
+ * (ASLR), and now and then one process's arenas straddle a 16 GiB boundary
+ * and the other's do not. With POOLBENCH_ARENA_BASE, arenas are instead
+ * placed in fixed slots from that address up, LENGTH + ALIGN bytes apart:
+ * each arena goes to the lowest slot that is free (MAP_FIXED_NOREPLACE
+ * says which are not), so an unmapped arena's slot is reused, as mmap
+ * would reuse the hole. Both processes then have their arenas at the same
+ * addresses, and the same radix-tree nodes.
+ *
+ * Environment (the first three, or the library does nothing):
  *   POOLBENCH_ARENA_LENGTH   the arena size in bytes (1048576)
  *   POOLBENCH_ARENA_ALIGN    the pool size in bytes (16384)
  *   POOLBENCH_ARENA_OFFSETS  the offset past an ALIGN boundary of each
  *                            arena, as a sequence of "a" (0: aligned) and
  *                            "u" (one page past: unaligned) used in turn
- *                            and repeated, e.g. "a", "u", "uuau" */
+ *                            and repeated, e.g. "a", "u", "uuau"
+ *   POOLBENCH_ARENA_BASE     optional: the address of the first slot, in
+ *                            decimal, a multiple of ALIGN; unset, mmap
+ *                            chooses where */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +59,7 @@ static struct {
   size_t length;
   size_t align;
   const char *offsets;
+  uintptr_t base;     /* the first slot; 0: where mmap puts it */
   size_t next;        /* index into offsets of the next arena */
   mmap_fn *next_mmap; /* what mmap and mmap64 call when not placing */
   mmap_fn *next_mmap64;
@@ -69,13 +85,33 @@ static void configure(void) {
   placement.length = env_size("POOLBENCH_ARENA_LENGTH");
   placement.align = env_size("POOLBENCH_ARENA_ALIGN");
   placement.offsets = getenv("POOLBENCH_ARENA_OFFSETS");
+  placement.base = env_size("POOLBENCH_ARENA_BASE");
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   int valid = placement.next_mmap != NULL && placement.next_mmap64 != NULL &&
               placement.length != 0 && placement.align > page &&
               placement.align % page == 0 && placement.offsets != NULL &&
               placement.offsets[0] != '\0' &&
-              strspn(placement.offsets, "au") == strlen(placement.offsets);
+              strspn(placement.offsets, "au") == strlen(placement.offsets) &&
+              placement.base % placement.align == 0;
   placement.ready = valid;
+}
+
+/* The mapping of LENGTH + ALIGN bytes in the lowest free slot from
+ * placement.base, or MAP_FAILED. */
+enum { MAX_SLOTS = 1 << 16 };
+
+static unsigned char *map_in_a_slot(mmap_fn *next_mmap, size_t size) {
+  for (uintptr_t k = 0; k < MAX_SLOTS; k++) {
+    void *want = (void *)(placement.base + k * size);
+    void *got =
+        next_mmap(want, size, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (got == want) return got;
+    /* Taken (EEXIST); a kernel that ignores the flag may put it
+     * elsewhere: give that back and look further. */
+    if (got != MAP_FAILED) munmap(got, size);
+  }
+  return MAP_FAILED;
 }
 
 /* An arena's mapping at the next offset of the sequence. */
@@ -85,8 +121,11 @@ static void *place_arena(mmap_fn *next_mmap, size_t length) {
   placement.next =
       placement.offsets[placement.next + 1] != '\0' ? placement.next + 1 : 0;
   uintptr_t want = kind == 'a' ? 0 : (uintptr_t)sysconf(_SC_PAGESIZE);
-  unsigned char *base = next_mmap(NULL, length + align, PROT_READ | PROT_WRITE,
-                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  unsigned char *base =
+      placement.base != 0
+          ? map_in_a_slot(next_mmap, length + align)
+          : next_mmap(NULL, length + align, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED) return MAP_FAILED;
   /* The first address at or after base that is want past a boundary. */
   size_t head = (size_t)((want - (uintptr_t)base) & (align - 1));

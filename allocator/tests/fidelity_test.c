@@ -1,5 +1,5 @@
-/* fidelity_test: `pool` (layout 3.10) behaves exactly like the real
- * pymalloc, CPython 3.11's, linked in as the `cpython` backend.
+/* fidelity_test: `pool` (layout 3.11, its default) behaves exactly like the
+ * real pymalloc, CPython 3.11's, linked in as the `cpython` backend.
  *
  * Each trace (every workload at FIDELITY_SCALE, the arena-thrashing loop of
  * bpo-37257, and randomized traces made here) is replayed by bench_pool and
@@ -10,7 +10,9 @@
  * in use, available blocks per class), the arena counts (allocated total,
  * reclaimed, highwater, current), bytes in allocated and available blocks,
  * unused pools, bytes lost to pool headers, to quantization and to arena
- * alignment, and both Totals.
+ * alignment, both Totals, and the radix tree that decides ownership (the
+ * lines after "arena map counts": its mid and bottom nodes, the bytes of
+ * its root, mid and bottom nodes and their Total).
  *
  * Arena placement. An arena that mmap happens to put on a pool boundary has
  * 64 usable pools, any other 63, and that shows in more than the alignment
@@ -26,18 +28,26 @@
  * checked to be what the placement asked for (so the test knows the
  * placement took effect).
  *
- * The one part that cannot be identical: the radix tree that decides
- * ownership, the lines after "arena map counts". pool keeps CPython 3.10's
- * tree, over 48 address bits (root, mid and bottom nodes of 2^10, 2^10 and
- * 2^8 entries); 3.11 covers all 64 bits (2^15, 2^15 and 2^14 entries:
- * obmalloc.c, 3.11, with ARENA_BITS 20 and IGNORE_BITS 0). Their node sizes
- * differ, and how many nodes each needs depends on where its process's
- * arenas are. Those lines must have the same labels in both reports, and
- * each report's must agree with its own tree: the root's bytes, mid and
- * bottom bytes equal to nodes x node size, Total their sum, and (nodes are
- * made on first use and kept; an arena spans at most two bottom nodes'
- * ranges) 1 <= mid nodes <= bottom nodes <= 2 x arenas ever allocated, or
- * no node at all when no arena was ever allocated. */
+ * The radix tree's node counts depend on where the arenas are, not only on
+ * how they fall on pool boundaries: 3.11's tree (obmalloc.c, 3.11, with
+ * ARENA_BITS 20: every one of 64 address bits, cut 15 / 15 / 14 / 20) has a
+ * bottom node per 16 GiB of address space that arenas touch, and ASLR puts
+ * two processes' arenas in different places. So the placement also fixes
+ * the addresses: arenas go to fixed slots from a base address, the lowest
+ * free slot first. The aligned and unaligned placements start in the middle
+ * of a bottom node's range (one mid node, one bottom node); the mixed one
+ * starts half an arena below a bottom node's boundary, so that its first
+ * arena covers chunks of two bottom nodes (one mid node, two bottom nodes:
+ * the node made for an arena's second chunk). Each report's tree lines are
+ * checked against those counts and 3.11's node sizes as well as against
+ * the other report.
+ *
+ * layout=3.10 stays a layout of pool: the same algorithm with CPython
+ * 3.10's tree (48 address bits cut 10 / 10 / 8 / 20). Every workload runs
+ * once more with it, under the mixed placement: its report must equal the
+ * real 3.11's but for the tree's values, which must be 3.10's node sizes
+ * with the same node counts (3.10's bottom nodes cover 256 MiB, and the
+ * slots put every arena in the same two). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +55,6 @@
 
 #include "allocator/mallocstats.h"
 #include "allocator/pool/layout.h"
-#include "allocator/pool/pool_types.h"
 #include "harness/process/spawn.h"
 #include "testing/check.h"
 #include "workloads/trace.h"
@@ -61,6 +70,9 @@
 
 static const char *const runners[2] = {"harness/runner/bench_pool",
                                        "harness/runner/bench_cpython"};
+/* The pool's layout: its default, 3.11, or 3.10 for the layout's own
+ * check. */
+static const char *pool_layout_arg = NULL;
 static char preload[PATH_MAX];
 static char tmpdir[PATH_MAX / 2]; /* room for a file name after it */
 
@@ -71,13 +83,25 @@ typedef enum { ALIGNED, UNALIGNED, MIXED } placement_kind;
 typedef struct placement {
   const char *name;
   placement_kind kind;
-  char offsets[64]; /* arena_placement.c's POOLBENCH_ARENA_OFFSETS */
+  char offsets[64];   /* arena_placement.c's POOLBENCH_ARENA_OFFSETS */
+  uintptr_t base;     /* ... POOLBENCH_ARENA_BASE: the first slot */
+  uint64_t bot_nodes; /* the radix tree's bottom nodes, once an arena was */
 } placement;
 
+/* 2^45 (32 TiB): far below where mmap puts things (just under 2^47), above
+ * the program and its heap, and above AddressSanitizer's shadow memory. A
+ * bottom node of 3.11's tree covers 2^34 bytes, one of 3.10's 2^28. */
+#define SLOTS_FROM ((uintptr_t)1 << 45)
+#define BOT_RANGE_3_11 ((uintptr_t)1 << 34)
+
 static placement placements[3] = {
-    {"aligned", ALIGNED, "a"},
-    {"unaligned", UNALIGNED, "u"},
-    {"mixed", MIXED, ""},
+    /* The middle of a bottom node's range: one bottom node. */
+    {"aligned", ALIGNED, "a", SLOTS_FROM + BOT_RANGE_3_11 / 2, 1},
+    {"unaligned", UNALIGNED, "u", SLOTS_FROM + BOT_RANGE_3_11 / 2, 1},
+    /* Half an arena below a bottom node's boundary (which is a boundary of
+     * 3.10's bottom nodes too): the first arena spans two. */
+    {"mixed", MIXED, "", SLOTS_FROM + BOT_RANGE_3_11 - ((uintptr_t)512 << 10),
+     2},
 };
 
 /* One arena in four aligned, as a page-aligned mmap would be with 4 KiB
@@ -92,11 +116,13 @@ static void make_mixed_offsets(char *offsets, size_t len) {
 
 static void set_placement(const placement *p) {
   char value[32];
-  snprintf(value, sizeof value, "%zu", pool_layout_3_10.arena_size);
+  snprintf(value, sizeof value, "%zu", pool_layout_3_11.arena_size);
   PB_CHECK(setenv("POOLBENCH_ARENA_LENGTH", value, 1) == 0);
-  snprintf(value, sizeof value, "%zu", pool_layout_3_10.pool_size);
+  snprintf(value, sizeof value, "%zu", pool_layout_3_11.pool_size);
   PB_CHECK(setenv("POOLBENCH_ARENA_ALIGN", value, 1) == 0);
   PB_CHECK(setenv("POOLBENCH_ARENA_OFFSETS", p->offsets, 1) == 0);
+  snprintf(value, sizeof value, "%llu", (unsigned long long)p->base);
+  PB_CHECK(setenv("POOLBENCH_ARENA_BASE", value, 1) == 0);
   PB_CHECK(setenv("LD_PRELOAD", preload, 1) == 0);
 }
 
@@ -115,8 +141,13 @@ static char *run_runner(const char *runner, const trace_source *source,
                         const char *report_path) {
   char report_arg[PATH_MAX + 32];
   snprintf(report_arg, sizeof report_arg, "--allocator-report=%s", report_path);
-  char *argv[] = {(char *)runner, (char *)source->trace_arg, report_arg,
-                  (char *)source->scale_arg, NULL};
+  /* The optional arguments last, after the first NULL that ends them. */
+  char *argv[6] = {(char *)runner, (char *)source->trace_arg, report_arg};
+  int argc = 3;
+  if (source->scale_arg != NULL) argv[argc++] = (char *)source->scale_arg;
+  if (runner == runners[0] && pool_layout_arg != NULL)
+    argv[argc++] = (char *)pool_layout_arg;
+  argv[argc] = NULL;
   pb_spawn_result r;
   PB_CHECKF(pb_spawn(argv, RUNNER_TIMEOUT_SECONDS, &r) == 0, "cannot start %s",
             runner);
@@ -147,31 +178,28 @@ typedef struct tree_geometry {
   uint64_t root_bytes, mid_node_bytes, bot_node_bytes;
 } tree_geometry;
 
-/* obmalloc.c, 3.11, 64-bit: POINTER_BITS 64, IGNORE_BITS 0, ARENA_BITS 20;
- * INTERIOR_BITS = (64 - 20 + 2) / 3 = 15 for the root and mid nodes (arrays
- * of pointers); MAP_BOT_BITS = 64 - 20 - 2 * 15 = 14 for the bottom nodes
- * (arrays of arena_coverage_t, two int32_t). */
-static tree_geometry cpython_tree(void) {
-  const unsigned arena_bits = 20, interior_bits = (64 - arena_bits + 2) / 3;
-  const unsigned bot_bits = 64 - arena_bits - 2 * interior_bits;
-  return (tree_geometry){"cpython (3.11 tree)",
-                         ((uint64_t)1 << interior_bits) * sizeof(void *),
+/* obmalloc.c, 64-bit, ARENA_BITS 20: INTERIOR_BITS = (ADDRESS_BITS - 20 +
+ * 2) / 3 for the root and mid nodes (arrays of pointers), MAP_BOT_BITS =
+ * ADDRESS_BITS - 20 - 2 x INTERIOR_BITS for the bottom nodes (arrays of
+ * arena_coverage_t, two int32_t). ADDRESS_BITS is 64 in 3.11 (IGNORE_BITS
+ * 0): 15 and 14 bits; 48 in 3.10 (IGNORE_BITS 16): 10 and 8. Written out
+ * here, not taken from the pool's code, so that the test states what
+ * CPython does. */
+static tree_geometry obmalloc_tree(const char *name, unsigned address_bits) {
+  const unsigned arena_bits = 20;
+  const unsigned interior_bits = (address_bits - arena_bits + 2) / 3;
+  const unsigned bot_bits = address_bits - arena_bits - 2 * interior_bits;
+  return (tree_geometry){name, ((uint64_t)1 << interior_bits) * sizeof(void *),
                          ((uint64_t)1 << interior_bits) * sizeof(void *),
                          ((uint64_t)1 << bot_bits) * 2 * sizeof(int32_t)};
 }
 
-/* pool_types.h: the 3.10 tree, with 1 MiB arenas. */
-static tree_geometry pool_tree(void) {
-  unsigned arena_bits = (unsigned)__builtin_ctzl(pool_layout_3_10.arena_size);
-  return (tree_geometry){"pool (3.10 tree)",
-                         sizeof(((pool_state *)0)->map_root),
-                         sizeof(pool_map_mid),
-                         ((uint64_t)1 << (POOL_MAP_MID_SHIFT - arena_bits)) *
-                             sizeof(pool_map_cover)};
-}
-
+/* A report's tree lines against a geometry and the placement: one mid node
+ * and the placement's bottom nodes once an arena was allocated (nodes are
+ * made on first use and kept), none before. */
 static void check_tree(const pb_mallocstats *m, const tree_geometry *g,
-                       const char *where) {
+                       const placement *p, const char *where) {
+  PB_CHECKF(m->has_arena_map, "%s, %s: no arena map section", where, g->name);
   PB_CHECKF(m->map_root_bytes == g->root_bytes, "%s, %s: root %llu bytes",
             where, g->name, (unsigned long long)m->map_root_bytes);
   PB_CHECKF(m->map_mid_bytes == m->map_mid_nodes * g->mid_node_bytes,
@@ -181,23 +209,21 @@ static void check_tree(const pb_mallocstats *m, const tree_geometry *g,
   PB_CHECKF(m->map_total_bytes ==
                 m->map_root_bytes + m->map_mid_bytes + m->map_bot_bytes,
             "%s, %s: map Total", where, g->name);
-  if (m->arenas_allocated_total == 0) {
-    PB_CHECKF(m->map_mid_nodes == 0 && m->map_bot_nodes == 0,
-              "%s, %s: nodes without an arena", where, g->name);
-  } else {
-    PB_CHECKF(1 <= m->map_mid_nodes && m->map_mid_nodes <= m->map_bot_nodes &&
-                  m->map_bot_nodes <= 2 * m->arenas_allocated_total,
-              "%s, %s: %llu mid and %llu bottom nodes for %llu arenas", where,
-              g->name, (unsigned long long)m->map_mid_nodes,
-              (unsigned long long)m->map_bot_nodes,
-              (unsigned long long)m->arenas_allocated_total);
-  }
+  uint64_t mids = m->arenas_allocated_total == 0 ? 0 : 1;
+  uint64_t bots = m->arenas_allocated_total == 0 ? 0 : p->bot_nodes;
+  PB_CHECKF(m->map_mid_nodes == mids && m->map_bot_nodes == bots,
+            "%s, %s: %llu mid and %llu bottom nodes for %llu arenas at the "
+            "%s placement, not %llu and %llu",
+            where, g->name, (unsigned long long)m->map_mid_nodes,
+            (unsigned long long)m->map_bot_nodes,
+            (unsigned long long)m->arenas_allocated_total, p->name,
+            (unsigned long long)mids, (unsigned long long)bots);
 }
 
 /* The alignment line says what the placement asked for. */
 static void check_alignment(const pb_mallocstats *m, placement_kind kind,
                             const char *where) {
-  uint64_t all = m->arenas_current * pool_layout_3_10.pool_size;
+  uint64_t all = m->arenas_current * pool_layout_3_11.pool_size;
   uint64_t lost = m->arena_alignment_bytes;
   if (kind == ALIGNED)
     PB_CHECKF(lost == 0, "%s: %llu bytes lost to alignment", where,
@@ -206,7 +232,7 @@ static void check_alignment(const pb_mallocstats *m, placement_kind kind,
     PB_CHECKF(lost == all, "%s: %llu bytes lost to alignment, not %llu", where,
               (unsigned long long)lost, (unsigned long long)all);
   else
-    PB_CHECKF(lost <= all && lost % pool_layout_3_10.pool_size == 0,
+    PB_CHECKF(lost <= all && lost % pool_layout_3_11.pool_size == 0,
               "%s: %llu bytes lost to alignment", where,
               (unsigned long long)lost);
 }
@@ -234,6 +260,7 @@ static pb_mallocstats compare_report(const char *pool_text,
                                      const char *cpython_text, size_t pool_len,
                                      size_t cpython_len, const placement *p,
                                      const char *what) {
+  int pool_is_3_10 = pool_layout_arg != NULL;
   char *texts[2] = {strndup(pool_text, pool_len),
                     strndup(cpython_text, cpython_len)};
   PB_CHECK(texts[0] != NULL && texts[1] != NULL);
@@ -247,30 +274,33 @@ static pb_mallocstats compare_report(const char *pool_text,
               heading, n);
     if (!more_a) break;
     if (n == 1) snprintf(heading, sizeof heading, "%s", la);
-    if (!in_tree) {
+    if (!in_tree || !pool_is_3_10) {
       PB_CHECKF(strcmp(la, lb) == 0,
                 "%s, %s, line %u differs:\n  pool:    %s\n  cpython: %s", what,
                 heading, n, la, lb);
-      in_tree = strcmp(la, "arena map counts") == 0;
     } else {
-      /* Same labels; the values belong to each tree (see the top). */
+      /* 3.10's tree: same labels, its own values (checked below). */
       size_t label = strcspn(la, "=");
       PB_CHECKF(label == strcspn(lb, "=") && strncmp(la, lb, label) == 0,
                 "%s, %s, line %u:\n  pool:    %s\n  cpython: %s", what, heading,
                 n, la, lb);
     }
+    if (strcmp(la, "arena map counts") == 0) in_tree = 1;
   }
   PB_CHECKF(in_tree, "%s, %s: no arena map section", what, heading);
 
   char where[512], err[256];
   snprintf(where, sizeof where, "%s, %s", what, heading);
-  const tree_geometry trees[2] = {pool_tree(), cpython_tree()};
+  const tree_geometry trees[2] = {
+      pool_is_3_10 ? obmalloc_tree("pool (layout=3.10: 3.10's tree)", 48)
+                   : obmalloc_tree("pool (layout=3.11)", 64),
+      obmalloc_tree("cpython (3.11)", 64)};
   pb_mallocstats figures[2];
   for (int i = 0; i < 2; i++) {
     const char *body = strchr(texts[i], '\n') + 1; /* after the heading */
     PB_CHECKF(pb_mallocstats_parse(body, &figures[i], err, sizeof err) == 0,
               "%s, %s: %s", where, runners[i], err);
-    check_tree(&figures[i], &trees[i], where);
+    check_tree(&figures[i], &trees[i], p, where);
     check_alignment(&figures[i], p->kind, where);
     free(texts[i]);
   }
@@ -384,7 +414,7 @@ static void make_random_trace(pb_trace *t, uint64_t seed) {
  * depends on the order, so both are compared. */
 static void make_thrashing_trace(pb_trace *t) {
   enum { ROUNDS = 100, BLOCK = 64 };
-  size_t n = 5 * pool_layout_3_10.arena_size / 2 / BLOCK;
+  size_t n = 5 * pool_layout_3_11.arena_size / 2 / BLOCK;
   uint32_t *slots = malloc(n * sizeof *slots);
   PB_CHECK(slots != NULL);
   pb_trace_init(t, "thrashing", 0, 1.0);
@@ -422,6 +452,22 @@ static void thrashing_loop_matches(void) {
   compare_trace(&t, "thrashing");
 }
 
+/* layout=3.10: every workload, under the mixed placement. */
+static void layout_3_10_differs_only_in_its_tree(void) {
+  pool_layout_arg = "layout=3.10";
+  for (const pb_workload *w = pb_workloads; w->name; w++) {
+    trace_source source = {.scale_arg = "--scale=" FIDELITY_SCALE};
+    snprintf(source.trace_arg, sizeof source.trace_arg, "--workload=%s",
+             w->name);
+    char what[160];
+    snprintf(what, sizeof what, "workload %s, scale %s, %s arenas, %s", w->name,
+             FIDELITY_SCALE, placements[MIXED].name, pool_layout_arg);
+    uint64_t blocks = compare_runs(&source, &placements[MIXED], what);
+    PB_CHECKF(blocks > 0, "%s: no pymalloc block at the peak", what);
+  }
+  pool_layout_arg = NULL;
+}
+
 static void random_traces_match(void) {
   for (uint64_t seed = 1; seed <= 6; seed++) {
     pb_trace t;
@@ -452,6 +498,7 @@ int main(int argc, char **argv) {
       PB_TEST(workloads_match),
       PB_TEST(thrashing_loop_matches),
       PB_TEST(random_traces_match),
+      PB_TEST(layout_3_10_differs_only_in_its_tree),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);
