@@ -12,22 +12,10 @@
 #include "harness/comparison/progress.h"
 #include "harness/comparison/trace_files.h"
 #include "harness/comparison/variants.h"
+#include "harness/metrics/metrics.h"
 #include "harness/process/interrupt.h"
 #include "harness/process/outcome.h"
 #include "harness/process/pinned.h"
-
-/* Fields of the native run that the counted object keeps as they are. */
-static const char *const native_fields[] = {
-    "ops",
-    "peak_live_bytes",
-    "peak_rss_bytes",
-    "fragmentation",
-    "retained_bytes",
-    "retained_after_release_bytes",
-    "minor_page_faults",
-    "memory_syscalls",
-    "memory_syscalls_total",
-};
 
 /* Pinned, because options change counts: only the replay's segments are
  * collected (the runner toggles collection around them), everything else
@@ -193,7 +181,7 @@ static const char *const program_options[] = {
 
 /* The callgrind run of cell's program on its backend's pyrun, pinned, with
  * the settings of every run of the programs (matrix_workloads.h): sets
- * cell->counted to {"instructions": N}. */
+ * cell->counted to the whole program's instructions. */
 static pb_outcome count_program(pb_cell *cell, double timeout) {
   char *out_path, *out_opt, scale[32];
   if (callgrind_file(&out_path, cell->counted_failure,
@@ -231,9 +219,11 @@ static pb_outcome count_program(pb_cell *cell, double timeout) {
   unlink(out_path);
   free(out_path);
   free(out_opt);
-  if (outcome == PB_OUTCOME_OK)
-    cell->counted =
-        json_pack("{s:I}", "instructions", (json_int_t)instructions);
+  if (outcome == PB_OUTCOME_OK) {
+    cell->counted = json_object();
+    json_object_set_new(cell->counted, pb_metric_key(PB_METRIC_INSTRUCTIONS),
+                        json_integer(instructions));
+  }
   return outcome;
 }
 
@@ -260,16 +250,27 @@ pb_outcome pb_counted_run(pb_cell *cell, const char *trace_file,
     json_decref(native);
     return outcome;
   }
+  /* The native run's counted figures as they are (and a figure's detail,
+   * the calls by name); then callgrind's. */
   json_t *counted = json_object();
-  for (size_t k = 0; k < sizeof native_fields / sizeof native_fields[0]; k++)
-    json_object_set(counted, native_fields[k],
-                    json_object_get(native, native_fields[k]));
-  json_int_t ops = json_integer_value(json_object_get(native, "ops"));
-  json_object_set_new(counted, "instructions", json_integer(instructions));
+  for (int k = 0; k < PB_METRIC_COUNT; k++) {
+    const pb_metric *metric = &pb_metrics[k];
+    if (!pb_metric_in_counted(metric, cell->workload->suite) ||
+        metric->from_callgrind)
+      continue;
+    json_object_set(counted, metric->key, json_object_get(native, metric->key));
+    if (metric->detail)
+      json_object_set(counted, metric->detail,
+                      json_object_get(native, metric->detail));
+  }
+  json_int_t ops =
+      json_integer_value(json_object_get(native, pb_metric_key(PB_METRIC_OPS)));
+  json_object_set_new(counted, pb_metric_key(PB_METRIC_INSTRUCTIONS),
+                      json_integer(instructions));
   /* Four decimals: what a file keeps of it is then the figure itself, and a
    * baseline read back compares equal. */
   double per_op = ops > 0 ? (double)instructions / (double)ops : 0.0;
-  json_object_set_new(counted, "instructions_per_op",
+  json_object_set_new(counted, pb_metric_key(PB_METRIC_INSTRUCTIONS_PER_OP),
                       json_real(round(per_op * 1e4) / 1e4));
   json_decref(native);
   cell->counted = counted;

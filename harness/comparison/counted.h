@@ -40,14 +40,15 @@ const char *pb_valgrind_version(void);
 const char *pb_callgrind_command(void);
 
 /* Measures the cell on trace_file: sets cell->counted to an object holding
- * "instructions" and "instructions_per_op" (callgrind), and from the native
- * run "minor_page_faults", "memory_syscalls" (by call),
- * "memory_syscalls_total", "ops" and the memory figures, and returns
+ * every counted metric of its suite (harness/metrics/metrics.h): the
+ * instructions from callgrind, the page faults, memory system calls (with
+ * their detail by call), ops and memory figures from the native run; and
+ * returns
  * PB_OUTCOME_OK; or leaves it NULL with why in cell->counted_failure and
  * returns PB_OUTCOME_FAILED, or PB_OUTCOME_INTERRUPTED when a SIGINT or
  * SIGTERM stopped it (outcome.h). A cell of the real suite (trace_file
  * NULL) is its program on pyrun_<backend>, counted whole under callgrind,
- * start-up included: {"instructions": N}. Callgrind writes into a file in
+ * start-up included: its instructions. Callgrind writes into a file in
  * $TMPDIR (or /tmp), removed however the run ends. */
 pb_outcome pb_counted_run(pb_cell *cell, const char *trace_file,
                           double timeout);

@@ -83,6 +83,8 @@ typedef struct pb_metric {
   unsigned counted_suites; /* PB_SUITE_BITs whose counted object holds it */
   const char *detail;      /* a companion object in the counted object, by
                               part ("memory_syscalls": by call), or NULL */
+  int from_callgrind;      /* counted: from the callgrind run; else from
+                              the pinned native run */
   pb_basis basis;          /* what the agreement ranks by it, or NONE */
   const char *basis_unit;  /* as the agreement's tables say it: "ns/op" */
   int gated;               /* the gate judges it */
