@@ -19,6 +19,7 @@ typedef struct pb_backend_entry {
   int reference;    /* the default reference: exactly one backend */
   int ceiling;      /* the regression gate checks that no backend runs fewer
                        instructions per op than this one */
+  int pymalloc;     /* CPython's own pymalloc: what CPython runs today */
   /* Parameter sets --sweep compares ("layout=3.8", "a=1,b=2"), NULL-
    * terminated; NULL when the backend has nothing to sweep. */
   const char *const *sweep;

@@ -5,7 +5,8 @@
 # through allocator/registry.h or a runner's --describe); every workload
 # through the registry in workloads/.
 #
-# Names are looked for as C strings ("name") and as parameters (name=), and
+# Names are looked for as C strings ("name") and as parameters (name=, not
+# an option --name= of another program), and
 # workload names also as whole words in code and comments. Plain English
 # words are not looked for where they read as English: the workloads
 # "ints", "tuples", "lists" outside strings, and the parameter "threshold" as
@@ -47,7 +48,7 @@ for name in "${backends[@]}" "${workloads[@]}" "${params[@]}"; do
   [[ $english_strings == *" $name "* ]] || printf '"%s"\n' "$name"
 done >"$patterns/strings"
 for name in "${params[@]}"; do
-  printf '(^|[^A-Za-z0-9_])%s=\n' "$name"
+  printf '(^|[^A-Za-z0-9_-])%s=\n' "$name"
 done >"$patterns/params"
 for name in "${workloads[@]}"; do
   [[ $english == *" $name "* ]] || printf '%s\n' "$name"

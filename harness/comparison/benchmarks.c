@@ -66,9 +66,25 @@ static json_t *options_json(const pb_comparison_options *o,
     json_object_set_new(j, o->params[k].name, json_string(o->params[k].value));
   json_t *suites = json_array();
   for (pb_suite s = 0; s < PB_SUITE_COUNT; s++)
-    if (o->suites & PB_SUITE_BIT(s))
+    if (m->suites & PB_SUITE_BIT(s))
       json_array_append_new(suites, json_string(pb_suite_names[s]));
   json_object_set_new(j, "suites", suites);
+  /* The user's programs (with their arguments) and traces, as run. */
+  json_t *programs = json_array(), *traces = json_array();
+  for (size_t u = 0; u < o->user.count; u++) {
+    const pb_user_workload *user = &o->user.items[u];
+    if (user->is_trace) {
+      json_array_append_new(traces, json_string(user->path));
+      continue;
+    }
+    json_t *words = json_array();
+    json_array_append_new(words, json_string(user->path));
+    for (char **a = user->args; *a; a++)
+      json_array_append_new(words, json_string(*a));
+    json_array_append_new(programs, words);
+  }
+  json_object_set_new(j, "programs", programs);
+  json_object_set_new(j, "traces", traces);
   return j;
 }
 
@@ -86,7 +102,7 @@ static void warm_up(const pb_matrix *m, double timeout, double *seconds) {
     pb_run run = {0};
     pb_cell cell = {
         .variant = m->reference, .workload = &m->workloads[w], .runs = &run};
-    seconds[w] = pb_cell_run(&cell, 0, pb_trace_file(w), timeout);
+    seconds[w] = pb_cell_run(&cell, 0, pb_workload_trace(m, w), timeout);
     json_decref(run.result);
     if (run.interrupted) break;
   }
@@ -165,7 +181,7 @@ int main(int argc, char **argv) {
   if (o.counted) pb_counting_setup(argv[0]); /* none: nothing runs */
   pb_matrix_workloads_build(&o, argv[0], &m);
   pb_variants_build(&o, argv[0], &m);
-  if (o.suites & PB_SUITE_BIT(PB_SUITE_REAL)) pb_real_runs_prepare(&m, argv[0]);
+  if (m.suites & ~PB_SUITES_REPLAYED) pb_real_runs_prepare(&m, argv[0]);
   m.options = options_json(&o, &m);
   pb_matrix_add_cells(&m);
 
@@ -206,11 +222,18 @@ int main(int argc, char **argv) {
                  m.workloads[w].name, r + 1, o.runs);
         pb_progress_begin(&progress, PB_WORK_TIMED, run_seconds[w], what);
         pb_cell *cell = pb_matrix_cell(&m, w, v);
-        pb_cell_run(cell, r, pb_trace_file(w), o.timeout);
+        pb_cell_run(cell, r, pb_workload_trace(&m, w), o.timeout);
         pb_run_mark_disturbed(&m, &cell->runs[r]);
-        if (!cell->runs[r].ok && !cell->runs[r].interrupted) {
+        int unrun = m.workloads[w].failure != NULL;
+        if (!cell->runs[r].ok && !cell->runs[r].interrupted && !unrun) {
           pb_progress_clear(&progress);
           pb_warn("%s failed: %s", what, cell->runs[r].failure);
+          /* A program of the user's that fails on its first backend is
+           * reported once, not run on the others. */
+          if (m.workloads[w].user_program && r == 0 && v == 0 &&
+              asprintf(&m.workloads[w].failure, "failed on %s: %s",
+                       m.variants[v].label, cell->runs[r].failure) < 0)
+            pb_fail(PB_EXIT_FAILED, "out of memory");
         }
         pb_progress_end(&progress);
       }

@@ -18,6 +18,12 @@ static int replayed(const pb_cell *cell, json_t *result) {
 
 double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
                    double timeout) {
+  if (cell->workload->failure) {
+    snprintf(cell->runs[r].failure, sizeof cell->runs[r].failure,
+             "not run: %.200s", cell->workload->failure);
+    cell->failed = 1;
+    return 0;
+  }
   if (!pb_suite_is(cell->workload->suite, PB_SUITES_REPLAYED))
     return pb_real_run(cell, r, timeout);
   char *trace_opt;

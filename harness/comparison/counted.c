@@ -10,6 +10,7 @@
 #include "common/fail.h"
 #include "common/user_path.h"
 #include "harness/comparison/progress.h"
+#include "harness/comparison/real_run.h"
 #include "harness/comparison/trace_files.h"
 #include "harness/comparison/variants.h"
 #include "harness/metrics/metrics.h"
@@ -179,41 +180,120 @@ static const char *const program_options[] = {
 };
 #define PROGRAM_OPTIONS (sizeof program_options / sizeof program_options[0])
 
+/* pyrun_<backend> calls the backend only through hooks named with this
+ * prefix (python/pyrun.c: PEP 445's MEM and OBJ allocators, and for
+ * CPython's own pymalloc a wrapper around it), and initializes it in
+ * pb_init: their inclusive cost is every instruction the allocator runs in
+ * the program, start-up included. Called through function pointers, they
+ * are never inlined away. */
+#define ALLOCATOR_ENTRY_PREFIX "pyrun_allocator_"
+#define ALLOCATOR_INIT "pb_init"
+
+/* The function a callgrind_annotate line names ("???:name [object]",
+ * "file.c:name [object]"), into name; 0 when the line names none. */
+static int annotated_function(const char *line, char *name, size_t size) {
+  const char *end = strstr(line, " [");
+  if (!end) end = line + strcspn(line, "\n");
+  const char *colon = NULL;
+  for (const char *c = line; c < end; c++)
+    if (*c == ':') colon = c;
+  if (!colon) return 0;
+  snprintf(name, size, "%.*s", (int)(end - colon - 1), colon + 1);
+  return 1;
+}
+
+/* The leading cost of a callgrind_annotate line ("  1,234,567 (..."), or
+ * -1. */
+static long long annotated_cost(const char *line) {
+  long long cost = 0;
+  int digits = 0;
+  for (; *line == ' '; line++) {
+  }
+  for (; (*line >= '0' && *line <= '9') || *line == ','; line++)
+    if (*line != ',') {
+      cost = cost * 10 + (*line - '0');
+      digits++;
+    }
+  return digits ? cost : -1;
+}
+
+/* The instructions inside the allocator: the inclusive cost of its entry
+ * points in callgrind's file at path (callgrind_annotate --inclusive=yes),
+ * or -1 with why when they cannot be read. */
+static long long allocator_instructions(const char *path, double timeout,
+                                        char *why, size_t size) {
+  char *argv[] = {"callgrind_annotate", "--inclusive=yes", "--threshold=100",
+                  (char *)path, NULL};
+  pb_spawn_result r;
+  if (pb_outcome_judge(pb_spawn(argv, timeout, &r), &r, why, size) !=
+      PB_OUTCOME_OK) {
+    pb_spawn_result_free(&r);
+    return -1;
+  }
+  long long total = 0;
+  int entries = 0;
+  for (char *line = r.out; line && *line;) {
+    char *next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    char name[256];
+    long long cost = annotated_cost(line);
+    if (cost >= 0 && annotated_function(line, name, sizeof name) &&
+        (strncmp(name, ALLOCATOR_ENTRY_PREFIX,
+                 strlen(ALLOCATOR_ENTRY_PREFIX)) == 0 ||
+         strcmp(name, ALLOCATOR_INIT) == 0)) {
+      total += cost;
+      entries++;
+    }
+    line = next;
+  }
+  pb_spawn_result_free(&r);
+  if (!entries) {
+    snprintf(why, size, "no allocator entry point in callgrind's profile");
+    return -1;
+  }
+  return total;
+}
+
 /* The callgrind run of cell's program on its backend's pyrun, pinned, with
  * the settings of every run of the programs (matrix_workloads.h): sets
- * cell->counted to the whole program's instructions. */
+ * cell->counted to the whole program's instructions, the allocator's, and
+ * its share. */
 static pb_outcome count_program(pb_cell *cell, double timeout) {
-  char *out_path, *out_opt, scale[32];
+  char *out_path, *out_opt;
   if (callgrind_file(&out_path, cell->counted_failure,
                      sizeof cell->counted_failure) != 0)
     return PB_OUTCOME_FAILED;
   if (asprintf(&out_opt, "--callgrind-out-file=%s", out_path) < 0)
     pb_fail(PB_EXIT_FAILED, "out of memory");
-  snprintf(scale, sizeof scale, "%.17g", cell->workload->scale);
-  char *argv[PROGRAM_OPTIONS + 6];
-  size_t argc = 0;
-  argv[argc++] = valgrind_path;
+  const char *before[PROGRAM_OPTIONS + 4];
+  size_t nbefore = 0;
+  before[nbefore++] = valgrind_path;
   for (size_t k = 0; k < PROGRAM_OPTIONS; k++)
-    argv[argc++] = (char *)program_options[k];
-  argv[argc++] = out_opt;
-  argv[argc++] = cell->variant->pyrun;
-  argv[argc++] = cell->workload->script;
-  argv[argc++] = scale;
-  argv[argc] = NULL;
+    before[nbefore++] = program_options[k];
+  before[nbefore++] = out_opt;
+  before[nbefore++] = cell->variant->pyrun;
+  before[nbefore] = NULL;
+  char **argv = pb_program_argv(before, cell->workload);
   pb_spawn_result r;
-  long long instructions = -1;
+  long long instructions = -1, allocator = -1;
   char *const python[] = {"PYTHONHASHSEED=0", "PYTHONDONTWRITEBYTECODE=1",
                           NULL};
   pb_outcome outcome =
       pb_outcome_judge(pb_spawn_pinned_adding(argv, python, timeout, &r), &r,
                        cell->counted_failure, sizeof cell->counted_failure);
   pb_spawn_result_free(&r);
+  free(argv);
   if (outcome == PB_OUTCOME_OK) {
     instructions = collected_instructions(out_path);
     if (instructions <= 0) {
       snprintf(cell->counted_failure, sizeof cell->counted_failure,
                "callgrind collected no instructions");
       outcome = PB_OUTCOME_FAILED;
+    } else {
+      allocator =
+          allocator_instructions(out_path, timeout, cell->counted_failure,
+                                 sizeof cell->counted_failure);
+      if (allocator < 0) outcome = PB_OUTCOME_FAILED;
     }
   }
   unlink(out_path);
@@ -223,12 +303,22 @@ static pb_outcome count_program(pb_cell *cell, double timeout) {
     cell->counted = json_object();
     json_object_set_new(cell->counted, pb_metric_key(PB_METRIC_INSTRUCTIONS),
                         json_integer(instructions));
+    json_object_set_new(cell->counted,
+                        pb_metric_key(PB_METRIC_ALLOCATOR_INSTRUCTIONS),
+                        json_integer(allocator));
+    json_object_set_new(cell->counted, pb_metric_key(PB_METRIC_ALLOCATOR_SHARE),
+                        json_real((double)allocator / (double)instructions));
   }
   return outcome;
 }
 
 pb_outcome pb_counted_run(pb_cell *cell, const char *trace_file,
                           double timeout) {
+  if (cell->workload->failure) {
+    snprintf(cell->counted_failure, sizeof cell->counted_failure,
+             "not run: %.200s", cell->workload->failure);
+    return PB_OUTCOME_FAILED;
+  }
   if (!pb_suite_is(cell->workload->suite, PB_SUITES_REPLAYED))
     return count_program(cell, timeout);
   char *trace_opt;
@@ -316,7 +406,7 @@ size_t pb_counted_run_all(pb_matrix *m, double timeout, pb_progress *shared,
                m->workloads[w].name);
       pb_progress_begin(progress, PB_WORK_COUNTED, expected ? expected[w] : 1,
                         what);
-      switch (pb_counted_run(cell, pb_trace_file(w), timeout)) {
+      switch (pb_counted_run(cell, pb_workload_trace(m, w), timeout)) {
         case PB_OUTCOME_OK:
           break;
         case PB_OUTCOME_INTERRUPTED:

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/fail.h"
 #include "harness/process/locate.h"
@@ -13,38 +14,79 @@ static size_t suites_in(unsigned mask) {
   return n;
 }
 
+/* "NAME" in the synthetic suite, "NAME:suite" in the others. */
+static const char *shown_name(const char *name, pb_suite s) {
+  if (s == PB_SUITE_SYNTHETIC) return name;
+  char *shown;
+  if (asprintf(&shown, "%s:%s", name, pb_suite_names[s]) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  return shown;
+}
+
+/* A built-in workload's program takes its scale as its one argument. */
+static char **scale_argument(double scale) {
+  char **args = calloc(2, sizeof *args);
+  if (!args || asprintf(&args[0], "%.17g", scale) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  return args;
+}
+
 void pb_matrix_workloads_build(const pb_comparison_options *o,
                                const char *argv0, pb_matrix *m) {
-  m->suites = o->suites;
+  unsigned builtin = o->workloads.count ? o->suites : 0;
+  m->suites = builtin | o->program_suites | o->trace_suites;
   m->nworkloads = o->workloads.count * suites_in(o->suites);
-  m->workloads = calloc(m->nworkloads, sizeof *m->workloads);
+  for (size_t u = 0; u < o->user.count; u++)
+    m->nworkloads += suites_in(o->user.items[u].is_trace ? o->trace_suites
+                                                         : o->program_suites);
+  m->workloads =
+      calloc(m->nworkloads ? m->nworkloads : 1, sizeof *m->workloads);
   if (!m->workloads) pb_fail(PB_EXIT_FAILED, "out of memory");
   pb_matrix_workload *mw = m->workloads;
   for (size_t w = 0; w < o->workloads.count; w++) {
     const pb_workload *entry = pb_workload_find(o->workloads.names[w]);
+    double scale = o->scale > 0 ? o->scale : entry->comparison_scale;
     for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
       if (!(o->suites & PB_SUITE_BIT(s))) continue;
       *mw = (pb_matrix_workload){
-          .name = entry->name,
-          .scale = o->scale > 0 ? o->scale : entry->comparison_scale,
+          .name = shown_name(entry->name, s),
+          .scale = scale,
           .rss_chart = s == PB_SUITE_SYNTHETIC && entry->rss_chart,
           .workload = entry->name,
           .suite = s,
       };
       if (pb_suite_is(s, PB_SUITES_WITH_PROGRAM)) {
-        char *name;
-        if (asprintf(&name, "%s:%s", entry->name, pb_suite_names[s]) < 0)
-          pb_fail(PB_EXIT_FAILED, "out of memory");
-        mw->name = name;
         mw->script = pb_locate_or_fail(argv0, entry->script, entry->script);
+        mw->args = scale_argument(scale);
       }
       mw++;
     }
   }
-  if (o->suites & PB_SUITES_WITH_PROGRAM) {
+  /* The user's programs and traces: they have no scale of ours (0). */
+  for (size_t u = 0; u < o->user.count; u++) {
+    const pb_user_workload *user = &o->user.items[u];
+    unsigned suites = user->is_trace ? o->trace_suites : o->program_suites;
+    for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
+      if (!(suites & PB_SUITE_BIT(s))) continue;
+      *mw = (pb_matrix_workload){
+          .name = shown_name(user->name, s),
+          .workload = user->name,
+          .suite = s,
+          .user_program = 1,
+      };
+      if (user->is_trace) {
+        mw->trace_given = user->path;
+      } else {
+        mw->script = user->path;
+        mw->args = user->args;
+      }
+      mw++;
+    }
+  }
+  if (m->suites & PB_SUITES_WITH_PROGRAM) {
     setenv("PYTHONHASHSEED", "0", 1);
     setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
   }
-  if (o->suites & PB_SUITES_CAPTURED)
+  if ((builtin | o->program_suites) & PB_SUITES_CAPTURED)
     m->pytrace = pb_locate_or_fail(argv0, "python/pytrace", "pytrace");
 }

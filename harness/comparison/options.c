@@ -38,7 +38,8 @@ static void print_help(void) {
   print_backends(1);
   printf(
       ")\n"
-      "  --workloads=X,Y    workloads to run (default: all)\n"
+      "  --workloads=X,Y    built-in workloads to run (default: all, or none\n"
+      "                     with --program or --trace)\n"
       "  --runs=N           runs per cell (default %d)\n"
       "  --scale=X          workload size for every workload, 1 = standard,\n"
       "                     at most %g (default: each workload's own\n"
@@ -57,6 +58,14 @@ static void print_help(void) {
       "                     side; SETS: ';'-separated, each a ','-list of\n"
       "                     NAME=VALUE (default: the sets each backend\n"
       "                     declares in allocator/backends.bzl)\n"
+      "  --program='PATH [ARG ...]'\n"
+      "                     your own Python program (repeatable), named after\n"
+      "                     its file: run on every backend (the real suite)\n"
+      "                     and captured once, its capture replayed on every\n"
+      "                     backend (the captured suite); alone unless\n"
+      "                     --workloads adds built-in ones\n"
+      "  --trace=FILE       a saved capture (pytrace --out=FILE), replayed on\n"
+      "                     every backend in the captured suite (repeatable)\n"
       "  --suite=S,T        synthetic (the generators' traces), captured\n"
       "                     (traces pytrace records from each workload's\n"
       "                     program), real (the programs on pyrun_<backend>),\n"
@@ -121,6 +130,31 @@ void pb_parse_workload_names(const char *option, const char *text,
   parse_names(option, text, list, known_workload, "workload");
 }
 
+/* The suites the user's programs and traces run in: a program in the
+ * captured and real suites, a trace in the captured one, or those of them
+ * --suite names; one line and exit status 2 when --suite leaves one none. */
+static void suites_of_user_workloads(pb_comparison_options *o,
+                                     int suite_given) {
+  int programs = 0, traces = 0;
+  for (size_t i = 0; i < o->user.count; i++) {
+    traces += o->user.items[i].is_trace;
+    programs += !o->user.items[i].is_trace;
+  }
+  o->program_suites = programs ? PB_SUITES_WITH_PROGRAM : 0;
+  o->trace_suites = traces ? PB_SUITES_CAPTURED : 0;
+  if (!suite_given) return;
+  o->program_suites &= o->suites;
+  o->trace_suites &= o->suites;
+  if (programs && !o->program_suites)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--suite: a --program runs in the captured and real suites, and "
+            "--suite names neither");
+  if (traces && !o->trace_suites)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--suite: a --trace is replayed in the captured suite, and "
+            "--suite does not name it");
+}
+
 /* Which options were given, so that none is given twice. */
 typedef struct given {
   int backends, workloads, runs, scale, timeout, out, reference, sweep, quick,
@@ -182,6 +216,10 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     } else if (pb_cli_option(argc, argv, &i, "--reference", &value)) {
       pb_cli_once(&g.reference, "--reference");
       o.reference = value;
+    } else if (pb_cli_option(argc, argv, &i, "--program", &value)) {
+      if (value) pb_user_workload_add(&o.user, "--program", value, 0);
+    } else if (pb_cli_option(argc, argv, &i, "--trace", &value)) {
+      if (value) pb_user_workload_add(&o.user, "--trace", value, 1);
     } else if (pb_cli_option(argc, argv, &i, "--suite", &value)) {
       pb_cli_once(&g.suite, "--suite");
       char bad[64];
@@ -204,16 +242,20 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
   if (!g.backends)
     for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
       if (b->compared) add_name(&o.backends, b->name);
-  if (!g.workloads)
+  /* Your own programs alone, unless --workloads adds built-in ones. */
+  if (!g.workloads && o.user.count == 0)
     for (const pb_workload *w = pb_workloads; w->name; w++)
       add_name(&o.workloads, w->name);
+  suites_of_user_workloads(&o, g.suite);
   if (o.reference && !pb_name_list_has(&o.backends, o.reference)) {
     char *names = pb_name_list_join(&o.backends);
     pb_fail(PB_EXIT_BAD_INPUT,
             "--reference: '%s' is not among the backends compared (%s)",
             o.reference, names);
   }
-  if ((o.suites & PB_SUITE_BIT(PB_SUITE_REAL)) && (o.sweep || o.nparams))
+  unsigned all_suites =
+      (o.workloads.count ? o.suites : 0) | o.program_suites | o.trace_suites;
+  if ((all_suites & ~PB_SUITES_REPLAYED) && (o.sweep || o.nparams))
     pb_fail(PB_EXIT_BAD_INPUT,
             "--suite=real runs each backend as pyrun_<backend>, which takes no "
             "parameters: drop --sweep and NAME=VALUE");

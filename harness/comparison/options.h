@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "allocator/allocator.h"
+#include "harness/comparison/programs.h"
 
 typedef struct pb_name_list {
   char **names;
@@ -20,7 +21,8 @@ typedef struct pb_name_list {
 
 typedef struct pb_comparison_options {
   pb_name_list backends;  /* default: every backend the registry compares */
-  pb_name_list workloads; /* default: every workload */
+  pb_name_list workloads; /* default: every workload, or none when
+                             --program or --trace is given */
   int runs;               /* runs per cell */
   double scale;           /* 0: each workload's comparison_scale */
   double timeout;         /* seconds before a run counts as hung */
@@ -33,10 +35,14 @@ typedef struct pb_comparison_options {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   int quick;
-  unsigned suites;     /* PB_SUITE_BITs (suite.h); default: synthetic */
-  int counted;         /* --counted: the counted metrics too */
-  const char *runners; /* the directory of bench_<backend>; NULL: beside
-                          this program */
+  unsigned suites;         /* the built-in workloads' PB_SUITE_BITs (suite.h);
+                              default: synthetic */
+  pb_user_workloads user;  /* --program and --trace (programs.h) */
+  unsigned program_suites; /* --program's: captured and real by default */
+  unsigned trace_suites;   /* --trace's: captured */
+  int counted;             /* --counted: the counted metrics too */
+  const char *runners;     /* the directory of bench_<backend>; NULL: beside
+                              this program */
 } pb_comparison_options;
 
 /* Parses argv (argv strings may be modified); exits with status 2 and one

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fail.h"
 #include "harness/comparison/child_run.h"
 #include "harness/process/locate.h"
 
@@ -32,14 +33,29 @@ static int measured(const pb_cell *cell, json_t *result) {
   json_object_set_new(result, "workload",
                       json_string(cell->workload->workload));
   json_object_set_new(result, "program", json_string(cell->workload->script));
-  json_object_set_new(result, "scale", json_real(cell->workload->scale));
+  if (!cell->workload->user_program)
+    json_object_set_new(result, "scale", json_real(cell->workload->scale));
   return 1;
 }
 
+char **pb_program_argv(const char *const *before,
+                       const pb_matrix_workload *mw) {
+  size_t nbefore = 0, nargs = 0;
+  while (before[nbefore]) nbefore++;
+  while (mw->args && mw->args[nargs]) nargs++;
+  char **argv = calloc(nbefore + nargs + 2, sizeof *argv);
+  if (!argv) pb_fail(PB_EXIT_FAILED, "out of memory");
+  size_t n = 0;
+  for (size_t k = 0; k < nbefore; k++) argv[n++] = (char *)before[k];
+  argv[n++] = mw->script;
+  for (size_t k = 0; k < nargs; k++) argv[n++] = mw->args[k];
+  return argv;
+}
+
 double pb_real_run(pb_cell *cell, int r, double timeout) {
-  char scale[32];
-  snprintf(scale, sizeof scale, "%.17g", cell->workload->scale);
-  char *argv[] = {measure, cell->variant->pyrun, cell->workload->script, scale,
-                  NULL};
-  return pb_child_run(cell, r, argv, timeout, measured);
+  const char *const before[] = {measure, cell->variant->pyrun, NULL};
+  char **argv = pb_program_argv(before, cell->workload);
+  double seconds = pb_child_run(cell, r, argv, timeout, measured);
+  free(argv);
+  return seconds;
 }

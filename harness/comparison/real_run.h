@@ -13,6 +13,11 @@
  * 2 when one is missing. */
 void pb_real_runs_prepare(pb_matrix *m, const char *argv0);
 
+/* The command line that runs mw's program: the words of before (its
+ * interpreter, and what runs that), the program, its arguments; NULL-
+ * terminated (malloc'd array, free with free; the strings are borrowed). */
+char **pb_program_argv(const char *const *before, const pb_matrix_workload *mw);
+
 /* Runs cell's program on cell's variant and fills cell->runs[r]; marks the
  * cell failed when the run failed. Returns the run's wall time in seconds. */
 double pb_real_run(pb_cell *cell, int r, double timeout);

@@ -94,10 +94,24 @@ static int make_trace(pb_matrix *m, pb_matrix_workload *mw, const char *path,
   int profile = (m->suites & PB_SUITES_WITH_PROGRAM) != 0;
   char err[PB_TRACE_ERROR_MAX];
   pb_trace t;
-  if (pb_suite_is(mw->suite, PB_SUITES_CAPTURED)) {
+  if (mw->trace_given) {
+    /* Checked whole before anything runs: a runner would refuse it later. */
+    if (pb_trace_load(&t, mw->trace_given, err) != 0) {
+      pb_trace_files_remove();
+      pb_fail(PB_EXIT_BAD_INPUT, "--trace: %s", err);
+    }
+    if (!profile) pb_trace_destroy(&t);
+  } else if (pb_suite_is(mw->suite, PB_SUITES_CAPTURED)) {
     pb_outcome captured =
         pb_capture_run(m->pytrace, mw, path, timeout, err, sizeof err);
     if (captured == PB_OUTCOME_INTERRUPTED) return -1;
+    if (captured != PB_OUTCOME_OK && mw->user_program) {
+      /* The user's program: its cells fail with why, the others run. */
+      pb_warn("%s", err);
+      if (!(mw->failure = strdup(err)))
+        pb_fail(PB_EXIT_FAILED, "out of memory");
+      return 0;
+    }
     if (captured != PB_OUTCOME_OK ||
         (profile && pb_trace_load(&t, path, err) != 0)) {
       pb_trace_files_remove();
@@ -142,12 +156,19 @@ int pb_trace_files_generate(pb_matrix *m, double timeout) {
     if (asprintf(&paths[w], "%s/%s.trace", dir, mw->name) < 0)
       pb_fail(PB_EXIT_FAILED, "out of memory");
     if (make_trace(m, mw, paths[w], timeout) != 0) break;
+    if (mw->trace_given) {
+      free(paths[w]); /* nothing made: the given file is replayed */
+      paths[w] = NULL;
+    }
   }
   if (tty) fprintf(stderr, "\r\033[K");
   return pb_interrupt_signal() ? -1 : 0;
 }
 
-const char *pb_trace_file(size_t w) { return paths[w]; }
+const char *pb_workload_trace(const pb_matrix *m, size_t w) {
+  if (m->workloads[w].failure) return NULL;
+  return m->workloads[w].trace_given ? m->workloads[w].trace_given : paths[w];
+}
 
 void pb_trace_files_remove(void) {
   for (size_t w = 0; w < count; w++) {

@@ -16,16 +16,21 @@
 #include "harness/matrix/matrix.h"
 
 /* Generates (or captures, within timeout seconds) m's workloads into a new
- * temporary directory (progress on stderr). Returns 0; or -1 when
+ * temporary directory (progress on stderr); a --trace is loaded and
+ * checked whole (one line and exit status 2 when it is malformed); a
+ * --program whose capture fails gets its failure (matrix.h), warned once,
+ * and the rest goes on. Returns 0; or -1 when
  * interrupted (interrupt.h) before every trace was made. Exits with one
  * line if the directory or a file cannot be written, or a capture fails. */
 int pb_trace_files_generate(pb_matrix *m, double timeout);
 
-/* The file of workload w (valid until pb_trace_files_remove); NULL for a
- * real program. */
-const char *pb_trace_file(size_t w);
+/* The trace workload w replays: a --trace file as given, else the file
+ * made for it (valid until pb_trace_files_remove); NULL for a real
+ * program, or one whose capture failed. */
+const char *pb_workload_trace(const pb_matrix *m, size_t w);
 
-/* Removes the files and the directory; safe to call more than once. */
+/* Removes the files and the directory; safe to call more than once (a
+ * --trace file is never touched). */
 void pb_trace_files_remove(void);
 
 #endif /* POOLBENCH_HARNESS_COMPARISON_TRACE_FILES_H */

@@ -178,7 +178,10 @@ void pb_variants_build(const pb_comparison_options *o, const char *argv0,
   int swept = 0;
   for (size_t b = 0; b < o->backends.count; b++) {
     const char *name = o->backends.names[b];
-    pb_variant base = {.backend = pb_backend_find(name)->name};
+    const pb_backend_entry *entry = pb_backend_find(name);
+    pb_variant base = {.backend = entry->name,
+                       .ceiling = entry->ceiling,
+                       .pymalloc = entry->pymalloc};
     base.runner = find_runner(o->runners, argv0, name);
     json_t *identity = describe(&base);
     const char *const *sets = explicit_sets ? (const char *const *)explicit_sets

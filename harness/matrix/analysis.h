@@ -13,7 +13,16 @@
  *   - the matrix: runs done and planned, disturbed runs, failed cells;
  *   - the agreement of the suites on every basis measured (agreement.h):
  *     the rankings, the pairs two rankings put in opposite order, which of
- *     those are within noise, and which workloads disagree. */
+ *     those are within noise, and which workloads disagree;
+ *   - the verdict: per workload and question (time, peak RSS, retained,
+ *     and with --counted instructions), the best backend, or no clear
+ *     difference: a timed metric's best is clear when its interval does not
+ *     overlap the runner-up's and Mann-Whitney's p between them is below
+ *     0.05; a counted one's when the runner-up is more than 1% above it. A
+ *     ceiling (the oracle) is never a winner. And per real program, what
+ *     the best alternative changes against the reference (CPython's own
+ *     pymalloc when it is compared), with the allocator's share of the
+ *     program's instructions. */
 #ifndef POOLBENCH_HARNESS_MATRIX_ANALYSIS_H
 #define POOLBENCH_HARNESS_MATRIX_ANALYSIS_H
 
@@ -36,6 +45,44 @@ typedef struct pb_cell_analysis {
   const char *failure; /* its first failed run's failure, or "" */
 } pb_cell_analysis;
 
+/* The questions a verdict answers. */
+typedef enum pb_question {
+  PB_QUESTION_TIME,         /* CPU time: the replay's per op, the program's */
+  PB_QUESTION_PEAK_RSS,     /* peak RSS */
+  PB_QUESTION_RETAINED,     /* RSS after freeing everything (replays) */
+  PB_QUESTION_INSTRUCTIONS, /* counted: per op, the whole program's */
+  PB_QUESTION_COUNT
+} pb_question;
+
+extern const char *const pb_question_names[PB_QUESTION_COUNT];
+
+/* Timed medians closer than this are no clear difference, counted ones
+ * within this share of each other. */
+#define PB_VERDICT_P 0.05
+#define PB_VERDICT_COUNTED_SHARE 0.01
+
+typedef struct pb_verdict {
+  const pb_metric *metric; /* NULL: the question does not apply */
+  long best;      /* the variant with the lowest figure, -1 when none */
+  long runner_up; /* the next one, -1 when none */
+  int clear;      /* best is told apart from runner_up */
+  double margin;  /* runner_up's figure over best's, minus 1 */
+  double p_value; /* Mann-Whitney, best against runner_up; NAN counted */
+} pb_verdict;
+
+/* A real program: what its best alternative changes against the
+ * reference. */
+typedef struct pb_program_verdict {
+  size_t w;         /* the matrix workload (the real suite's) */
+  long alternative; /* the best non-reference backend that is no ceiling,
+                       by instructions when counted, else by CPU time; -1 */
+  double instructions_change; /* its whole-program instructions over the
+                                 reference's, minus 1; NAN uncounted */
+  double peak_rss_change;     /* likewise, its peak RSS (medians) */
+  double allocator_share;     /* the allocator's share of the reference's
+                                 instructions; NAN uncounted */
+} pb_program_verdict;
+
 typedef struct pb_analysis {
   const pb_matrix *m;
   pb_cell_analysis *cells; /* as m->cells: [w * nvariants + v] */
@@ -49,6 +96,9 @@ typedef struct pb_analysis {
   /* The basis a workload's disagreement is judged on: instructions when
    * counted (they have no noise), else CPU time. */
   pb_basis primary;
+  pb_verdict (*verdicts)[PB_QUESTION_COUNT]; /* per matrix workload */
+  pb_program_verdict *programs;              /* one per real-suite workload */
+  size_t nprograms;
 } pb_analysis;
 
 /* Computes every decision above; exits with status 1 when out of memory. */

@@ -30,6 +30,9 @@ typedef struct pb_variant {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   json_t *identity; /* the runner's --describe: version, config */
+  int ceiling;      /* the backend bounds what any allocator could do (the
+                       oracle): a ceiling, never a winner */
+  int pymalloc;     /* the backend is CPython's own pymalloc */
 } pb_variant;
 
 typedef struct pb_matrix_workload {
@@ -38,7 +41,18 @@ typedef struct pb_matrix_workload {
   int rss_chart;        /* the registry asks for an RSS-over-time chart */
   const char *workload; /* its registry name ("NAME") */
   pb_suite suite;
-  char *script;       /* its program (absolute path): captured and real */
+  char *script; /* its program (absolute path): captured and real */
+  /* The program's arguments after the script, NULL-terminated: a built-in
+   * workload's scale, or what --program gave. */
+  char **args;
+  int user_program; /* from --program or --trace, not the registry */
+  /* A saved capture given with --trace (absolute path): replayed as it is,
+   * never captured nor removed. */
+  char *trace_given;
+  /* Why the workload cannot run at all (a --program whose capture failed,
+   * or that failed on the first backend): its cells' runs fail with it,
+   * unrun. NULL otherwise. */
+  char *failure;
   pb_profile profile; /* of its trace (synthetic and captured), when the
                          report compares suites */
   int profiled;

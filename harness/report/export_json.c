@@ -93,6 +93,46 @@ static json_t *agreement_json(const pb_report *r) {
   return all;
 }
 
+/* The verdict, as latest.md's section shows it (matrix/analysis.h). */
+static json_t *verdict_json(const pb_report *r) {
+  const pb_matrix *m = r->m;
+  const pb_analysis *a = &r->analysis;
+  json_t *questions = json_array();
+  for (size_t w = 0; w < m->nworkloads; w++)
+    for (pb_question q = 0; q < PB_QUESTION_COUNT; q++) {
+      const pb_verdict *v = &a->verdicts[w][q];
+      if (!v->metric || v->best < 0) continue;
+      json_array_append_new(
+          questions,
+          json_pack(
+              "{s:s, s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:o}", "workload",
+              m->workloads[w].name, "question", pb_question_names[q], "metric",
+              v->metric->key, "best", m->variants[v->best].label, "runner_up",
+              v->runner_up >= 0 ? json_string(m->variants[v->runner_up].label)
+                                : json_null(),
+              "best_if_clear",
+              v->clear ? json_string(m->variants[v->best].label) : json_null(),
+              "clear", v->clear, "margin", real_or_null(v->margin), "p_value",
+              real_or_null(v->p_value)));
+    }
+  json_t *programs = json_array();
+  for (size_t p = 0; p < a->nprograms; p++) {
+    const pb_program_verdict *pv = &a->programs[p];
+    if (pv->alternative < 0) continue;
+    json_array_append_new(
+        programs,
+        json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "program",
+                  m->workloads[pv->w].workload, "against", m->reference->label,
+                  "alternative", m->variants[pv->alternative].label,
+                  "instructions_change", real_or_null(pv->instructions_change),
+                  "peak_rss_change", real_or_null(pv->peak_rss_change),
+                  "allocator_share", real_or_null(pv->allocator_share)));
+  }
+  return json_pack("{s:o, s:o, s:f, s:f}", "questions", questions, "programs",
+                   programs, "p_below", PB_VERDICT_P, "counted_within",
+                   PB_VERDICT_COUNTED_SHARE);
+}
+
 /* Present only when the comparison was stopped early. */
 static json_t *interrupted_json(const pb_report *r) {
   char signal[32];
@@ -150,6 +190,7 @@ json_t *pb_export_json(const pb_report *r) {
       "disturbed_threshold", m->disturbed_threshold, "disturbed_runs",
       (json_int_t)r->analysis.disturbed_runs, "failed_cells",
       (json_int_t)r->analysis.failed_cells, "agreement", agreement_json(r));
+  json_object_set_new(root, "verdict", verdict_json(r));
   json_object_set_new(root, "agreement_target_tau_b",
                       json_real(PB_AGREEMENT_TARGET_TAU));
   if (m->interrupted)

@@ -7,6 +7,7 @@
 #include "harness/report/agreement_markdown.h"
 #include "harness/report/exporter.h"
 #include "harness/report/table.h"
+#include "harness/report/verdict_markdown.h"
 
 #define MARKDOWN_FILE "latest.md"
 
@@ -184,6 +185,7 @@ void pb_markdown_print(const pb_report *r, FILE *out) {
   const pb_matrix *m = r->m;
   int runs = m->runs_per_cell;
   interrupted_banner(r, out);
+  pb_verdict_markdown(r, out);
   fprintf(out,
           "## poolbench: %zu backends x %zu workloads, %d runs each\n\n"
           "Median of the runs; min-max; a distribution-free confidence "
@@ -205,9 +207,14 @@ void pb_markdown_print(const pb_report *r, FILE *out) {
           r->analysis.disturbed_runs, r->analysis.runs_planned,
           m->disturbed_threshold * 100);
   fputs("Workloads and the scale of their traces:", out);
-  for (size_t w = 0; w < m->nworkloads; w++)
-    fprintf(out, "%s %s %g", w ? "," : "", m->workloads[w].name,
-            m->workloads[w].scale);
+  for (size_t w = 0; w < m->nworkloads; w++) {
+    if (m->workloads[w].user_program)
+      fprintf(out, "%s %s (yours, as given)", w ? "," : "",
+              m->workloads[w].name);
+    else
+      fprintf(out, "%s %s %g", w ? "," : "", m->workloads[w].name,
+              m->workloads[w].scale);
+  }
   fputs(".\n\n", out);
   for (int k = 0; k < PB_METRIC_COUNT; k++)
     if (pb_metrics[k].title) metric_table(r, &pb_metrics[k], out);
