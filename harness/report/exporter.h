@@ -10,8 +10,10 @@
  *             cell and metric with every summary column the JSON has
  *             (RFC 4180)
  *   json      latest.json: everything, runs whole, every decision
- *   charts    throughput.svg, peak_rss.svg, real_cpu.svg, rss_NAME.svg
- *             (gnuplot) */
+ *   charts    throughput.svg, peak_rss.svg, real_cpu.svg,
+ *             real_peak_rss.svg, rss_NAME.svg (gnuplot)
+ *   hyperfine hyperfine_NAME.json: each real program's runs in hyperfine's
+ *             export format, for hyperfine's plotting scripts */
 #ifndef POOLBENCH_HARNESS_REPORT_EXPORTER_H
 #define POOLBENCH_HARNESS_REPORT_EXPORTER_H
 
@@ -53,6 +55,7 @@ extern const pb_exporter pb_exporter_markdown;
 extern const pb_exporter pb_exporter_csv;
 extern const pb_exporter pb_exporter_json;
 extern const pb_exporter pb_exporter_charts;
+extern const pb_exporter pb_exporter_hyperfine;
 
 /* Every exporter, in the order a set is written; NULL-terminated. */
 extern const pb_exporter *const pb_exporters[];

@@ -6,11 +6,8 @@
 #include "harness/report/exporter.h"
 
 const pb_exporter *const pb_exporters[] = {
-    &pb_exporter_markdown,
-    &pb_exporter_csv,
-    &pb_exporter_json,
-    &pb_exporter_charts,
-    NULL,
+    &pb_exporter_markdown, &pb_exporter_csv,       &pb_exporter_json,
+    &pb_exporter_charts,   &pb_exporter_hyperfine, NULL,
 };
 
 int pb_exporters_own(const char *name) {
