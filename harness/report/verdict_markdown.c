@@ -47,8 +47,16 @@ void pb_verdict_markdown(const pb_report *r, FILE *out) {
     if (m->variants[v].ceiling)
       fprintf(out, "%s%s", ceilings++ ? ", " : " A ceiling, never a winner: ",
               m->variants[v].label);
-  fputs(ceilings ? " (it bounds what any allocator could do).\n\n" : "\n\n",
-        out);
+  fputs(ceilings ? " (it bounds what any allocator could do)." : "", out);
+  /* Mann-Whitney's smallest two-sided p with n runs a side is 2/C(2n, n):
+   * 0.10 for 3, 0.029 for 4. */
+  if (m->runs_per_cell < 4)
+    fprintf(out,
+            " With %d run%s a cell no p can fall below %.2f (it takes 4 a "
+            "side): only counted figures can decide here; give --runs=5 or "
+            "more, or --counted.",
+            m->runs_per_cell, m->runs_per_cell == 1 ? "" : "s", PB_VERDICT_P);
+  fputs("\n\n", out);
   int counted = m->counted;
   pb_table t = {.columns = counted ? 5 : 4};
   pb_table_row(&t);
