@@ -43,7 +43,8 @@ static uint64_t freed_after(uint32_t slot, uint64_t from) {
 static void test_known_allocations(void) {
   char *argv[] = {"capture_test", "-c", (char *)program, NULL};
   pb_trace_init(&trace, "capture_test", 0, 0);
-  PB_CHECK_EQ(pb_python_main(3, argv, start), 0);
+  pb_python_hooks hooks = {.setup = start};
+  PB_CHECK_EQ(pb_python_main(3, argv, &hooks), 0);
   pb_capture_counts counts;
   pb_capture_stop(&counts);
 

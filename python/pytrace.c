@@ -97,5 +97,6 @@ int main(int argc, char **argv) {
   pb_trace_init(&trace, workload, 0, 0);
   if (atexit(write_trace) != 0)
     pb_fail(PB_EXIT_FAILED, "cannot register the trace's writer");
-  return pb_python_main(argc - first + 1, argv + first - 1, start_capture);
+  pb_python_hooks hooks = {.setup = start_capture};
+  return pb_python_main(argc - first + 1, argv + first - 1, &hooks);
 }
