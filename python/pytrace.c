@@ -92,9 +92,93 @@ typedef struct shared_state {
 } shared_state;
 
 static shared_state *state;
-static pb_atomic_file file; /* the temporary file beside --out */
 static pb_trace trace;
 static pid_t traced; /* the process whose trace is written */
+
+/* ---- the trace's file -------------------------------------------------------
+ * Made in --out's directory before the program runs, and given --out's name
+ * only once the trace is wanted. Unnamed (O_TMPFILE) where the file system
+ * has unnamed files: then nothing is left behind even when pytrace is
+ * killed outright (SIGKILL, a harness's timeout); elsewhere a temporary file
+ * beside --out (common/atomic_file.h), removed on every end pytrace sees. */
+static struct {
+  char *path; /* --out, absolute */
+  int fd;     /* the file the program's process writes; -1 when closed */
+  int named;  /* 1: named, in atomic */
+  pb_atomic_file atomic;
+} file = {.fd = -1};
+
+static int fail_on(char err[PB_FILE_ERROR_MAX], const char *what, int e) {
+  snprintf(err, PB_FILE_ERROR_MAX, "%s: %s%s%s", file.path, what, e ? ": " : "",
+           e ? strerror(e) : "");
+  return -1;
+}
+
+static int out_open(const char *path, char err[PB_FILE_ERROR_MAX]) {
+  file.path = strdup(path);
+  if (!file.path) pb_fail(PB_EXIT_FAILED, "out of memory");
+  struct stat st;
+  if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return fail_on(err, "exists and is not a regular file; not replacing it",
+                   0);
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/'); /* path is absolute */
+  slash[slash == dir] = '\0';
+  int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd >= 0) {
+    fchmod(fd, 0644); /* as atomic_file's, whatever the umask */
+    file.fd = fd;
+    return 0;
+  }
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+    return fail_on(err, "cannot create a temporary file", errno);
+  if (pb_atomic_open(&file.atomic, path, err) != 0) {
+    pb_atomic_abort(&file.atomic);
+    return -1;
+  }
+  file.named = 1;
+  file.fd = file.atomic.fd;
+  /* Not for programs the captured one executes. */
+  fcntl(file.fd, F_SETFD, FD_CLOEXEC);
+  return 0;
+}
+
+/* Leaves --out as it was. */
+static void out_abort(void) {
+  if (file.named)
+    pb_atomic_abort(&file.atomic);
+  else if (file.fd >= 0)
+    close(file.fd);
+  file.fd = -1;
+}
+
+/* Puts the finished trace at --out, atomically. */
+static int out_commit(char err[PB_FILE_ERROR_MAX]) {
+  if (file.named) {
+    if (pb_atomic_finish(&file.atomic, err) != 0 ||
+        pb_atomic_commit(&file.atomic, err) != 0)
+      return -1;
+    file.fd = -1;
+    return 0;
+  }
+  if (fsync(file.fd) != 0) return fail_on(err, "cannot write", errno);
+  /* A name of its own first: linkat does not replace, rename does. */
+  char proc[64], tmp[PATH_MAX + 32];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", file.fd);
+  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", file.path, (long)getpid());
+  unlink(tmp); /* left by an earlier process of this pid, killed there */
+  if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) != 0)
+    return fail_on(err, "cannot name the finished trace", errno);
+  if (rename(tmp, file.path) != 0) {
+    int e = errno;
+    unlink(tmp);
+    return fail_on(err, "cannot rename into place", e);
+  }
+  close(file.fd);
+  file.fd = -1;
+  return 0;
+}
 
 /* ---- the program's process ----------------------------------------------- */
 
@@ -210,9 +294,8 @@ static void give_up(int status, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(why, sizeof why, fmt, ap);
   va_end(ap);
-  char *out = strdup(file.path ? file.path : "--out");
-  pb_atomic_abort(&file);
-  pb_fail(status, "%s; %s left as it was", why, out ? out : "--out");
+  out_abort();
+  pb_fail(status, "%s; %s left as it was", why, file.path);
 }
 
 /* Matches --name=VALUE; returns VALUE or NULL. */
@@ -300,13 +383,9 @@ int main(int argc, char **argv) {
    * cannot be written. */
   char err[PB_FILE_ERROR_MAX];
   char *out = absolute_out(out_value);
-  if (pb_atomic_open(&file, out, err) != 0) {
-    pb_atomic_abort(&file);
+  if (out_open(out, err) != 0)
     pb_fail(PB_EXIT_BAD_INPUT, "--out: %s; nothing run", err);
-  }
   free(out);
-  /* Not for programs the captured one executes. */
-  fcntl(file.fd, F_SETFD, FD_CLOEXEC);
   state = mmap(NULL, sizeof *state, PROT_READ | PROT_WRITE,
                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (state == MAP_FAILED) give_up(PB_EXIT_OUT_OF_MEMORY, "cannot map a page");
@@ -347,7 +426,7 @@ int main(int argc, char **argv) {
   }
   int status = WEXITSTATUS(wstatus);
   if (state->said) { /* it said why in one line */
-    pb_atomic_abort(&file);
+    out_abort();
     return status;
   }
   if (!state->started)
@@ -369,8 +448,7 @@ int main(int argc, char **argv) {
             (unsigned long long)counts->refused,
             (unsigned long long)counts->largest_refused);
   if (!state->written) give_up(PB_EXIT_FAILED, "%s", state->error);
-  if (pb_atomic_finish(&file, err) != 0 || pb_atomic_commit(&file, err) != 0)
-    give_up(PB_EXIT_FAILED, "%s", err);
+  if (out_commit(err) != 0) give_up(PB_EXIT_FAILED, "%s", err);
   if (counts->unknown_frees || counts->unknown_reallocs)
     pb_warn(
         "%llu frees and %llu reallocs of blocks from before the capture "

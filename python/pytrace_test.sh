@@ -169,6 +169,29 @@ time.sleep(60)" >/dev/null 2>"$dir/err" &
 interrupt INT 130
 interrupt TERM 143
 
+# Killed outright, no handler runs: where the file system has unnamed files
+# (O_TMPFILE), which pytrace then writes, nothing is left beside --out.
+if [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c '
+import os, sys
+os.close(os.open(sys.argv[1], os.O_TMPFILE | os.O_WRONLY))' "$dir" 2>/dev/null; then
+  cp "$dir/kept.orig" "$dir/kept.trace"
+  rm -f "$dir/ready"
+  "$pytrace" --out="$dir/kept.trace" -c "
+import time
+open('$dir/ready', 'w').close()
+time.sleep(60)" >/dev/null 2>&1 &
+  pid=$!
+  for ((i = 0; i < 600; i++)); do
+    [[ -e "$dir/ready" ]] && break
+    sleep 0.05
+  done
+  kill -KILL "$pid"
+  wait "$pid"
+  old_kept "SIGKILL"
+else
+  echo "skipped SIGKILL: no O_TMPFILE in $dir (or no /usr/bin/python3 to tell)"
+fi
+
 # A child the program forks and that outlives it neither writes its own
 # trace over --out nor spoils the parent's (H2).
 rm -f "$dir/child.pid"
