@@ -12,17 +12,17 @@
  *
  * A capture is all or nothing. pytrace checks its options and FILE first
  * (a relative FILE is taken from the directory pytrace started in, or
- * BUILD_WORKING_DIRECTORY under bazel run), creates the temporary file
- * beside FILE, and then runs the program in a child process of its own,
- * which writes the trace into that temporary file from an exit handler,
- * only in that process (not in processes the program forks, which stop
- * recording), and says how far it got in a page shared with pytrace. pytrace
- * waits for it and renames the file over FILE only when the program ended
- * normally; otherwise FILE is left as it was, the temporary file removed,
- * and one line says why. Running the program in a child is what lets
- * pytrace see the ends no exit handler sees (os._exit, an exec, a signal,
- * a crash) and keep FILE's directory whatever the program does with its
- * own.
+ * BUILD_WORKING_DIRECTORY under bazel run), creates the trace's file in
+ * FILE's directory (unnamed where the file system allows, see below), and
+ * then runs the program in a child process of its own, which writes the
+ * trace into that file from an exit handler, only in that process (not in
+ * processes the program forks, which stop recording), and says how far it
+ * got in a page shared with pytrace. pytrace waits for it and puts the file
+ * at FILE (a rename) only when the program ended normally; otherwise FILE
+ * is left as it was, the file dropped, and one line says why. Running the
+ * program in a child is what lets pytrace see the ends no exit handler sees
+ * (os._exit, an exec, a signal, a crash) and keep FILE's directory whatever the
+ * program does with its own.
  *
  * The program ended normally when: the interpreter started, the script
  * could be opened (a directory: one holding __main__.py), and the process
