@@ -117,6 +117,7 @@ static int fail_on(char err[PB_FILE_ERROR_MAX], const char *what, int e) {
 static int out_open(const char *path, char err[PB_FILE_ERROR_MAX]) {
   file.path = strdup(path);
   if (!file.path) pb_fail(PB_EXIT_FAILED, "out of memory");
+  if (strlen(path) >= PATH_MAX) return fail_on(err, "path too long", 0);
   struct stat st;
   if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
     return fail_on(err, "exists and is not a regular file; not replacing it",
@@ -166,10 +167,14 @@ static int out_commit(char err[PB_FILE_ERROR_MAX]) {
   /* A name of its own first: linkat does not replace, rename does. */
   char proc[64], tmp[PATH_MAX + 32];
   snprintf(proc, sizeof proc, "/proc/self/fd/%d", file.fd);
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", file.path, (long)getpid());
-  unlink(tmp); /* left by an earlier process of this pid, killed there */
-  if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) != 0)
-    return fail_on(err, "cannot name the finished trace", errno);
+  int linked = -1;
+  for (int i = 0; i < 100 && linked != 0; i++) {
+    /* A name left by a pytrace killed between these two steps is kept. */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%d", file.path, (long)getpid(), i);
+    linked = linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
+    if (linked != 0 && errno != EEXIST) break;
+  }
+  if (linked != 0) return fail_on(err, "cannot name the finished trace", errno);
   if (rename(tmp, file.path) != 0) {
     int e = errno;
     unlink(tmp);
@@ -216,9 +221,9 @@ static void ready(const char *script) {
 }
 
 /* Writes the trace once the interpreter has finalized: an exit handler,
- * because a program that calls sys.exit from a thread or an extension that
- * calls exit() never returns to main. Only in the process pytrace started:
- * a child the program forked inherits this handler. */
+ * because the process may end in exit() without returning to main
+ * (CPython's Py_Exit, an extension calling exit()). Only in the process
+ * pytrace started: a child the program forked inherits this handler. */
 static void write_trace(void) {
   if (getpid() != traced) return;
   state->ended = 1;
