@@ -108,8 +108,13 @@ static struct {
   pb_atomic_file atomic;
 } file = {.fd = -1};
 
+/* err = "--out's path: what[: strerror(e)]", the path cut at its start
+ * when long, so that the reason stays. */
 static int fail_on(char err[PB_FILE_ERROR_MAX], const char *what, int e) {
-  snprintf(err, PB_FILE_ERROR_MAX, "%s: %s%s%s", file.path, what, e ? ": " : "",
+  const char *path = file.path;
+  size_t len = strlen(path), keep = PB_FILE_ERROR_MAX / 2;
+  snprintf(err, PB_FILE_ERROR_MAX, "%s%s: %s%s%s", len > keep ? "..." : "",
+           len > keep ? path + len - keep : path, what, e ? ": " : "",
            e ? strerror(e) : "");
   return -1;
 }
@@ -117,7 +122,8 @@ static int fail_on(char err[PB_FILE_ERROR_MAX], const char *what, int e) {
 static int out_open(const char *path, char err[PB_FILE_ERROR_MAX]) {
   file.path = strdup(path);
   if (!file.path) pb_fail(PB_EXIT_FAILED, "out of memory");
-  if (strlen(path) >= PATH_MAX) return fail_on(err, "path too long", 0);
+  if (strlen(path) >= PATH_MAX)
+    return fail_on(err, "longer than the system's PATH_MAX", 0);
   struct stat st;
   if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
     return fail_on(err, "exists and is not a regular file; not replacing it",
