@@ -147,6 +147,12 @@ if [[ -z ${ASAN_OPTIONS:-} ]]; then
     ulimit -v 1000000
     kept 3 "out of memory: the allocator refused" -c 'x = [0] * (1 << 28)'
   )
+  # The capture's own tables (the trace, the address table) grow past
+  # the limit first.
+  (
+    ulimit -v 200000
+    kept 3 "Cannot allocate memory" -c 'x = [object() for _ in range(3 * 10**6)]'
+  )
 fi
 
 # Interrupted: 130 or 143, the old file kept (M5).
@@ -217,6 +223,22 @@ for ((i = 0; i < 200; i++)); do
 done
 cmp -s "$dir/fork.trace" "$dir/fork.parent" || fail "fork: the child rewrote --out"
 "$make_trace" --info="$dir/fork.trace" >/dev/null 2>&1 || fail "fork: the trace does not load"
+
+# Threads: RAW calls come without the GIL (thread states, from each
+# thread's start and end) beside the MEM and OBJ ones; the trace loads.
+"$pytrace" --out="$dir/threads.trace" -c '
+import threading
+def work(n):
+    for _ in range(n):
+        t = threading.Thread(target=lambda: [str(i) for i in range(300)])
+        t.start()
+        t.join()
+workers = [threading.Thread(target=work, args=(50,)) for _ in range(4)]
+for w in workers:
+    w.start()
+for w in workers:
+    w.join()' 2>"$dir/err" || fail "threads: exit $?: $(cat "$dir/err")"
+"$make_trace" --info="$dir/threads.trace" >/dev/null 2>&1 || fail "threads: the trace does not load"
 
 # sys.executable takes python3's command line, on the same interpreter (M4).
 out="$("$pytrace" --out="$dir/sub.trace" -c '
