@@ -157,11 +157,12 @@ static void *wrapped_calloc(void *ctx, size_t nelem, size_t elsize) {
   nested = w->domain != PB_DOMAIN_RAW;
   void *block = w->original.calloc(w->original.ctx, nelem, elsize);
   nested = 0;
+  /* A block came back only when nelem * elsize did not overflow; a refused
+   * one that did counts as the largest request there is. */
   size_t size;
   if (__builtin_mul_overflow(nelem, elsize, &size)) size = SIZE_MAX;
   lock();
   if (capture.recording) {
-    /* A block came back, so nelem * elsize did not overflow. */
     if (block)
       record_new(w, block, size, PB_OP_CALLOC);
     else if (w->domain != PB_DOMAIN_RAW)
