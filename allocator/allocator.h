@@ -100,6 +100,25 @@ typedef struct pb_demand {
 int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX])
     __attribute__((weak));
 
+/* ---- CPython's domains (optional) ----------------------------------------
+ * pyrun_<backend> serves CPython's MEM and OBJ domains (PEP 445) with the
+ * backend. A backend that tells them apart (pool-debug keeps each block's
+ * domain and aborts on a block freed through another one, as
+ * PYTHONMALLOC=pymalloc_debug does) defines these four, weak as pb_expect
+ * is and in the file that defines pb_malloc; pyrun calls them when they are
+ * there, and pb_malloc and the others for both domains when not. */
+typedef enum pb_py_domain {
+  PB_PY_MEM = 'm', /* PyMem_Malloc and friends */
+  PB_PY_OBJ = 'o', /* PyObject_Malloc and friends (pb_malloc's domain) */
+} pb_py_domain;
+
+void *pb_domain_malloc(pb_py_domain domain, size_t size) __attribute__((weak));
+void *pb_domain_calloc(pb_py_domain domain, size_t nelem, size_t elsize)
+    __attribute__((weak));
+void *pb_domain_realloc(pb_py_domain domain, void *ptr, size_t size)
+    __attribute__((weak));
+void pb_domain_free(pb_py_domain domain, void *ptr) __attribute__((weak));
+
 /* ---- allocation: the C standard's contract --------------------------------
  * pb_malloc(0) returns a unique non-NULL pointer; pb_calloc returns NULL when
  * nelem * elsize overflows; pb_realloc(NULL, n) is pb_malloc(n);

@@ -2,13 +2,16 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "common/fail.h"
 #include "python/address_map.h"
 
 /* One wrapped domain: the allocator underneath, and how its blocks are
- * recorded. */
+ * recorded (RAW blocks are not: domain is PB_DOMAIN_RAW, kept apart). */
 typedef struct wrapped {
   PyMemAllocatorDomain python_domain;
   pb_domain domain;
@@ -18,24 +21,80 @@ typedef struct wrapped {
 
 static struct {
   pb_trace *trace;
-  pb_address_map blocks; /* address -> slot of every live block */
+  pb_address_map blocks; /* address -> slot of every live MEM or OBJ block */
+  pb_address_map raw;    /* addresses of live RAW blocks (slot unused) */
   pb_capture_counts counts;
   int recording;
-  wrapped domains[2];
-} capture = {.domains = {{PYMEM_DOMAIN_MEM, PB_DOMAIN_MEM, PB_TOUCH_ARRAY},
+  wrapped domains[3];
+} capture = {.domains = {{PYMEM_DOMAIN_RAW, PB_DOMAIN_RAW, PB_TOUCH_NONE},
+                         {PYMEM_DOMAIN_MEM, PB_DOMAIN_MEM, PB_TOUCH_ARRAY},
                          {PYMEM_DOMAIN_OBJ, PB_DOMAIN_OBJ, PB_TOUCH_OBJECT}}};
+
+/* ---- the lock ------------------------------------------------------------ */
+
+static atomic_flag lock_flag = ATOMIC_FLAG_INIT;
+/* Set while this thread holds the lock (pb_capture_busy). */
+static _Thread_local int busy;
+/* Set while this thread is inside a MEM or OBJ allocator, whose own RAW
+ * calls are not the program's. */
+static _Thread_local int nested;
+
+static void lock(void) {
+  while (atomic_flag_test_and_set_explicit(&lock_flag, memory_order_acquire))
+    sched_yield();
+  busy = 1;
+}
+
+static void unlock(void) {
+  busy = 0;
+  atomic_flag_clear_explicit(&lock_flag, memory_order_release);
+}
+
+int pb_capture_busy(void) { return busy; }
+
+/* A child of fork() neither records nor writes: the parent's trace is the
+ * capture's. Its copy of the lock may have been taken by a thread that does
+ * not exist in the child. */
+static void forked_child(void) {
+  capture.recording = 0;
+  busy = 0;
+  atomic_flag_clear(&lock_flag);
+}
+
+/* ---- bookkeeping (under the lock, while recording) ----------------------- */
 
 static uint32_t trace_size(size_t size) {
   if (size > UINT32_MAX)
-    pb_fail(PB_EXIT_BAD_INPUT,
-            "a request of %zu bytes: a trace op holds at most %u", size,
-            UINT32_MAX);
+    pb_fail(PB_EXIT_FAILED,
+            "a request of %zu bytes: a trace op holds at most %u; nothing "
+            "captured",
+            size, UINT32_MAX);
   return (uint32_t)size;
+}
+
+static void refused(size_t size) {
+  capture.counts.refused++;
+  if (size > capture.counts.largest_refused)
+    capture.counts.largest_refused = size;
+}
+
+/* Forgets whatever the capture held at address: a block there is new, so
+ * the one it knew was freed where it could not see (free() of a PyMem or
+ * PyMem_Raw block); a traced one is freed in the trace now. */
+static void forget(const void *address) {
+  uint32_t slot;
+  if (pb_address_map_take(&capture.blocks, address, &slot))
+    pb_trace_free(capture.trace, slot);
+  pb_address_map_take(&capture.raw, address, &slot);
 }
 
 static void record_new(const wrapped *w, void *block, size_t size,
                        pb_op_kind kind) {
-  if (!capture.recording) return;
+  forget(block);
+  if (w->domain == PB_DOMAIN_RAW) {
+    pb_address_map_put(&capture.raw, block, 0);
+    return;
+  }
   pb_trace_set_domain(capture.trace, w->domain);
   uint32_t slot =
       kind == PB_OP_CALLOC
@@ -44,56 +103,148 @@ static void record_new(const wrapped *w, void *block, size_t size,
   pb_address_map_put(&capture.blocks, block, slot);
 }
 
+/* What the capture knows of a block about to be freed or resized. */
+typedef enum known { UNKNOWN, TRACED, RAW } known;
+
+static known take(const void *block, uint32_t *slot) {
+  if (pb_address_map_take(&capture.blocks, block, slot)) return TRACED;
+  if (pb_address_map_take(&capture.raw, block, slot)) return RAW;
+  return UNKNOWN;
+}
+
+static void count_crossing(const wrapped *w, known k) {
+  if (k == RAW && w->domain != PB_DOMAIN_RAW)
+    capture.counts.raw_through_python++;
+  else if (k == TRACED && w->domain == PB_DOMAIN_RAW)
+    capture.counts.python_through_raw++;
+}
+
+/* ---- the hooks -------------------------------------------------------------
+ * A block is taken out of the tables before the allocator underneath may
+ * free it, and put in after it returned, so that another thread's RAW call
+ * that gets the same address sees the tables in order. */
+
+/* RAW calls that a MEM or OBJ allocator makes go straight through. */
+static int watched(const wrapped *w) {
+  return !(w->domain == PB_DOMAIN_RAW && nested);
+}
+
+static void *call_malloc(const wrapped *w, size_t size) {
+  nested = w->domain != PB_DOMAIN_RAW;
+  void *block = w->original.malloc(w->original.ctx, size);
+  nested = 0;
+  return block;
+}
+
 static void *wrapped_malloc(void *ctx, size_t size) {
   const wrapped *w = ctx;
-  void *block = w->original.malloc(w->original.ctx, size);
-  if (block) record_new(w, block, size, PB_OP_MALLOC);
+  if (!watched(w)) return w->original.malloc(w->original.ctx, size);
+  void *block = call_malloc(w, size);
+  lock();
+  if (capture.recording) {
+    if (block)
+      record_new(w, block, size, PB_OP_MALLOC);
+    else if (w->domain != PB_DOMAIN_RAW)
+      refused(size);
+  }
+  unlock();
   return block;
 }
 
 static void *wrapped_calloc(void *ctx, size_t nelem, size_t elsize) {
   const wrapped *w = ctx;
+  if (!watched(w)) return w->original.calloc(w->original.ctx, nelem, elsize);
+  nested = w->domain != PB_DOMAIN_RAW;
   void *block = w->original.calloc(w->original.ctx, nelem, elsize);
-  /* A block came back, so nelem * elsize did not overflow. */
-  if (block) record_new(w, block, nelem * elsize, PB_OP_CALLOC);
+  nested = 0;
+  /* A block came back only when nelem * elsize did not overflow; a refused
+   * one that did counts as the largest request there is. */
+  size_t size;
+  if (__builtin_mul_overflow(nelem, elsize, &size)) size = SIZE_MAX;
+  lock();
+  if (capture.recording) {
+    if (block)
+      record_new(w, block, size, PB_OP_CALLOC);
+    else if (w->domain != PB_DOMAIN_RAW)
+      refused(size);
+  }
+  unlock();
   return block;
 }
 
 static void *wrapped_realloc(void *ctx, void *old, size_t size) {
   const wrapped *w = ctx;
+  if (!watched(w)) return w->original.realloc(w->original.ctx, old, size);
+  uint32_t slot = 0;
+  known k = UNKNOWN;
+  lock();
+  if (capture.recording && old) k = take(old, &slot);
+  unlock();
+  nested = w->domain != PB_DOMAIN_RAW;
   void *block = w->original.realloc(w->original.ctx, old, size);
-  if (!block || !capture.recording) return block;
-  uint32_t slot;
-  if (!old) {
-    record_new(w, block, size, PB_OP_MALLOC);
-  } else if (pb_address_map_take(&capture.blocks, old, &slot)) {
-    pb_trace_realloc(capture.trace, slot, trace_size(size), w->touch);
+  nested = 0;
+  lock();
+  if (!capture.recording) {
+    /* Stopped meanwhile: nothing to record. */
+  } else if (!block) {
+    /* Refused: old is still live where it was. */
+    if (k == TRACED) pb_address_map_put(&capture.blocks, old, slot);
+    if (k == RAW) pb_address_map_put(&capture.raw, old, 0);
+    if (w->domain != PB_DOMAIN_RAW) refused(size);
+  } else if (k == TRACED) {
+    count_crossing(w, k);
+    forget(block);
+    pb_touch touch = pb_trace_slot_domain(capture.trace, slot) == PB_DOMAIN_MEM
+                         ? PB_TOUCH_ARRAY
+                         : PB_TOUCH_OBJECT;
+    pb_trace_realloc(capture.trace, slot, trace_size(size), touch);
     pb_address_map_put(&capture.blocks, block, slot);
+  } else if (k == RAW) {
+    /* Still the system's block, whichever domain resized it. */
+    count_crossing(w, k);
+    forget(block);
+    pb_address_map_put(&capture.raw, block, 0);
   } else {
     /* Its malloc was before the capture: from here on it is a new block. */
-    capture.counts.unknown_reallocs++;
+    if (old && w->domain != PB_DOMAIN_RAW) capture.counts.unknown_reallocs++;
     record_new(w, block, size, PB_OP_MALLOC);
   }
+  unlock();
   return block;
 }
 
 static void wrapped_free(void *ctx, void *block) {
   const wrapped *w = ctx;
-  if (block && capture.recording) {
-    uint32_t slot;
-    if (pb_address_map_take(&capture.blocks, block, &slot))
-      pb_trace_free(capture.trace, slot);
-    else
-      capture.counts.unknown_frees++;
+  if (!watched(w)) {
+    w->original.free(w->original.ctx, block);
+    return;
   }
+  if (block) {
+    lock();
+    if (capture.recording) {
+      uint32_t slot;
+      known k = take(block, &slot);
+      count_crossing(w, k);
+      if (k == TRACED)
+        pb_trace_free(capture.trace, slot);
+      else if (k == UNKNOWN && w->domain != PB_DOMAIN_RAW)
+        capture.counts.unknown_frees++;
+    }
+    unlock();
+  }
+  nested = w->domain != PB_DOMAIN_RAW;
   w->original.free(w->original.ctx, block);
+  nested = 0;
 }
 
 void pb_capture_start(pb_trace *trace) {
   capture.trace = trace;
   pb_address_map_init(&capture.blocks);
+  pb_address_map_init(&capture.raw);
   memset(&capture.counts, 0, sizeof capture.counts);
-  for (size_t d = 0; d < 2; d++) {
+  if (pthread_atfork(NULL, NULL, forked_child) != 0)
+    pb_fail(PB_EXIT_FAILED, "cannot register the capture's fork handler");
+  for (size_t d = 0; d < 3; d++) {
     wrapped *w = &capture.domains[d];
     PyMem_GetAllocator(w->python_domain, &w->original);
     PyMemAllocatorEx hook = {w, wrapped_malloc, wrapped_calloc, wrapped_realloc,
@@ -104,7 +255,10 @@ void pb_capture_start(pb_trace *trace) {
 }
 
 void pb_capture_stop(pb_capture_counts *counts) {
+  lock();
   capture.recording = 0;
   *counts = capture.counts;
   pb_address_map_destroy(&capture.blocks);
+  pb_address_map_destroy(&capture.raw);
+  unlock();
 }

@@ -3,6 +3,9 @@
  * their sizes, domains and touches, freed where the program frees them. */
 #include "python/capture.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "python/interpreter.h"
 #include "testing/check.h"
 
@@ -43,7 +46,8 @@ static uint64_t freed_after(uint32_t slot, uint64_t from) {
 static void test_known_allocations(void) {
   char *argv[] = {"capture_test", "-c", (char *)program, NULL};
   pb_trace_init(&trace, "capture_test", 0, 0);
-  PB_CHECK_EQ(pb_python_main(3, argv, start), 0);
+  pb_python_hooks hooks = {.setup = start};
+  PB_CHECK_EQ(pb_python_main(3, argv, &hooks), 0);
   pb_capture_counts counts;
   pb_capture_stop(&counts);
 
@@ -87,9 +91,87 @@ static void test_known_allocations(void) {
   pb_trace_destroy(&trace);
 }
 
+/* Blocks that cross domains, as CPython's release build allows when the
+ * allocator underneath is the same: a RAW block freed with PyObject_Free
+ * (pymalloc hands it to PyMem_RawFree) and a MEM block above 512 bytes
+ * (pymalloc took it from the system) freed with PyMem_RawFree, and one
+ * resized with PyMem_RawRealloc first. */
+static const char crossing_program[] =
+    "import ctypes\n"
+    "api = ctypes.pythonapi\n"
+    "for f in ('PyMem_RawMalloc', 'PyMem_Malloc'):\n"
+    "    getattr(api, f).restype = ctypes.c_void_p\n"
+    "    getattr(api, f).argtypes = [ctypes.c_size_t]\n"
+    "api.PyMem_RawRealloc.restype = ctypes.c_void_p\n"
+    "api.PyMem_RawRealloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t]\n"
+    "for f in ('PyObject_Free', 'PyMem_RawFree'):\n"
+    "    getattr(api, f).argtypes = [ctypes.c_void_p]\n"
+    "api.PyObject_Free(api.PyMem_RawMalloc(98761))\n"
+    "api.PyMem_RawFree(api.PyMem_Malloc(100003))\n"
+    "p = api.PyMem_RawRealloc(api.PyMem_Malloc(100019), 200003)\n"
+    "api.PyMem_RawFree(p)\n";
+
+static void blocks_crossing_domains(void) {
+  char *argv[] = {"capture_test", "-c", (char *)crossing_program, NULL};
+  pb_trace_init(&trace, "crossing", 0, 0);
+  pb_python_hooks hooks = {.setup = start};
+  PB_CHECK_EQ(pb_python_main(3, argv, &hooks), 0);
+  pb_capture_counts counts;
+  pb_capture_stop(&counts);
+
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_validate(&trace, err) == 0, "%s", err);
+  /* The RAW block is not traced, and not taken for one from before the
+   * capture. */
+  uint64_t at;
+  PB_CHECK(find(PB_OP_MALLOC, 98761, &at) == NULL);
+  PB_CHECK_EQ(counts.unknown_frees, 0);
+  PB_CHECK(counts.raw_through_python >= 1);
+  /* The MEM blocks die in the trace, in their own domain. */
+  const pb_op *freed = find(PB_OP_MALLOC, 100003, &at);
+  PB_CHECK(freed != NULL && freed->domain == PB_DOMAIN_MEM);
+  uint64_t end = freed_after(freed->slot, at);
+  PB_CHECKF(end != 0, "a MEM block freed with PyMem_RawFree is never freed");
+  PB_CHECK_EQ(trace.ops[end].domain, PB_DOMAIN_MEM);
+  const pb_op *resized = find(PB_OP_MALLOC, 100019, &at);
+  PB_CHECK(resized != NULL);
+  uint64_t grown = 0;
+  for (uint64_t i = at + 1; i < trace.count && !grown; i++)
+    if (trace.ops[i].slot == resized->slot &&
+        trace.ops[i].kind == PB_OP_REALLOC)
+      grown = i;
+  PB_CHECKF(grown && trace.ops[grown].size == 200003 &&
+                trace.ops[grown].domain == PB_DOMAIN_MEM &&
+                trace.ops[grown].touch == PB_TOUCH_ARRAY,
+            "PyMem_RawRealloc of a MEM block is its realloc");
+  PB_CHECK(freed_after(resized->slot, grown) != 0);
+  PB_CHECK(counts.python_through_raw >= 3);
+  pb_trace_destroy(&trace);
+}
+
+/* Each test in a process of its own: an interpreter, and the capture's
+ * hooks, are installed once per process. */
+static void in_child(void (*test)(void)) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    test();
+    fflush(NULL);
+    _exit(0);
+  }
+  int status;
+  PB_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+  PB_CHECKF(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+            "the test's process ended with status 0x%x", status);
+}
+
+static void known_allocations(void) { in_child(test_known_allocations); }
+static void crossing_domains(void) { in_child(blocks_crossing_domains); }
+
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
-      PB_TEST(test_known_allocations),
+      PB_TEST(known_allocations),
+      PB_TEST(crossing_domains),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

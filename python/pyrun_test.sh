@@ -2,8 +2,10 @@
 # pyrun_<backend> behaves as `python3 ARGS...` (Debian's /usr/bin/python3,
 # the interpreter libpython3.11 belongs to): sys.argv, exit status, an
 # uncaught exception's traceback, the standard library and sys.path, -c,
-# paths resolved from BUILD_WORKING_DIRECTORY; and the backend, not
-# pymalloc, serves the MEM and OBJ domains.
+# paths resolved from BUILD_WORKING_DIRECTORY (which the program's
+# environment then lacks); the backend, not pymalloc, serves the MEM and OBJ
+# domains; sys.executable runs pyrun again (subprocess, multiprocessing's
+# spawn); PYTHONMALLOC is refused; it starts under ulimit -v.
 #
 #   pyrun_test.sh PYRUN pymalloc|backend
 set -u
@@ -88,11 +90,59 @@ case "$expect_allocator" in
   pymalloc) [[ $blocks -gt 1000 ]] || fail "pymalloc served only $blocks blocks" ;;
   *) fail "unknown expectation $expect_allocator" ;;
 esac
-if [[ $expect_allocator == backend ]]; then
-  out="$(PYTHONMALLOC=malloc "$pyrun" -c 1 2>&1)"
-  rc=$?
-  [[ $rc == 2 && $out == *"PYTHONMALLOC=malloc would replace"* ]] ||
-    fail "PYTHONMALLOC: exit $rc: $out"
+# Any PYTHONMALLOC that would put another allocator (or CPython's debug
+# hooks) under the program is refused, in one line, before it runs.
+bin="$pyrun"
+for choice in malloc debug pymalloc_debug malloc_debug; do
+  PYTHONMALLOC=$choice expect 2 "PYTHONMALLOC=$choice would replace" -c 'print("ran")'
+done
+if [[ $expect_allocator == pymalloc ]]; then
+  out="$(PYTHONMALLOC=pymalloc "$pyrun" -c 'print("ran")' 2>&1)"
+  [[ $out == ran ]] || fail "PYTHONMALLOC=pymalloc: $out"
+else
+  PYTHONMALLOC=pymalloc expect 2 "PYTHONMALLOC=pymalloc would replace" -c 1
+fi
+
+# bazel's variables stay with pyrun: the program's environment, and so a
+# child pyrun, do not see them.
+out="$(cd / && BUILD_WORKING_DIRECTORY="$dir/user" BUILD_WORKSPACE_DIRECTORY="$dir" "$pyrun" -c '
+import os
+print(sorted(k for k in os.environ if k.startswith("BUILD_W")))' 2>&1)"
+[[ $out == "[]" ]] || fail "bazel's variables reach the program: $out"
+
+# sys.executable is pyrun itself, even when started by a relative path
+# from a directory it then left (bazel run): a child runs on the same
+# backend (sys.getallocatedblocks says which).
+want="$("$pyrun" -c 'import sys; print(sys.getallocatedblocks() > 0)')"
+out="$(cd "$(dirname "$pyrun")" && BUILD_WORKING_DIRECTORY="$dir" "./$(basename "$pyrun")" -c '
+import subprocess, sys
+subprocess.run([sys.executable, "-c",
+                "import sys; print(sys.getallocatedblocks() > 0)"], check=True)' 2>&1)"
+[[ $out == "$want" ]] || fail "subprocess of sys.executable printed '$out', not '$want'"
+cat >"$dir/spawn.py" <<'PY'
+import multiprocessing
+
+
+def double(x):
+    return 2 * x
+
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    with multiprocessing.Pool(2) as pool:
+        print(pool.map(double, [1, 2, 3]))
+PY
+out="$(cd "$dir" && timeout 60 "$pyrun" spawn.py 2>&1)"
+[[ $out == "[2, 4, 6]" ]] || fail "multiprocessing's spawn: $out"
+
+# Under a limit on address space (not under ASan, whose shadow memory does
+# not fit under one): the oracle sizes its reservation from what is left.
+if [[ -z ${ASAN_OPTIONS:-} ]]; then
+  out="$(
+    ulimit -v 4000000
+    "$pyrun" -c 'print(sum(len(str(i)) for i in range(100000)))' 2>&1
+  )"
+  [[ $out == 488890 ]] || fail "under ulimit -v 4000000: $out"
 fi
 
 # A program that allocates in earnest: a million objects of every kind.

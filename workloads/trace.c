@@ -111,6 +111,11 @@ static pb_domain live_domain(const pb_trace *t, uint32_t slot) {
   return (pb_domain)(t->live[slot] >> LIVE_DOMAIN_SHIFT);
 }
 
+pb_domain pb_trace_slot_domain(const pb_trace *t, uint32_t slot) {
+  return slot < t->slots && t->live[slot] ? live_domain(t, slot)
+                                          : PB_DOMAIN_UNKNOWN;
+}
+
 static void check_live(const pb_trace *t, uint32_t slot, const char *what) {
   if (slot >= t->slots)
     die(t->workload, "%s of slot %u, which was never handed out (%u slots)",

@@ -138,6 +138,10 @@ void pb_trace_free(pb_trace *t, uint32_t slot);
 /* The domain recorded for the blocks malloc'd or calloc'd from now on
  * (PB_DOMAIN_UNKNOWN until called); a realloc or free records its block's. */
 void pb_trace_set_domain(pb_trace *t, pb_domain domain);
+/* The domain of the block live in slot (PB_DOMAIN_UNKNOWN when the slot
+ * is empty): a capture that sees a block resized through another domain
+ * records the realloc as the block's. */
+pb_domain pb_trace_slot_domain(const pb_trace *t, uint32_t slot);
 /* Releases every mapping of the trace. */
 void pb_trace_destroy(pb_trace *t);
 
@@ -148,6 +152,12 @@ void pb_trace_destroy(pb_trace *t);
 int pb_trace_save(const pb_trace *t, const char *path,
                   char err[PB_TRACE_ERROR_MAX]);
 int pb_trace_load(pb_trace *t, const char *path, char err[PB_TRACE_ERROR_MAX]);
+/* Writes the whole file (header and ops) to fd, an empty file opened for
+ * writing, and flushes it to disk; label names it in err. For a writer that
+ * made the file itself and renames it into place once it knows the trace is
+ * wanted (pytrace). */
+int pb_trace_write(const pb_trace *t, int fd, const char *label,
+                   char err[PB_TRACE_ERROR_MAX]);
 
 /* Reads a whole trace file held in memory (len bytes at bytes, 4-byte
  * aligned), with every check pb_trace_load makes; label names it in

@@ -143,10 +143,9 @@ static int fail(char err[PB_TRACE_ERROR_MAX], const char *path, const char *fmt,
 _Static_assert(PB_TRACE_ERROR_MAX == PB_FILE_ERROR_MAX,
                "pb_trace_save hands its err to common/atomic_file.h");
 
-int pb_trace_save(const pb_trace *t, const char *path,
-                  char err[PB_TRACE_ERROR_MAX]) {
-  unsigned char h[PB_TRACE_HEADER_SIZE];
-  memset(h, 0, sizeof h);
+static void encode_header(const pb_trace *t,
+                          unsigned char h[PB_TRACE_HEADER_SIZE]) {
+  memset(h, 0, PB_TRACE_HEADER_SIZE);
   memcpy(h + H_MAGIC, PB_TRACE_MAGIC, sizeof PB_TRACE_MAGIC);
   put_u32(h + H_VERSION, PB_TRACE_VERSION);
   put_u32(h + H_HEADER_SIZE, PB_TRACE_HEADER_SIZE);
@@ -157,6 +156,12 @@ int pb_trace_save(const pb_trace *t, const char *path,
   put_u64(h + H_SCALE, scale_to_field(t->scale));
   memcpy(h + H_NAME, t->workload, strnlen(t->workload, PB_TRACE_NAME_MAX));
   put_u64(h + H_CHECKSUM, checksum_v2(h, t->ops, t->count));
+}
+
+int pb_trace_save(const pb_trace *t, const char *path,
+                  char err[PB_TRACE_ERROR_MAX]) {
+  unsigned char h[PB_TRACE_HEADER_SIZE];
+  encode_header(t, h);
 
   /* Written beside the target and renamed into place (common/atomic_file.h):
    * a reader never sees half a trace, and a path that is not a regular file
@@ -169,6 +174,20 @@ int pb_trace_save(const pb_trace *t, const char *path,
     pb_atomic_abort(&f);
     return -1;
   }
+  return 0;
+}
+
+int pb_trace_write(const pb_trace *t, int fd, const char *label,
+                   char err[PB_TRACE_ERROR_MAX]) {
+  unsigned char h[PB_TRACE_HEADER_SIZE];
+  encode_header(t, h);
+  /* pb_atomic_write's loop, on a file someone else named and will rename. */
+  pb_atomic_file f = {.fd = fd, .path = (char *)label};
+  if (pb_atomic_write(&f, h, sizeof h, err) != 0 ||
+      pb_atomic_write(&f, t->ops, t->count * OP_SIZE, err) != 0)
+    return -1;
+  if (fsync(fd) != 0)
+    return fail(err, label, "cannot write: %s", strerror(errno));
   return 0;
 }
 

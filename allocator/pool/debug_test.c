@@ -142,6 +142,24 @@ static void mem_block_freed_as_obj(void) {
   pb_free(p);
 }
 
+/* What pyrun_pool-debug does for PyObject_Malloc then PyMem_Free. */
+static void obj_block_freed_through_mem_domain(void) {
+  void *p = pb_domain_malloc(PB_PY_OBJ, 40);
+  pb_domain_free(PB_PY_MEM, p);
+}
+
+static void domain_entry_points(void) {
+  PB_CHECK(pb_domain_malloc != NULL);
+  uint8_t *m = pb_domain_malloc(PB_PY_MEM, 10);
+  uint8_t *o = pb_domain_calloc(PB_PY_OBJ, 2, 5);
+  PB_CHECK(m[-8] == 'm' && o[-8] == 'o');
+  m = pb_domain_realloc(PB_PY_MEM, m, 300);
+  PB_CHECK(m[-8] == 'm');
+  pb_domain_free(PB_PY_MEM, m);
+  pb_free(o); /* pb_free is the obj domain */
+  expect_invariants();
+}
+
 static void clobbered_id(void) {
   uint8_t *p = pb_malloc(24);
   p[-8] = 'x';
@@ -164,6 +182,9 @@ static void errors_are_detected(void) {
                   "handed to free(obj)");
   pb_expect_death(mem_block_freed_as_obj,
                   "(70 bytes) was allocated through the mem domain");
+  pb_expect_death(obj_block_freed_through_mem_domain,
+                  "(40 bytes) was allocated through the obj domain and "
+                  "handed to free(mem)");
   pb_expect_death(clobbered_id, "pool-debug: bad header: free(obj)");
 }
 
@@ -174,6 +195,7 @@ int main(int argc, char **argv) {
       PB_TEST(calloc_is_zeroed),
       PB_TEST(realloc_in_place_and_moving),
       PB_TEST(domains_round_trip),
+      PB_TEST(domain_entry_points),
       PB_TEST(errors_are_detected),
       {NULL, NULL},
   };
