@@ -180,14 +180,26 @@ static const char *const program_options[] = {
 };
 #define PROGRAM_OPTIONS (sizeof program_options / sizeof program_options[0])
 
-/* pyrun_<backend> calls the backend only through hooks named with this
- * prefix (python/pyrun.c: PEP 445's MEM and OBJ allocators, and for
- * CPython's own pymalloc a wrapper around it), and initializes it in
- * pb_init: their inclusive cost is every instruction the allocator runs in
- * the program, start-up included. Called through function pointers, they
- * are never inlined away. */
-#define ALLOCATOR_ENTRY_PREFIX "pyrun_allocator_"
-#define ALLOCATOR_INIT "pb_init"
+/* A Python program calls its allocator through CPython's MEM and OBJ
+ * functions (PEP 445), which call the domain's allocator through a
+ * function pointer: pyrun's hook into the backend, or CPython's own
+ * pymalloc. Their inclusive cost under callgrind, with the backend's
+ * pb_init, is every instruction the allocator runs in the program,
+ * start-up included, the call's dispatch too, counted alike for every
+ * backend. None calls another (pymalloc's realloc calls its own malloc and
+ * free, not these), so the costs add up without counting twice. */
+static const char *const allocator_entries[] = {
+    "PyMem_Malloc",     "PyMem_Calloc",    "PyMem_Realloc",
+    "PyMem_Free",       "PyObject_Malloc", "PyObject_Calloc",
+    "PyObject_Realloc", "PyObject_Free",   "pb_init",
+};
+
+static int allocator_entry(const char *name) {
+  for (size_t k = 0; k < sizeof allocator_entries / sizeof *allocator_entries;
+       k++)
+    if (strcmp(name, allocator_entries[k]) == 0) return 1;
+  return 0;
+}
 
 /* The function a callgrind_annotate line names ("???:name [object]",
  * "file.c:name [object]"), into name; 0 when the line names none. */
@@ -238,9 +250,7 @@ static long long allocator_instructions(const char *path, double timeout,
     char name[256];
     long long cost = annotated_cost(line);
     if (cost >= 0 && annotated_function(line, name, sizeof name) &&
-        (strncmp(name, ALLOCATOR_ENTRY_PREFIX,
-                 strlen(ALLOCATOR_ENTRY_PREFIX)) == 0 ||
-         strcmp(name, ALLOCATOR_INIT) == 0)) {
+        allocator_entry(name)) {
       total += cost;
       entries++;
     }

@@ -82,7 +82,7 @@ mkdir -p "$dir/other"
 cp "$dir/mine/orders.py" "$dir/other/orders.py"
 export BUILD_WORKING_DIRECTORY="$dir/mine"
 expect 2 "--program: 'ints' is the name of a built-in workload" --program=ints.py
-expect 2 "--program: '$dir/mine/nothere.py'" --program=nothere.py
+expect 2 "--program: $dir/mine/nothere.py: No such file or directory" --program=nothere.py
 expect 2 "--program: a single quote is not closed" --program="orders.py 'x"
 expect 2 "--program: 'orders' names two workloads" --program=orders.py \
   --program="$dir/other/orders.py"

@@ -10,6 +10,7 @@
 #include "common/fail.h"
 #include "common/list.h"
 #include "common/user_path.h"
+#include "workloads/trace.h"
 #include "workloads/workloads.h"
 
 #define NAME_MAX_LEN 48
@@ -102,6 +103,14 @@ void pb_user_workload_add(pb_user_workloads *list, const char *option,
   char *absolute = realpath(path, NULL);
   if (!absolute) pb_fail(PB_EXIT_FAILED, "out of memory");
   free(path);
+  if (is_trace) {
+    /* Loaded whole now: a runner would refuse it after the other work. */
+    pb_trace t;
+    char why[PB_TRACE_ERROR_MAX];
+    if (pb_trace_load(&t, absolute, why) != 0)
+      pb_fail(PB_EXIT_BAD_INPUT, "%s: %s", option, why);
+    pb_trace_destroy(&t);
+  }
   char *name = name_of(absolute);
   if (!valid_name(name))
     pb_fail(PB_EXIT_BAD_INPUT,
