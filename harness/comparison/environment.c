@@ -105,7 +105,10 @@ void pb_environment_clean(void) {
   if (!out) pb_fail(PB_EXIT_FAILED, "out of memory");
   for (size_t k = 0; k < n; k++) {
     unsetenv(names[k]);
-    fprintf(out, "%s%s", k ? ", " : "", names[k]);
+    fputs(k ? ", " : "", out);
+    /* A name made by execve may hold a newline: the note stays one line. */
+    for (const char *c = names[k]; *c; c++)
+      fputc((unsigned char)*c < ' ' ? '?' : *c, out);
     free(names[k]);
   }
   fclose(out);
