@@ -33,6 +33,7 @@
 #include "common/user_path.h"
 #include "harness/comparison/cell_run.h"
 #include "harness/comparison/counted.h"
+#include "harness/comparison/environment.h"
 #include "harness/comparison/matrix_workloads.h"
 #include "harness/comparison/options.h"
 #include "harness/comparison/progress.h"
@@ -42,6 +43,7 @@
 #include "harness/comparison/variants.h"
 #include "harness/matrix/matrix.h"
 #include "harness/process/interrupt.h"
+#include "harness/process/pinned.h"
 #include "harness/report/export_markdown.h"
 #include "harness/report/output_set.h"
 #include "harness/report/report.h"
@@ -163,6 +165,9 @@ static int stop_interrupted(pb_matrix *m, int stopped_by,
 int main(int argc, char **argv) {
   pb_set_program("benchmarks");
   pb_comparison_options o = pb_comparison_options_parse(argc, argv);
+  /* Before anything runs and before the programs' own settings are made
+   * (matrix_workloads.h): environment.h. */
+  pb_environment_clean();
   /* Where the results go is checked before anything runs: a bad --out
    * found at the end would lose the whole comparison. */
   pb_results_dir dir = pb_results_dir_choose(o.out);
@@ -183,7 +188,11 @@ int main(int argc, char **argv) {
   pb_variants_build(&o, argv[0], &m);
   if (m.suites & ~PB_SUITES_REPLAYED) pb_real_runs_prepare(&m, argv[0]);
   m.options = options_json(&o, &m);
+  json_object_set_new(
+      m.options, "environment",
+      pb_environment_json(o.counted ? pb_pinned_environment() : NULL));
   pb_matrix_add_cells(&m);
+  pb_environment_note();
 
   pb_interrupt_install();
   if (pb_trace_files_generate(&m, o.timeout) != 0)

@@ -38,13 +38,15 @@ static json_t *baseline_of(double per_op0, double per_op1, double retained) {
                         pb_gate_default_thresholds(), "backend_thresholds",
                         json_object(), "cells", "lists");
   json_t *row = json_object_get(json_object_get(b, "cells"), "lists");
-  json_object_set_new(row, variants[0].backend,
-                      json_pack("{s:f, s:f}", "instructions_per_op", per_op0,
-                                "retained_bytes", retained));
+  json_object_set_new(
+      row, variants[0].backend,
+      json_pack("{s:{s:f, s:f}}", "figures", "instructions_per_op", per_op0,
+                "retained_bytes", retained));
   if (per_op1 > 0)
-    json_object_set_new(row, variants[1].backend,
-                        json_pack("{s:f, s:f}", "instructions_per_op", per_op1,
-                                  "retained_bytes", retained));
+    json_object_set_new(
+        row, variants[1].backend,
+        json_pack("{s:{s:f, s:f}}", "figures", "instructions_per_op", per_op1,
+                  "retained_bytes", retained));
   return b;
 }
 

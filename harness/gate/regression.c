@@ -14,8 +14,11 @@
  * instructions per op than it on any workload.
  *
  * Exit status: 0 no regression; 1 a regression (the cells are named), a
- * broken ceiling or a cell that could not be measured; 2 bad options, a missing
- * or corrupt baseline, or one recorded with other versions: nothing compared;
+ * broken ceiling, a cell that could not be measured, or a baseline that could
+ * not be written; 2 bad options, a missing, corrupt or out-of-bounds baseline
+ * (checked whole before anything runs), one that holds none of the cells
+ * measured, one whose cells were recorded with other versions, or a baseline
+ * folder --update-baseline cannot write into: nothing measured or compared;
  * 130/143 interrupted by SIGINT/SIGTERM: the running child stopped, the traces
  * and callgrind's files removed, nothing compared, the baseline untouched.
  */
@@ -23,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/atomic_file.h"
 #include "common/fail.h"
 #include "harness/cli.h"
 #include "harness/comparison/counted.h"
@@ -83,28 +87,44 @@ static const char *from_working_directory(const char *path) {
   return full;
 }
 
+/* Which options were given: each once (the last of two silently winning
+ * hides a typo). */
+typedef struct given {
+  int baseline, backends, workloads, runners, timeout, update, all;
+} given;
+
 static gate_options parse_options(int argc, char **argv) {
   gate_options o = {.select = {.timeout = DEFAULT_TIMEOUT}};
+  given g = {0};
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i], *value = "";
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       print_help();
       exit(0);
     } else if (strcmp(arg, "--update-baseline") == 0) {
+      pb_cli_once(&g.update, "--update-baseline");
       o.update = 1;
     } else if (strcmp(arg, "--all") == 0) {
+      pb_cli_once(&g.all, "--all");
       o.all = 1;
     } else if (pb_cli_option(argc, argv, &i, "--baseline", &value)) {
+      pb_cli_once(&g.baseline, "--baseline");
+      if (value && !*value)
+        pb_fail(PB_EXIT_BAD_INPUT, "--baseline: empty path");
       if (value) o.baseline = from_working_directory(value);
     } else if (pb_cli_option(argc, argv, &i, "--backends", &value)) {
+      pb_cli_once(&g.backends, "--backends");
       if (value)
         pb_parse_backend_names("--backends", value, &o.select.backends);
     } else if (pb_cli_option(argc, argv, &i, "--workloads", &value)) {
+      pb_cli_once(&g.workloads, "--workloads");
       if (value)
         pb_parse_workload_names("--workloads", value, &o.select.workloads);
     } else if (pb_cli_option(argc, argv, &i, "--runners", &value)) {
+      pb_cli_once(&g.runners, "--runners");
       if (value) o.select.runners = from_working_directory(value);
     } else if (pb_cli_option(argc, argv, &i, "--timeout", &value)) {
+      pb_cli_once(&g.timeout, "--timeout");
       if (value && pb_cli_positive_double(value, &o.select.timeout) != 0)
         pb_fail(PB_EXIT_BAD_INPUT, "--timeout: '%s' is not a positive number",
                 value);
@@ -178,8 +198,8 @@ static int compare(const pb_matrix *m, json_t *baseline, const char *path,
 }
 
 /* Update mode: what changed, then the file. */
-static int update(const pb_matrix *m, double scale, json_t *versions,
-                  json_t *old, const char *path) {
+static int update(const pb_matrix *m, double scale, json_t *old,
+                  const char *path) {
   pb_gate_outcome g = {0};
   if (old) g = pb_gate_compare(m, old, PB_GATE_MOVED, stdout);
   free(g.regressed);
@@ -192,7 +212,7 @@ static int update(const pb_matrix *m, double scale, json_t *versions,
     return PB_EXIT_FAILED;
   }
   char err[PB_BASELINE_ERROR_MAX];
-  json_t *root = pb_baseline_build(m, scale, versions, old);
+  json_t *root = pb_baseline_build(m, scale, old);
   if (json_equal(root, old)) {
     printf("%s unchanged\n", path);
   } else if (pb_baseline_write(path, root, err) != 0) {
@@ -219,6 +239,11 @@ int main(int argc, char **argv) {
   if (!old && !o.update)
     pb_fail(PB_EXIT_BAD_INPUT, "%s; %s with --update-baseline", err,
             missing ? "record one" : "fix it, or record a new one");
+  /* Where an update writes is checked before anything is measured: a
+   * missing or read-only folder found at the end loses every count. */
+  char file_err[PB_FILE_ERROR_MAX];
+  if (o.update && pb_atomic_check(o.baseline, file_err) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT, "%s; nothing measured", file_err);
   if (!old) printf("%s; recording a new baseline\n", err);
   double scale =
       old ? json_number_value(json_object_get(old, "scale")) : PB_GATE_SCALE;
@@ -226,10 +251,16 @@ int main(int argc, char **argv) {
   pb_counting_setup(argv[0]);
   pb_matrix m = {0};
   build_matrix(&o, scale, argv[0], &m);
-  json_t *versions = pb_baseline_versions(&m);
-  char differ[1024];
-  if (old &&
-      pb_baseline_versions_differ(old, versions, differ, sizeof differ)) {
+  /* A baseline that holds none of the cells measured would pass whatever
+   * they count ("no regression in 0 cells"); some cells missing are new
+   * (a backend or workload added since), listed as such. */
+  if (old && !o.update && pb_baseline_cells_held(old, &m) == 0)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "%s holds none of the %zu cells measured: nothing to compare "
+            "with; record them with --update-baseline",
+            o.baseline, m.nworkloads * m.nvariants);
+  char differ[2048];
+  if (old && pb_baseline_versions_differ(old, &m, differ, sizeof differ)) {
     if (!o.update)
       pb_fail(PB_EXIT_BAD_INPUT,
               "%s was recorded with %s: counts compare only with the same "
@@ -256,9 +287,8 @@ int main(int argc, char **argv) {
     return pb_interrupt_exit_status(stopped_by);
   }
 
-  int rc = o.update ? update(&m, scale, versions, old, o.baseline)
+  int rc = o.update ? update(&m, scale, old, o.baseline)
                     : compare(&m, old, o.baseline, o.all);
-  json_decref(versions);
   json_decref(old);
   return rc;
 }

@@ -6,6 +6,7 @@
 
 #include "allocator/registry.h"
 #include "common/fail.h"
+#include "harness/gate/baseline.h"
 #include "harness/report/table.h"
 
 json_t *pb_gate_default_thresholds(void) {
@@ -167,15 +168,14 @@ pb_gate_outcome pb_gate_compare(const pb_matrix *m, json_t *baseline,
   pb_gate_outcome o = {0};
   pb_table t = {0};
   heading(&t);
-  json_t *cells = json_object_get(baseline, "cells");
   for (size_t w = 0; w < m->nworkloads; w++)
     for (size_t v = 0; v < m->nvariants; v++) {
       const pb_cell *cell = pb_matrix_cell(m, w, v);
       char name[160];
       snprintf(name, sizeof name, "%s x %s", m->variants[v].label,
                m->workloads[w].name);
-      json_t *base = json_object_get(
-          json_object_get(cells, m->workloads[w].name), cell->variant->backend);
+      json_t *base = pb_baseline_figures(baseline, m->workloads[w].name,
+                                         cell->variant->backend);
       if (!cell->counted || !base) {
         pb_table_row(&t);
         pb_table_set(&t, 0, "%s", name);

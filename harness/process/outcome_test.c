@@ -47,6 +47,9 @@ static void a_timeout(void) {
   char *argv[] = {"/bin/sh", "-c", "exec sleep 30", NULL};
   PB_CHECK_EQ(judge(argv, 1, why, sizeof why), PB_OUTCOME_FAILED);
   PB_CHECKF(strcmp(why, "timeout after 1 s") == 0, "%s", why);
+  /* The limit as given, not rounded to whole seconds ("after 0 s"). */
+  PB_CHECK_EQ(judge(argv, 0.001, why, sizeof why), PB_OUTCOME_FAILED);
+  PB_CHECKF(strcmp(why, "timeout after 0.001 s") == 0, "%s", why);
 }
 
 static void cannot_start(void) {

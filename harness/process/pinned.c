@@ -39,6 +39,8 @@ void pb_pinned_setup(const char *argv0) {
   free(path);
 }
 
+char *const *pb_pinned_environment(void) { return environment; }
+
 /* The first CPU this process may run on, alone. */
 static int one_cpu(const cpu_set_t *allowed, cpu_set_t *one) {
   CPU_ZERO(one);

@@ -47,6 +47,10 @@ void pb_pinned_setup(const char *argv0);
 int pb_spawn_pinned(char *const argv[], double timeout_seconds,
                     pb_spawn_result *r);
 
+/* The environment of every pinned run, NAME=VALUE, NULL-terminated (after
+ * pb_pinned_setup): what reports record the counted runs saw. */
+char *const *pb_pinned_environment(void);
+
 /* pb_spawn_pinned with more NAME=VALUE settings in the environment
  * (NULL-terminated; at most 8): a Python program's PYTHONHASHSEED. */
 int pb_spawn_pinned_adding(char *const argv[], char *const settings[],

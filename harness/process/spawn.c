@@ -66,6 +66,7 @@ int pb_spawn(char *const argv[], double timeout_seconds, pb_spawn_result *r) {
 int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
                  pb_spawn_result *r) {
   memset(r, 0, sizeof *r);
+  r->timeout = timeout_seconds;
   if (pb_interrupt_fd() >= 0 && pb_interrupt_signal()) {
     /* Caught already: nothing more starts (a child stopped while it starts
      * up may not clean up after itself). */
@@ -166,7 +167,9 @@ void pb_spawn_describe(const pb_spawn_result *r, char *buf, size_t size) {
   if (r->interrupted)
     snprintf(buf, size, "interrupted");
   else if (r->timed_out)
-    snprintf(buf, size, "timeout after %.0f s", r->seconds);
+    /* The limit, not the time measured: rounding that to whole seconds
+     * turned --timeout=0.001 into "timeout after 0 s". */
+    snprintf(buf, size, "timeout after %g s", r->timeout);
   else if (r->signaled)
     snprintf(buf, size, "signal %d (%s)", r->signal, strsignal(r->signal));
   else

@@ -12,6 +12,7 @@ typedef struct pb_spawn_result {
   int signal;
   int timed_out;   /* stopped by us after the time limit */
   int interrupted; /* stopped by us on SIGINT or SIGTERM (interrupt.h) */
+  double timeout;  /* the time limit it ran under, as given */
   char *out;       /* captured stdout, NUL-terminated (malloc'd) */
   char *err;       /* captured stderr, NUL-terminated (malloc'd) */
   double seconds;
@@ -31,7 +32,8 @@ int pb_spawn_env(char *const argv[], char *const envp[], double timeout_seconds,
 /* Frees what pb_spawn captured. */
 void pb_spawn_result_free(pb_spawn_result *r);
 
-/* "exit 3", "signal 11 (Segmentation fault)", "timeout": for reports. */
+/* "exit 3", "signal 11 (Segmentation fault)", "timeout after 0.5 s" (the
+ * limit as given, not the time measured): for reports. */
 void pb_spawn_describe(const pb_spawn_result *r, char *buf, size_t size);
 
 #endif /* POOLBENCH_HARNESS_PROCESS_SPAWN_H */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,48 @@
 #include "harness/report/exporter.h"
 
 #define PROBE "latest.json" /* the member a write is tried as */
+
+/* The directory this process holds, open (-1: none), and which. */
+static int held_fd = -1;
+static char *held_dir;
+
+/* Holds dir for this process, or says who cannot: an exclusive flock on the
+ * directory itself, not on a file in it, so that nothing is left behind in a
+ * committed folder (results/reference) and no lock file can be removed
+ * under a holder. Close-on-exec: a runner must not inherit it. */
+static int hold(const char *dir, char err[PB_FILE_ERROR_MAX]) {
+  if (held_fd >= 0 && strcmp(held_dir, dir) == 0) return 0; /* ours */
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, PB_FILE_ERROR_MAX, "%s: cannot open: %s", dir,
+             strerror(errno));
+    return -1;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int busy = errno == EWOULDBLOCK;
+    snprintf(err, PB_FILE_ERROR_MAX, "%s: %s%s", dir,
+             busy ? "another comparison is writing into it; wait for it, or "
+                    "choose another --out"
+                  : "cannot lock: ",
+             busy ? "" : strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (held_fd >= 0) close(held_fd);
+  free(held_dir);
+  held_fd = fd;
+  held_dir = strdup(dir);
+  return 0;
+}
+
+/* Lets dir go once its set is written. */
+static void release(void) {
+  if (held_fd < 0) return;
+  close(held_fd);
+  held_fd = -1;
+  free(held_dir);
+  held_dir = NULL;
+}
 
 int pb_output_set_check(const char *dir, char err[PB_FILE_ERROR_MAX]) {
   struct stat st;
@@ -26,6 +69,7 @@ int pb_output_set_check(const char *dir, char err[PB_FILE_ERROR_MAX]) {
     snprintf(err, PB_FILE_ERROR_MAX, "%s: exists and is not a directory", dir);
     return -1;
   }
+  if (hold(dir, err) != 0) return -1;
   char *probe;
   if (asprintf(&probe, "%s/%s", dir, PROBE) < 0) {
     snprintf(err, PB_FILE_ERROR_MAX, "out of memory");
@@ -121,6 +165,7 @@ int pb_output_set_write(const pb_report *r, const char *dir) {
     return -1;
   }
   int removed = remove_stale(dir, &files);
+  release();
   fprintf(stderr, "wrote %s:", dir);
   for (size_t i = 0; i < files.count; i++)
     fprintf(stderr, "%s %s", i ? "," : "", files.files[i].name);

@@ -16,8 +16,12 @@
 
 /* Checks, before anything runs, that the set can be written into dir:
  * creates dir if it does not exist (its parent must), and refuses a dir that
- * is not a directory, one where no file can be created, and an owned name
- * that is there but is not a regular file. 0, or -1 with one line in err. */
+ * is not a directory, one where no file can be created, an owned name that
+ * is there but is not a regular file, and a dir another process holds (a
+ * second comparison into the same --out would leave a mixed set). Then
+ * holds dir itself (flock on the directory: nothing is left in it) until
+ * pb_output_set_write has written the set, or this process ends. 0, or -1
+ * with one line in err. */
 int pb_output_set_check(const char *dir, char err[PB_FILE_ERROR_MAX]);
 
 /* Renders every exporter and writes the set. Returns 0 and prints "wrote
