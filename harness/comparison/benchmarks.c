@@ -187,7 +187,10 @@ int main(int argc, char **argv) {
   pb_matrix_workloads_build(&o, argv[0], &m);
   pb_variants_build(&o, argv[0], &m);
   if (m.suites & ~PB_SUITES_REPLAYED) pb_real_runs_prepare(&m, argv[0]);
+  const char *venv = pb_virtual_env_apply(&m);
   m.options = options_json(&o, &m);
+  if (venv)
+    json_object_set_new(m.options, "virtual_env", json_string(venv));
   json_object_set_new(
       m.options, "environment",
       pb_environment_json(o.counted ? pb_pinned_environment() : NULL));

@@ -90,6 +90,21 @@ expect 2 "--suite: a --program runs in the captured and real suites" \
   --program=orders.py --suite=synthetic
 expect 2 "--trace:" --trace=orders.py
 
+# A virtual environment on the same Python: its packages import; on another
+# Python: refused in one line, naming the one pyrun embeds.
+embedded=$("$pyrun" --version | sed -n 's/^Python \([0-9]*\.[0-9]*\).*/\1/p')
+venv="$dir/venv"
+mkdir -p "$venv/lib/python$embedded/site-packages"
+printf 'version = %s.0\n' "$embedded" >"$venv/pyvenv.cfg"
+printf 'def greet():\n    return 42\n' >"$venv/lib/python$embedded/site-packages/venvlib.py"
+printf 'import venvlib\nassert venvlib.greet() == 42\n' >"$dir/mine/uses_venv.py"
+VIRTUAL_ENV="$venv" "$bin" --program=uses_venv.py --backends=pool --suite=real \
+  --runs=1 --out="$dir/venv_out" >/dev/null 2>"$dir/venv.err" ||
+  fail "a program importing from its virtual environment: $(tail -2 "$dir/venv.err")"
+printf 'version = 3.99.1\n' >"$venv/pyvenv.cfg"
+VIRTUAL_ENV="$venv" expect 2 "is a Python 3.99 environment, and pyrun embeds Python $embedded" \
+  --program=uses_venv.py --backends=pool --suite=real --runs=1 --out="$dir/venv_out"
+
 # A program that fails: reported once, its other cells not run.
 printf 'import sys\nprint("no database here", file=sys.stderr)\nsys.exit(3)\n' \
   >"$dir/mine/broken.py"

@@ -7,6 +7,8 @@
 #include "common/fail.h"
 #include "harness/comparison/child_run.h"
 #include "harness/process/locate.h"
+#include "harness/process/outcome.h"
+#include "harness/process/spawn.h"
 
 static char *measure;
 
@@ -36,6 +38,66 @@ static int measured(const pb_cell *cell, json_t *result) {
   if (!cell->workload->user_program)
     json_object_set_new(result, "scale", json_real(cell->workload->scale));
   return 1;
+}
+
+/* "3.11" from pyvenv.cfg's "version = 3.11.2" (or "version_info ="), into
+ * out; -1 when it says none. */
+static int venv_version(const char *venv, char *out, size_t size) {
+  char *path;
+  if (asprintf(&path, "%s/pyvenv.cfg", venv) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  FILE *f = fopen(path, "r");
+  free(path);
+  if (!f) return -1;
+  char line[512];
+  int found = -1;
+  while (found < 0 && fgets(line, sizeof line, f)) {
+    unsigned major, minor;
+    if (sscanf(line, " version = %u.%u", &major, &minor) == 2 ||
+        sscanf(line, " version_info = %u.%u", &major, &minor) == 2) {
+      snprintf(out, size, "%u.%u", major, minor);
+      found = 0;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
+/* "3.11" from `pyrun --version` ("Python 3.11.2"). */
+static void embedded_version(const char *pyrun, char *out, size_t size) {
+  char *argv[] = {(char *)pyrun, "--version", NULL};
+  pb_spawn_result r;
+  char why[256];
+  unsigned major = 0, minor = 0;
+  if (pb_outcome_judge(pb_spawn(argv, 60, &r), &r, why, sizeof why) !=
+          PB_OUTCOME_OK ||
+      sscanf(r.out, "Python %u.%u", &major, &minor) != 2)
+    pb_fail(PB_EXIT_FAILED, "%s --version: %s", pyrun, why);
+  pb_spawn_result_free(&r);
+  snprintf(out, size, "%u.%u", major, minor);
+}
+
+const char *pb_virtual_env_apply(const pb_matrix *m) {
+  const char *venv = getenv("VIRTUAL_ENV");
+  if (!venv || !*venv || !(m->suites & PB_SUITES_WITH_PROGRAM) ||
+      !m->nvariants || !m->variants[0].pyrun)
+    return NULL;
+  char theirs[32], ours[32];
+  if (venv_version(venv, theirs, sizeof theirs) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "VIRTUAL_ENV=%s: no pyvenv.cfg naming its Python version", venv);
+  embedded_version(m->variants[0].pyrun, ours, sizeof ours);
+  if (strcmp(theirs, ours) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "VIRTUAL_ENV=%s is a Python %s environment, and pyrun embeds "
+            "Python %s: use a %s environment, or deactivate it",
+            venv, theirs, ours, ours);
+  char *site;
+  if (asprintf(&site, "%s/lib/python%s/site-packages", venv, ours) < 0)
+    pb_fail(PB_EXIT_FAILED, "out of memory");
+  setenv("PYTHONPATH", site, 1);
+  free(site);
+  return venv;
 }
 
 char **pb_program_argv(const char *const *before,

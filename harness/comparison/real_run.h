@@ -13,6 +13,13 @@
  * 2 when one is missing. */
 void pb_real_runs_prepare(pb_matrix *m, const char *argv0);
 
+/* When VIRTUAL_ENV names a virtual environment and the comparison runs
+ * programs: its site-packages join the programs' path (PYTHONPATH) when it
+ * was built on the Python pyrun embeds; one line and exit status 2 when on
+ * another. After pb_real_runs_prepare. Returns the environment's path, or
+ * NULL when none is used. */
+const char *pb_virtual_env_apply(const pb_matrix *m);
+
 /* The command line that runs mw's program: the words of before (its
  * interpreter, and what runs that), the program, its arguments; NULL-
  * terminated (malloc'd array, free with free; the strings are borrowed). */
