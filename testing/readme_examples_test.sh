@@ -1,0 +1,71 @@
+#!/bin/bash
+# Every example in README.md is run: each `./bazelw run TARGET [-- ARGS]`
+# line of its sh blocks, as the built program with the same arguments, must
+# exit 0. The examples stay as a reader types them; only their cost is cut
+# here, and said so:
+#   - the comparison's examples (//:benchmarks) run with --quick --runs=1,
+#     on pool and glibc, the built-in workloads' first, into a scratch
+#     folder (a program they name is written first, taking any arguments);
+#   - the gate's (//:regression) measure pool on ints, against a copy of
+#     results/baseline.json;
+#   - /tmp/ in a path is this test's scratch folder;
+#   - `./bazelw test //...` is not run (it is the test run itself).
+set -u
+
+root="$TEST_SRCDIR/$TEST_WORKSPACE"
+scratch="$TEST_TMPDIR/examples"
+mkdir -p "$scratch/path/to"
+source "$root/testing/expect.sh"
+# The examples run from a scratch folder that sees the workspace's
+# programs, as `bazel run` started at the workspace's root would.
+ln -s "$root/workloads" "$scratch/workloads"
+cp "$root/results/baseline.json" "$scratch/baseline.json"
+
+# A program an example names but the workspace does not have.
+provide_program() {
+  local path="$1"
+  [[ -e "$scratch/$path" || $path == /* ]] && return
+  mkdir -p "$scratch/$(dirname "$path")"
+  printf 'import sys\nitems = [str(i) * 3 for i in range(20000)]\nprint(len(items), sys.argv[1:], file=sys.stderr)\n' \
+    >"$scratch/$path"
+}
+
+ran=0
+while IFS= read -r line; do
+  line="${line%%#*}" # the comment after a command
+  [[ $line =~ ^\./bazelw\ run\ ([^ ]+)(\ --\ (.*))?\ *$ ]] || continue
+  target="${BASH_REMATCH[1]}"
+  args="${BASH_REMATCH[3]:-}"
+  args="${args//\/tmp\//$scratch/}"
+  case "$target" in
+    //:benchmarks) program="harness/comparison/benchmarks" ;;
+    //:regression) program="harness/gate/regression" ;;
+    //*) program="${target#//}" program="${program/://}" ;;
+    *) fail "$line: not a target"; continue ;;
+  esac
+  eval "words=($args)" || { fail "$line: the arguments do not parse"; continue; }
+  extra=()
+  case "$target" in
+    //:benchmarks)
+      for w in "${words[@]}"; do
+        [[ $w == --program=* ]] && {
+          read -r -a spec <<<"${w#--program=}"
+          provide_program "${spec[0]}"
+        }
+      done
+      extra=(--quick --runs=1 --backends=pool,glibc --out="$scratch/out$ran")
+      grep -q -- '--program' <<<"$args" || extra+=(--workloads=ints)
+      ;;
+    //:regression)
+      extra=(--baseline="$scratch/baseline.json" --backends=pool --workloads=ints)
+      ;;
+  esac
+  (cd "$scratch" && BUILD_WORKING_DIRECTORY="$scratch" \
+    "$root/$program" "${words[@]}" "${extra[@]}") \
+    >"$scratch/run$ran.out" 2>"$scratch/run$ran.err" <<<"" ||
+    fail "$line: exit $?: $(tail -2 "$scratch/run$ran.err")"
+  ran=$((ran + 1))
+done < <(awk '/^```sh/{f=1; next} /^```/{f=0} f' "$root/README.md")
+
+((ran >= 10)) || fail "only $ran examples found in README.md"
+finish "ran the $ran examples of README.md"
