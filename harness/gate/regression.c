@@ -28,8 +28,10 @@
 
 #include "common/atomic_file.h"
 #include "common/fail.h"
+#include "common/user_path.h"
 #include "harness/cli.h"
 #include "harness/comparison/counted.h"
+#include "harness/comparison/matrix_workloads.h"
 #include "harness/comparison/options.h"
 #include "harness/comparison/trace_files.h"
 #include "harness/comparison/variants.h"
@@ -77,16 +79,6 @@ static void print_help(void) {
       DEFAULT_TIMEOUT);
 }
 
-/* A path as the user gave it, relative to where they ran `bazel run`. */
-static const char *from_working_directory(const char *path) {
-  const char *dir = getenv("BUILD_WORKING_DIRECTORY");
-  char *full;
-  if (path[0] == '/' || !dir || !*dir) return path;
-  if (asprintf(&full, "%s/%s", dir, path) < 0)
-    pb_fail(PB_EXIT_FAILED, "out of memory");
-  return full;
-}
-
 /* Which options were given: each once (the last of two silently winning
  * hides a typo). */
 typedef struct given {
@@ -111,7 +103,7 @@ static gate_options parse_options(int argc, char **argv) {
       pb_cli_once(&g.baseline, "--baseline");
       if (value && !*value)
         pb_fail(PB_EXIT_BAD_INPUT, "--baseline: empty path");
-      if (value) o.baseline = from_working_directory(value);
+      if (value) o.baseline = pb_user_path(value);
     } else if (pb_cli_option(argc, argv, &i, "--backends", &value)) {
       pb_cli_once(&g.backends, "--backends");
       if (value)
@@ -122,7 +114,7 @@ static gate_options parse_options(int argc, char **argv) {
         pb_parse_workload_names("--workloads", value, &o.select.workloads);
     } else if (pb_cli_option(argc, argv, &i, "--runners", &value)) {
       pb_cli_once(&g.runners, "--runners");
-      if (value) o.select.runners = from_working_directory(value);
+      if (value) o.select.runners = pb_user_path(value);
     } else if (pb_cli_option(argc, argv, &i, "--timeout", &value)) {
       pb_cli_once(&g.timeout, "--timeout");
       if (value && pb_cli_positive_double(value, &o.select.timeout) != 0)
@@ -144,17 +136,14 @@ static gate_options parse_options(int argc, char **argv) {
   return o;
 }
 
-static void build_matrix(const gate_options *o, double scale, const char *argv0,
+/* The gate's matrix: the selected backends on the selected workloads'
+ * synthetic traces, at the baseline's scale, counted. */
+static void build_matrix(gate_options *o, double scale, const char *argv0,
                          pb_matrix *m) {
   m->counted = 1;
-  m->nworkloads = o->select.workloads.count;
-  m->workloads = calloc(m->nworkloads, sizeof *m->workloads);
-  if (!m->workloads) pb_fail(PB_EXIT_FAILED, "out of memory");
-  for (size_t w = 0; w < m->nworkloads; w++)
-    m->workloads[w] = (pb_matrix_workload){
-        .name = pb_workload_find(o->select.workloads.names[w])->name,
-        .workload = pb_workload_find(o->select.workloads.names[w])->name,
-        .scale = scale};
+  o->select.scale = scale;
+  o->select.suites = PB_SUITE_BIT(PB_SUITE_SYNTHETIC);
+  pb_matrix_workloads_build(&o->select, argv0, m);
   pb_variants_build(&o->select, argv0, m);
   pb_matrix_add_cells(m);
 }
