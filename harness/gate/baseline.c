@@ -13,7 +13,6 @@
 #include "allocator/registry.h"
 #include "common/atomic_file.h"
 #include "harness/comparison/counted.h"
-#include "harness/gate/verdicts.h"
 #include "workloads/workloads.h"
 
 _Static_assert(PB_BASELINE_SCALE_MAX <= PB_SCALE_MAX,
@@ -246,6 +245,17 @@ json_t *pb_baseline_load(const char *path, int *missing,
   return NULL;
 }
 
+json_t *pb_baseline_default_thresholds(void) {
+  json_t *t = json_object();
+  for (int k = 0; k < PB_METRIC_COUNT; k++)
+    if (pb_metrics[k].gated)
+      json_object_set_new(
+          t, pb_metrics[k].key,
+          json_pack("{s:f, s:f}", "percent", pb_metrics[k].gate.percent,
+                    "floor", pb_metrics[k].gate.floor));
+  return t;
+}
+
 json_t *pb_baseline_figures(json_t *baseline, const char *workload,
                             const char *backend) {
   return json_object_get(
@@ -358,7 +368,7 @@ json_t *pb_baseline_build(const pb_matrix *m, double scale, json_t *old) {
                     "figures", figures));
     }
   json_t *thresholds = old ? json_incref(json_object_get(old, "thresholds"))
-                           : pb_gate_default_thresholds();
+                           : pb_baseline_default_thresholds();
   json_t *per_backend = old ? json_object_get(old, "backend_thresholds") : NULL;
   return json_pack(
       "{s:i, s:f, s:o, s:o, s:o}", "format", PB_BASELINE_FORMAT, "scale", scale,

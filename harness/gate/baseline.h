@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "harness/matrix/matrix.h"
+#include "harness/metrics/metrics.h"
 
 #define PB_BASELINE_FORMAT 2
 #define PB_BASELINE_ERROR_MAX 1024
@@ -72,6 +73,10 @@ int pb_baseline_versions_differ(json_t *baseline, const pb_matrix *m,
  * now, the cells of old (may be NULL) that m did not measure, as they were,
  * and old's thresholds (the defaults when old is NULL). */
 json_t *pb_baseline_build(const pb_matrix *m, double scale, json_t *old);
+
+/* The default thresholds (the registry's, harness/metrics/metrics.h), as
+ * a new baseline file states them. */
+json_t *pb_baseline_default_thresholds(void);
 
 /* The figures of cell (workload, backend) in a loaded baseline, or NULL. */
 json_t *pb_baseline_figures(json_t *baseline, const char *workload,

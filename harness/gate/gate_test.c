@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/gate/baseline.h"
 #include "testing/check.h"
 
 /* One workload, the given backends; each cell's counted figures. */
@@ -35,7 +36,7 @@ static void measured(size_t v, const char *backend, double per_op,
 /* A baseline with these figures for lists on each backend. */
 static json_t *baseline_of(double per_op0, double per_op1, double retained) {
   json_t *b = json_pack("{s:o, s:o, s:{s:{}}}", "thresholds",
-                        pb_gate_default_thresholds(), "backend_thresholds",
+                        pb_baseline_default_thresholds(), "backend_thresholds",
                         json_object(), "cells", "lists");
   json_t *row = json_object_get(json_object_get(b, "cells"), "lists");
   json_object_set_new(

@@ -9,17 +9,6 @@
 #include "harness/gate/baseline.h"
 #include "harness/report/table.h"
 
-json_t *pb_gate_default_thresholds(void) {
-  json_t *t = json_object();
-  for (int k = 0; k < PB_METRIC_COUNT; k++)
-    if (pb_metrics[k].gated)
-      json_object_set_new(
-          t, pb_metrics[k].key,
-          json_pack("{s:f, s:f}", "percent", pb_metrics[k].gate.percent,
-                    "floor", pb_metrics[k].gate.floor));
-  return t;
-}
-
 /* The baseline's threshold for the backend (its own, where the file gives
  * one), else the file's for every backend. */
 static pb_threshold threshold_of(json_t *baseline, const char *backend,

@@ -23,10 +23,6 @@
 #include "harness/matrix/matrix.h"
 #include "harness/metrics/metrics.h"
 
-/* The default thresholds (the registry's, harness/metrics/metrics.h), as
- * a baseline file states them. */
-json_t *pb_gate_default_thresholds(void);
-
 /* What the table shows. */
 typedef enum pb_gate_rows {
   PB_GATE_CHANGES, /* verdicts, near ones, new and failed cells */
