@@ -519,7 +519,12 @@ void pb_deploy_variants_build(const pb_deploy_options *d, const char *reference,
           !runs_object(&in[i], object, why, sizeof why)) {
         /* A default the interpreter lacks (3.13's allocator on 3.11) is
          * left out; one the user asked for cannot be. */
-        if (configs[c].from_defaults) continue;
+        if (configs[c].from_defaults) {
+          pb_warn("%s: left out %s: %s (Python %s) has no PYTHONMALLOC=%s",
+                  in[i].shown, configs[c].name, in[i].path, in[i].version,
+                  object);
+          continue;
+        }
         pb_fail(PB_EXIT_BAD_INPUT,
                 "%s:%s: %s (Python %s) has no PYTHONMALLOC=%s: %s", in[i].shown,
                 configs[c].name, in[i].path, in[i].version, object, why);
@@ -655,6 +660,29 @@ static int deployed(const pb_cell *cell, json_t *result) {
   return 1;
 }
 
+static void empty_report(void) {
+  if (ftruncate(report_fd, 0) != 0)
+    pb_fail(PB_EXIT_FAILED, "cannot empty the probe's report: %s",
+            strerror(errno));
+  lseek(report_fd, 0, SEEK_SET);
+}
+
+const char *const *pb_deploy_program(const pb_cell *cell) {
+  static const char *words[4];
+  words[0] = cell->variant->python;
+  words[1] = probe;
+  words[2] = report_fd_text;
+  words[3] = NULL;
+  empty_report();
+  return words;
+}
+
+void pb_deploy_verify(const pb_cell *cell, char *why, size_t size) {
+  json_t *report = read_report();
+  judge_report(cell->variant->deployment, report, why, size);
+  json_decref(report);
+}
+
 double pb_deploy_run(pb_cell *cell, int r, double timeout) {
   const pb_variant *v = cell->variant;
   const char *const before[] = {measure, v->python, probe, report_fd_text,
@@ -669,10 +697,7 @@ double pb_deploy_run(pb_cell *cell, int r, double timeout) {
   if (!envp) pb_fail(PB_EXIT_FAILED, "out of memory");
   memcpy(envp, environ, n * sizeof *envp);
   memcpy(envp + n, v->environment, extra * sizeof *envp);
-  if (ftruncate(report_fd, 0) != 0)
-    pb_fail(PB_EXIT_FAILED, "cannot empty the probe's report: %s",
-            strerror(errno));
-  lseek(report_fd, 0, SEEK_SET);
+  empty_report();
   failure[0] = '\0';
   double seconds = pb_child_run_env(cell, r, argv, envp, timeout, deployed);
   pb_run *run = &cell->runs[r];

@@ -65,4 +65,13 @@ void pb_deploy_variants_build(const pb_deploy_options *d, const char *reference,
  * run's wall time in seconds. */
 double pb_deploy_run(pb_cell *cell, int r, double timeout);
 
+/* For a counted run of a deploy cell (counted.c, under callgrind): the
+ * words that run its program after valgrind's (the interpreter, the probe
+ * and where it reports), NULL-terminated, with the probe's report emptied;
+ * the settings are the variant's environment. After the run,
+ * pb_deploy_verify puts in why what keeps the configuration from having
+ * taken effect, or "" when it did. */
+const char *const *pb_deploy_program(const pb_cell *cell);
+void pb_deploy_verify(const pb_cell *cell, char *why, size_t size);
+
 #endif /* POOLBENCH_HARNESS_COMPARISON_DEPLOY_H */

@@ -169,4 +169,26 @@ else
   echo "skipped the 3.13 checks: no $py313 on this machine"
 fi
 
+# ---- counted: whole programs under callgrind, preloads taking effect there --
+out="$dir/counted"
+"$bin" --suite=deploy --workloads=tuples --scale=0.01 --runs=1 --counted \
+  --configs=pymalloc+glibc,malloc+jemalloc,malloc+tcmalloc,malloc+mimalloc \
+  --out="$out" >"$out.out" 2>"$out.err" || fail "counted: exit $?: $(cat "$out.err")"
+python3 - "$out/latest.json" <<'PY' || fail "counted: latest.json"
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+assert len(cells) == 4, cells
+for c in cells:
+    k = c["counted"]
+    assert k.get("instructions", 0) > 10**7, (c["variant"], k)
+    assert 0 < k["allocator_share"] < 1, (c["variant"], k)
+PY
+# A launcher dropping the preload is caught under callgrind as well.
+out="$dir/counted_dropping"
+"$bin" --suite=deploy --workloads=tuples --scale=0.01 --runs=1 --counted \
+  --python="$dir/dropping" --configs=malloc+jemalloc --out="$out" >"$out.out" 2>"$out.err"
+grep -q "counting 3.11:malloc+jemalloc x tuples:deploy failed: LD_PRELOAD=.* did not take effect" "$out.err" ||
+  fail "counted, dropping: not said: $(cat "$out.err")"
+[[ -z $(ls -A "$TMPDIR") ]] || fail "counted: left in TMPDIR: $(ls -A "$TMPDIR")"
+
 finish "deploy: measured and verified, refused and failed as expected"

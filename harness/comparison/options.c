@@ -185,10 +185,6 @@ static void check_deploy(const pb_comparison_options *o, int backends_given) {
     pb_fail(PB_EXIT_BAD_INPUT,
             "--suite=deploy compares configurations (--configs), not "
             "backends: drop --backends, --sweep and NAME=VALUE");
-  if (o->counted)
-    pb_fail(PB_EXIT_BAD_INPUT,
-            "--counted is not available with --suite=deploy yet: measure the "
-            "configurations' time and peak RSS without it");
 }
 
 /* Which options were given, so that none is given twice. */
