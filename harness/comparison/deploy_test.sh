@@ -31,6 +31,7 @@ for c in cells:
             assert run.get("verified") is True, (c["variant"], run)
             assert run["peak_rss_bytes"] > 10 << 20, (c["variant"], run)
             assert run["program_cpu_seconds"] > 0, (c["variant"], run)
+            assert run["minor_page_faults"] > 1000, (c["variant"], run)
         else:
             assert status in run.get("failed", ""), (c["variant"], run)
 PY
