@@ -194,6 +194,10 @@ int main(int argc, char **argv) {
     pb_real_runs_prepare(&m, argv[0]);
   const char *venv = pb_virtual_env_apply(&m);
   m.options = options_json(&o, &m);
+  if (m.suites & PB_SUITES_DEPLOYED) { /* configurations, not backends */
+    json_object_del(m.options, "backends");
+    json_object_set_new(m.options, "deploy", pb_deploy_options_json(&o.deploy));
+  }
   if (venv) json_object_set_new(m.options, "virtual_env", json_string(venv));
   json_object_set_new(
       m.options, "environment",

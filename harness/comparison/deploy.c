@@ -104,6 +104,17 @@ int pb_deploy_option(int argc, char **argv, int *i, pb_deploy_options *d,
   return 1;
 }
 
+json_t *pb_deploy_options_json(const pb_deploy_options *d) {
+  json_t *pythons = json_array();
+  for (size_t k = 0; k < d->npythons; k++)
+    json_array_append_new(pythons, json_string(d->pythons[k]));
+  return json_pack("{s:o, s:o, s:o}", "configs",
+                   d->configs ? json_string(d->configs) : json_null(),
+                   "configs_file",
+                   d->configs_file ? json_string(d->configs_file) : json_null(),
+                   "pythons", pythons);
+}
+
 int pb_deploy_options_given(const pb_deploy_options *d) {
   return d->given_configs || d->given_file || d->npythons;
 }
@@ -510,7 +521,7 @@ void pb_deploy_variants_build(const pb_deploy_options *d, const char *reference,
   m->variants = calloc(nconfigs * ninterpreters, sizeof *m->variants);
   if (!m->variants) pb_fail(PB_EXIT_FAILED, "out of memory");
   m->nvariants = 0;
-  char why[256];
+  char why[256], *left_out = NULL;
   for (size_t i = 0; i < ninterpreters; i++)
     for (size_t c = 0; c < nconfigs; c++) {
       const char *object = configs[c].object;
@@ -520,9 +531,13 @@ void pb_deploy_variants_build(const pb_deploy_options *d, const char *reference,
         /* A default the interpreter lacks (3.13's allocator on 3.11) is
          * left out; one the user asked for cannot be. */
         if (configs[c].from_defaults) {
-          pb_warn("%s: left out %s: %s (Python %s) has no PYTHONMALLOC=%s",
-                  in[i].shown, configs[c].name, in[i].path, in[i].version,
-                  object);
+          /* Said once every check has passed: a refusal stays alone. */
+          char *note = xasprintf(
+              "%s%s%s: left out %s: %s (Python %s) has no PYTHONMALLOC=%s",
+              left_out ? left_out : "", left_out ? "\n" : "", in[i].shown,
+              configs[c].name, in[i].path, in[i].version, object);
+          free(left_out);
+          left_out = note;
           continue;
         }
         pb_fail(PB_EXIT_BAD_INPUT,
@@ -541,11 +556,16 @@ void pb_deploy_variants_build(const pb_deploy_options *d, const char *reference,
   if (report_fd < 0)
     pb_fail(PB_EXIT_FAILED, "memfd_create: %s", strerror(errno));
   snprintf(report_fd_text, sizeof report_fd_text, "%d", report_fd);
+  if (left_out) {
+    for (char *line = strtok(left_out, "\n"); line; line = strtok(NULL, "\n"))
+      pb_warn("%s", line);
+    free(left_out);
+  }
 }
 
 /* --- runs -------------------------------------------------------------- */
 
-/* The probe's report, read back from the memfd (malloc'd), or NULL. */
+/* The probe's report, read back from the memfd, or NULL. */
 static json_t *read_report(void) {
   off_t size = lseek(report_fd, 0, SEEK_END);
   if (size <= 0 || size > (1 << 22)) return NULL;

@@ -48,6 +48,11 @@ typedef struct pb_deploy_options {
 int pb_deploy_option(int argc, char **argv, int *i, pb_deploy_options *d,
                      const char **value);
 
+/* Those options as given, for latest.json: {"configs": "A,B" or null,
+ * "configs_file": path or null, "pythons": [path, ...]} (empty: the
+ * default). */
+json_t *pb_deploy_options_json(const pb_deploy_options *d);
+
 /* 1 when any of those options was given. */
 int pb_deploy_options_given(const pb_deploy_options *d);
 

@@ -89,7 +89,7 @@ glibc-mmap pymalloc+glibc GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072  # c
 CONF
 out="$dir/file"
 "$bin" "${small[@]}" --configs-file="$dir/configs" --configs=je-nodecay,glibc-mmap,pymalloc+glibc \
-  --out="$out" >"$out.out" 2>"$out.err" || fail "file: exit $?: $(cat "$out.err")"
+  --reference=je-nodecay --out="$out" >"$out.out" 2>"$out.err" || fail "file: exit $?: $(cat "$out.err")"
 check_cells "$out/latest.json" ok 3.11:je-nodecay 3.11:glibc-mmap 3.11:pymalloc+glibc ||
   fail "file: latest.json"
 python3 - "$out/latest.json" <<'PY' || fail "file: tunables not recorded"
@@ -97,7 +97,13 @@ import json, sys
 a = json.load(open(sys.argv[1]))["allocators"]
 assert a["3.11:je-nodecay"]["environment"]["MALLOC_CONF"] == "dirty_decay_ms:0,muzzy_decay_ms:0", a
 assert a["3.11:je-nodecay"]["configuration"] == "malloc+jemalloc", a
+j = json.load(open(sys.argv[1]))
+assert j["reference"] == "3.11:je-nodecay", j["reference"]
+assert j["options"]["deploy"]["configs"] == "je-nodecay,glibc-mmap,pymalloc+glibc", j["options"]
+assert "backends" not in j["options"], j["options"]
 PY
+expect 2 "--reference: 'nothing' is not among the configurations compared" "${small[@]}" \
+  --reference=nothing --out="$dir/refused"
 bad() { # LINE PATTERN: the file's second line is LINE, refused naming line 2
   printf 'ok pymalloc+glibc\n%s\n' "$1" >"$dir/bad"
   expect 2 "--configs-file: $dir/bad:2: $2" "${small[@]}" --configs-file="$dir/bad" \
