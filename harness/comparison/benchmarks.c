@@ -198,7 +198,8 @@ int main(int argc, char **argv) {
     json_object_del(m.options, "backends");
     json_object_set_new(m.options, "deploy", pb_deploy_options_json(&o.deploy));
   }
-  if (venv) json_object_set_new(m.options, "virtual_env", json_string(venv));
+  if (venv)
+    json_object_set_new(m.options, "virtual_env", json_string(venv));
   json_object_set_new(
       m.options, "environment",
       pb_environment_json(o.counted ? pb_pinned_environment() : NULL));

@@ -36,16 +36,16 @@ typedef struct pb_comparison_options {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   int quick;
-  unsigned suites;          /* the built-in workloads' PB_SUITE_BITs (suite.h);
-                               default: synthetic */
-  pb_user_workloads user;   /* --program and --trace (programs.h) */
-  unsigned program_suites;  /* --program's: captured and real by default */
-  unsigned trace_suites;    /* --trace's: captured */
-  int counted;              /* --counted: the counted metrics too */
-  const char *runners;      /* the directory of bench_<backend>; NULL: beside
-                               this program */
-  pb_deploy_options deploy; /* --configs, --configs-file, --python
-                               (--suite=deploy) */
+  unsigned suites;         /* the built-in workloads' PB_SUITE_BITs (suite.h);
+                              default: synthetic */
+  pb_user_workloads user;  /* --program and --trace (programs.h) */
+  unsigned program_suites; /* --program's: captured and real by default */
+  unsigned trace_suites;   /* --trace's: captured */
+  int counted;             /* --counted: the counted metrics too */
+  const char *runners;     /* the directory of bench_<backend>; NULL: beside
+                              this program */
+  /* --configs, --configs-file, --python (--suite=deploy) */
+  pb_deploy_options deploy;
 } pb_comparison_options;
 
 /* Parses argv (argv strings may be modified); exits with status 2 and one
