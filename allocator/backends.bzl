@@ -23,7 +23,12 @@ def _backend(
         reference = False,
         ceiling = False,
         sweep = [],
-        pymalloc = False):
+        pymalloc = False,
+        libc = False,
+        preload = "",
+        pythonmalloc = "",
+        pythonmalloc_threshold = 0,
+        tunables = []):
     """One backend.
 
     Args:
@@ -51,6 +56,21 @@ def _backend(
         allocator in place instead of installing the backend over it with
         PyMem_SetAllocator (which would recurse). Its per_backend targets
         are compiled with PB_BACKEND_IS_PYMALLOC defined.
+      libc: True for the C library's own malloc: what a deployed process
+        runs on when nothing is preloaded (`benchmarks --suite=deploy`,
+        PROCESS of a configuration OBJECT+PROCESS).
+      preload: the shared library (in LIBRARY_DIR) a deployment preloads to
+        make this allocator the process's malloc (LD_PRELOAD): the same
+        Debian library the backend links.
+      pythonmalloc: the PYTHONMALLOC value under which CPython itself runs
+        its objects on this allocator (a copy bundled in the interpreter,
+        3.13 and later), or "" when CPython has none.
+      pythonmalloc_threshold: the "Small block threshold" that
+        sys._debugmallocstats() prints under that PYTHONMALLOC value: how
+        a deployed run checks that it took effect.
+      tunables: the environment variables, or prefixes of them ending in
+        "_", that tune this allocator in a deployment (a configuration
+        file's VAR=VALUE).
     """
     return struct(
         name = name,
@@ -64,13 +84,59 @@ def _backend(
         ceiling = ceiling,
         sweep = sweep,
         pymalloc = pymalloc,
+        libc = libc,
+        preload = preload,
+        pythonmalloc = pythonmalloc,
+        pythonmalloc_threshold = pythonmalloc_threshold,
+        tunables = tunables,
     )
 
+# Where Debian 12 keeps the libraries a deployment preloads (multiarch).
+LIBRARY_DIR = "/usr/lib/x86_64-linux-gnu"
+
+# The configurations `benchmarks --suite=deploy` compares by default,
+# OBJECT+PROCESS: the common ways of deploying CPython (PYTHONMALLOC, and the
+# process's malloc). One whose PYTHONMALLOC value the interpreter lacks is
+# left out for that interpreter.
+DEPLOY_DEFAULTS = [
+    "pymalloc+glibc",
+    "pymalloc+jemalloc",
+    "malloc+glibc",
+    "malloc+jemalloc",
+    "malloc+tcmalloc",
+    "malloc+mimalloc",
+    "mimalloc+glibc",
+    "mimalloc+mimalloc",
+]
+
 BACKENDS = [
-    _backend("glibc", srcs = ["glibc.c"]),
-    _backend("mimalloc", srcs = ["mimalloc.c"], linkopts = ["-lmimalloc"], asan = False),
-    _backend("tcmalloc", srcs = ["tcmalloc.c"], linkopts = ["-ltcmalloc_minimal"], asan = False),
-    _backend("jemalloc", srcs = ["jemalloc.c"], linkopts = ["-ljemalloc"], asan = False),
+    _backend("glibc", srcs = ["glibc.c"], libc = True, tunables = ["GLIBC_TUNABLES", "MALLOC_ARENA_MAX", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_"]),
+    _backend(
+        "mimalloc",
+        srcs = ["mimalloc.c"],
+        linkopts = ["-lmimalloc"],
+        asan = False,
+        preload = "libmimalloc.so.2",
+        pythonmalloc = "mimalloc",
+        pythonmalloc_threshold = 16384,
+        tunables = ["MIMALLOC_"],
+    ),
+    _backend(
+        "tcmalloc",
+        srcs = ["tcmalloc.c"],
+        linkopts = ["-ltcmalloc_minimal"],
+        asan = False,
+        preload = "libtcmalloc_minimal.so.4",
+        tunables = ["TCMALLOC_"],
+    ),
+    _backend(
+        "jemalloc",
+        srcs = ["jemalloc.c"],
+        linkopts = ["-ljemalloc"],
+        asan = False,
+        preload = "libjemalloc.so.2",
+        tunables = ["MALLOC_CONF"],
+    ),
     _backend("oracle", srcs = ["oracle.c"], ceiling = True),
     _backend(
         "pool",
@@ -151,16 +217,24 @@ def _registry_source_impl(ctx):
         sweep = "NULL"
         if b.sweep:
             sweep = "(const char *const[]){%s, NULL}" % ", ".join([_c_string(s) for s in b.sweep])
-        lines.append("    {%s, %d, %d, %d, %d, %s}," % (
+        tunables = "(const char *const[]){%s}" % ", ".join([_c_string(t) for t in b.tunables] + ["NULL"])
+        lines.append("    {%s, %d, %d, %d, %d, %s, %d, %s, %s, %d, %s}," % (
             _c_string(b.name),
             1 if b.compare else 0,
             1 if b.reference else 0,
             1 if b.ceiling else 0,
             1 if b.pymalloc else 0,
             sweep,
+            1 if b.libc else 0,
+            _c_string(LIBRARY_DIR + "/" + b.preload) if b.preload else "NULL",
+            _c_string(b.pythonmalloc) if b.pythonmalloc else "NULL",
+            b.pythonmalloc_threshold,
+            tunables,
         ))
-    lines.append("    {NULL, 0, 0, 0, 0, NULL},")
+    lines.append("    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, NULL},")
     lines.append("};")
+    lines.append("")
+    lines.append("const char *const pb_deploy_defaults[] = {%s};" % ", ".join([_c_string(d) for d in DEPLOY_DEFAULTS] + ["NULL"]))
     ctx.actions.write(ctx.outputs.out, "\n".join(lines) + "\n")
 
 _registry_source = rule(

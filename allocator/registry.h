@@ -23,10 +23,26 @@ typedef struct pb_backend_entry {
   /* Parameter sets --sweep compares ("layout=3.8", "a=1,b=2"), NULL-
    * terminated; NULL when the backend has nothing to sweep. */
   const char *const *sweep;
+  /* In a deployment (benchmarks --suite=deploy, backends.bzl says more):
+   * the C library's own malloc, nothing preloaded; the library preloaded
+   * to make it the process's malloc (a path), or NULL; the PYTHONMALLOC
+   * value under which CPython runs its objects on a copy of its own, or
+   * NULL, and the "Small block threshold" sys._debugmallocstats() then
+   * prints; the environment variables that tune it (a name ending in '_'
+   * is a prefix), NULL-terminated. */
+  int libc;
+  const char *preload;
+  const char *pythonmalloc;
+  int pythonmalloc_threshold;
+  const char *const *tunables;
 } pb_backend_entry;
 
 /* Every backend, in BACKENDS order; ends with an entry whose name is NULL. */
 extern const pb_backend_entry pb_backend_registry[];
+
+/* The configurations a deployment comparison runs by default,
+ * "OBJECT+PROCESS", NULL-terminated. */
+extern const char *const pb_deploy_defaults[];
 
 /* The entry of that name, or NULL. */
 const pb_backend_entry *pb_backend_find(const char *name);

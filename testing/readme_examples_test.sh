@@ -3,9 +3,13 @@
 # line of its sh blocks, as the built program with the same arguments, must
 # exit 0. The examples stay as a reader types them; only their cost is cut
 # here, and said so:
-#   - the comparison's examples (//:benchmarks) run with --quick --runs=1,
-#     on pool and glibc, the built-in workloads' first, into a scratch
-#     folder (a program they name is written first, taking any arguments);
+#   - the comparison's examples (//:benchmarks) run with --quick and one run
+#     (replacing the example's --runs), on pool and glibc unless they choose
+#     what they compare (--suite=deploy compares configurations), on ints
+#     unless they name workloads or programs, into a scratch folder (a
+#     program they name is written first, taking any arguments); one that
+#     names an interpreter this machine lacks (--python) is skipped, saying
+#     so;
 #   - the gate's (//:regression) measure pool on ints, against a baseline
 #     this test records first with the same build (a sanitizer build counts
 #     other instructions than the committed baseline's);
@@ -17,6 +21,8 @@ root="$TEST_SRCDIR/$TEST_WORKSPACE"
 scratch="$TEST_TMPDIR/examples"
 mkdir -p "$scratch/path/to"
 source "$root/testing/expect.sh"
+# Examples may name $HOME; bazel test gives none.
+export HOME="${HOME:-$TEST_TMPDIR}"
 # The examples run from a scratch folder that sees the workspace's
 # programs, as `bazel run` started at the workspace's root would.
 ln -s "$root/workloads" "$scratch/workloads"
@@ -50,14 +56,29 @@ while IFS= read -r line; do
   extra=()
   case "$target" in
     //:benchmarks)
+      kept=() skip=""
       for w in "${words[@]}"; do
-        [[ $w == --program=* ]] && {
-          read -r -a spec <<<"${w#--program=}"
-          provide_program "${spec[0]}"
-        }
+        case "$w" in
+          --program=*)
+            read -r -a spec <<<"${w#--program=}"
+            provide_program "${spec[0]}"
+            ;;
+          --python=*)
+            [[ -x ${w#--python=} ]] || skip="${w#--python=}"
+            ;;
+        esac
+        [[ $w == --runs=* ]] || kept+=("$w")
       done
-      extra=(--quick --runs=1 --backends=pool,glibc --out="$scratch/out$ran")
-      grep -q -- '--program' <<<"$args" || extra+=(--workloads=ints)
+      if [[ -n $skip ]]; then
+        echo "skipped (no interpreter $skip here): $line"
+        continue
+      fi
+      words=("${kept[@]}")
+      extra=(--quick --runs=1 --out="$scratch/out$ran")
+      [[ $args == *--suite=deploy* || $args == *--backends* ]] ||
+        extra+=(--backends=pool,glibc)
+      [[ $args == *--program* || $args == *--workloads* ]] ||
+        extra+=(--workloads=ints)
       ;;
     //:regression)
       extra=(--baseline="$scratch/baseline.json" --backends=pool --workloads=ints)
@@ -68,7 +89,8 @@ while IFS= read -r line; do
     >"$scratch/run$ran.out" 2>"$scratch/run$ran.err" <<<"" ||
     fail "$line: exit $?: $(tail -2 "$scratch/run$ran.err")"
   ran=$((ran + 1))
-done < <(awk '/^```sh/{f=1; next} /^```/{f=0} f' "$root/README.md")
+done < <(awk '/^```sh/{f=1; next} /^```/{f=0} f' "$root/README.md" |
+  sed -e ':join' -e '/\\$/{N; s/\\\n *//; b join}')
 
 ((ran >= 10)) || fail "only $ran examples found in README.md"
 finish "ran the $ran examples of README.md"

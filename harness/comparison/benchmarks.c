@@ -33,6 +33,7 @@
 #include "common/user_path.h"
 #include "harness/comparison/cell_run.h"
 #include "harness/comparison/counted.h"
+#include "harness/comparison/deploy.h"
 #include "harness/comparison/environment.h"
 #include "harness/comparison/matrix_workloads.h"
 #include "harness/comparison/options.h"
@@ -185,10 +186,18 @@ int main(int argc, char **argv) {
                  .counted = o.counted};
   if (o.counted) pb_counting_setup(argv[0]); /* none: nothing runs */
   pb_matrix_workloads_build(&o, argv[0], &m);
-  pb_variants_build(&o, argv[0], &m);
-  if (m.suites & ~PB_SUITES_REPLAYED) pb_real_runs_prepare(&m, argv[0]);
+  if (m.suites & PB_SUITES_DEPLOYED)
+    pb_deploy_variants_build(&o.deploy, o.reference, argv[0], &m);
+  else
+    pb_variants_build(&o, argv[0], &m);
+  if (m.suites & ~PB_SUITES_REPLAYED & ~PB_SUITES_DEPLOYED)
+    pb_real_runs_prepare(&m, argv[0]);
   const char *venv = pb_virtual_env_apply(&m);
   m.options = options_json(&o, &m);
+  if (m.suites & PB_SUITES_DEPLOYED) { /* configurations, not backends */
+    json_object_del(m.options, "backends");
+    json_object_set_new(m.options, "deploy", pb_deploy_options_json(&o.deploy));
+  }
   if (venv)
     json_object_set_new(m.options, "virtual_env", json_string(venv));
   json_object_set_new(

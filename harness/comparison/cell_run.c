@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "harness/comparison/child_run.h"
+#include "harness/comparison/deploy.h"
 #include "harness/comparison/real_run.h"
 #include "harness/comparison/variants.h"
 
@@ -24,6 +25,8 @@ double pb_cell_run(pb_cell *cell, int r, const char *trace_file,
     cell->failed = 1;
     return 0;
   }
+  if (pb_suite_is(cell->workload->suite, PB_SUITES_DEPLOYED))
+    return pb_deploy_run(cell, r, timeout);
   if (!pb_suite_is(cell->workload->suite, PB_SUITES_REPLAYED))
     return pb_real_run(cell, r, timeout);
   char *trace_opt;

@@ -5,12 +5,20 @@
 #include "harness/process/outcome.h"
 #include "harness/process/spawn.h"
 
+extern char **environ;
+
 double pb_child_run(pb_cell *cell, int r, char *const argv[], double timeout,
                     pb_result_check check) {
+  return pb_child_run_env(cell, r, argv, environ, timeout, check);
+}
+
+double pb_child_run_env(pb_cell *cell, int r, char *const argv[],
+                        char *const envp[], double timeout,
+                        pb_result_check check) {
   pb_run *run = &cell->runs[r];
   pb_spawn_result res;
-  switch (pb_outcome_judge(pb_spawn(argv, timeout, &res), &res, run->failure,
-                           sizeof run->failure)) {
+  switch (pb_outcome_judge(pb_spawn_env(argv, envp, timeout, &res), &res,
+                           run->failure, sizeof run->failure)) {
     case PB_OUTCOME_OK:
       run->result = json_loads(res.out, 0, NULL);
       if (json_is_object(run->result) && check(cell, run->result)) {

@@ -22,4 +22,10 @@ typedef int (*pb_result_check)(const pb_cell *cell, json_t *result);
 double pb_child_run(pb_cell *cell, int r, char *const argv[], double timeout,
                     pb_result_check check);
 
+/* pb_child_run with the environment envp instead of this process's: a
+ * deployment configuration's settings (deploy.h). */
+double pb_child_run_env(pb_cell *cell, int r, char *const argv[],
+                        char *const envp[], double timeout,
+                        pb_result_check check);
+
 #endif /* POOLBENCH_HARNESS_COMPARISON_CHILD_RUN_H */

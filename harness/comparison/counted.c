@@ -9,6 +9,7 @@
 
 #include "common/fail.h"
 #include "common/user_path.h"
+#include "harness/comparison/deploy.h"
 #include "harness/comparison/progress.h"
 #include "harness/comparison/real_run.h"
 #include "harness/comparison/trace_files.h"
@@ -275,24 +276,37 @@ static pb_outcome count_program(pb_cell *cell, double timeout) {
     return PB_OUTCOME_FAILED;
   if (asprintf(&out_opt, "--callgrind-out-file=%s", out_path) < 0)
     pb_fail(PB_EXIT_FAILED, "out of memory");
-  const char *before[PROGRAM_OPTIONS + 4];
+  const char *before[PROGRAM_OPTIONS + 6];
   size_t nbefore = 0;
   before[nbefore++] = valgrind_path;
   for (size_t k = 0; k < PROGRAM_OPTIONS; k++)
     before[nbefore++] = program_options[k];
   before[nbefore++] = out_opt;
-  before[nbefore++] = cell->variant->pyrun;
+  const pb_variant *v = cell->variant;
+  if (v->deployment) /* a configuration: its interpreter under the probe */
+    for (const char *const *w = pb_deploy_program(cell); *w; w++)
+      before[nbefore++] = *w;
+  else
+    before[nbefore++] = v->pyrun;
   before[nbefore] = NULL;
   char **argv = pb_program_argv(before, cell->workload);
   pb_spawn_result r;
   long long instructions = -1, allocator = -1;
-  char *const python[] = {"PYTHONHASHSEED=0", "PYTHONDONTWRITEBYTECODE=1",
-                          NULL};
+  char *python[16] = {"PYTHONHASHSEED=0", "PYTHONDONTWRITEBYTECODE=1"};
+  size_t nsettings = 2;
+  for (char **e = v->environment; e && *e && nsettings < 15; e++)
+    python[nsettings++] = *e;
+  python[nsettings] = NULL;
   pb_outcome outcome =
       pb_outcome_judge(pb_spawn_pinned_adding(argv, python, timeout, &r), &r,
                        cell->counted_failure, sizeof cell->counted_failure);
   pb_spawn_result_free(&r);
   free(argv);
+  /* A configuration is checked under callgrind as in its timed runs. */
+  if (outcome == PB_OUTCOME_OK && v->deployment) {
+    pb_deploy_verify(cell, cell->counted_failure, sizeof cell->counted_failure);
+    if (cell->counted_failure[0]) outcome = PB_OUTCOME_FAILED;
+  }
   if (outcome == PB_OUTCOME_OK) {
     instructions = collected_instructions(out_path);
     if (instructions <= 0) {

@@ -70,7 +70,17 @@ static void print_help(void) {
       "                     (traces pytrace records from each workload's\n"
       "                     program), real (the programs on pyrun_<backend>),\n"
       "                     or all; several side by side, with the agreement\n"
-      "                     of their rankings (default: synthetic)\n"
+      "                     of their rankings (default: synthetic); or\n"
+      "                     deploy, alone: the programs on real interpreters\n"
+      "                     under deployment configurations\n"
+      "  --configs=A,B      deploy: configurations OBJECT+PROCESS (OBJECT the\n"
+      "                     PYTHONMALLOC value, PROCESS the malloc preloaded,\n"
+      "                     or the C library's) or names of --configs-file\n"
+      "                     (default: the common ones, and the file's)\n"
+      "  --configs-file=FILE  deploy: named configurations with tunables, one\n"
+      "                     a line: NAME OBJECT+PROCESS [VAR=VALUE ...]\n"
+      "  --python=PATH      deploy: an interpreter (repeatable; default\n"
+      "                     /usr/bin/python3.11)\n"
       "  NAME=VALUE         a backend parameter, given to every selected\n"
       "                     backend that takes it (bench_<backend> --help)\n"
       "  --help             this text\n",
@@ -140,10 +150,12 @@ static void suites_of_user_workloads(pb_comparison_options *o,
     traces += o->user.items[i].is_trace;
     programs += !o->user.items[i].is_trace;
   }
-  o->program_suites = programs ? PB_SUITES_WITH_PROGRAM : 0;
+  o->program_suites =
+      programs ? PB_SUITES_WITH_PROGRAM & ~PB_SUITES_DEPLOYED : 0;
   o->trace_suites = traces ? PB_SUITES_CAPTURED : 0;
   if (!suite_given) return;
-  o->program_suites &= o->suites;
+  /* --suite=deploy runs the programs too, when named. */
+  o->program_suites = programs ? PB_SUITES_WITH_PROGRAM & o->suites : 0;
   o->trace_suites &= o->suites;
   if (programs && !o->program_suites)
     pb_fail(PB_EXIT_BAD_INPUT,
@@ -153,6 +165,26 @@ static void suites_of_user_workloads(pb_comparison_options *o,
     pb_fail(PB_EXIT_BAD_INPUT,
             "--suite: a --trace is replayed in the captured suite, and "
             "--suite does not name it");
+}
+
+/* --suite=deploy compares configurations, not backends (deploy.h): alone,
+ * since its variants are not the other suites', and without what only
+ * backends take; its options mean nothing without it. */
+static void check_deploy(const pb_comparison_options *o, int backends_given) {
+  if (!pb_suite_is(PB_SUITE_DEPLOY, o->suites)) {
+    if (pb_deploy_options_given(&o->deploy))
+      pb_fail(PB_EXIT_BAD_INPUT,
+              "--configs, --configs-file and --python need --suite=deploy");
+    return;
+  }
+  if (o->suites != PB_SUITES_DEPLOYED)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--suite=deploy compares configurations, not backends: it cannot "
+            "be combined with other suites in one run");
+  if (backends_given || o->sweep || o->nparams)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--suite=deploy compares configurations (--configs), not "
+            "backends: drop --backends, --sweep and NAME=VALUE");
 }
 
 /* Which options were given, so that none is given twice. */
@@ -220,6 +252,8 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
       if (value) pb_user_workload_add(&o.user, "--program", value, 0);
     } else if (pb_cli_option(argc, argv, &i, "--trace", &value)) {
       if (value) pb_user_workload_add(&o.user, "--trace", value, 1);
+    } else if (pb_deploy_option(argc, argv, &i, &o.deploy, &value)) {
+      /* recorded by deploy.c */
     } else if (pb_cli_option(argc, argv, &i, "--suite", &value)) {
       pb_cli_once(&g.suite, "--suite");
       char bad[64];
@@ -228,7 +262,8 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
         pb_fail(PB_EXIT_BAD_INPUT, "--suite: '%s' is named twice", bad);
       if (rc != 0)
         pb_fail(PB_EXIT_BAD_INPUT,
-                "--suite: unknown suite '%s' (synthetic, captured, real, all)",
+                "--suite: unknown suite '%s' (synthetic, captured, real, all; "
+                "or deploy)",
                 bad);
     } else {
       pb_fail(PB_EXIT_BAD_INPUT, "unknown option '%s' (see --help)", arg);
@@ -247,7 +282,9 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     for (const pb_workload *w = pb_workloads; w->name; w++)
       add_name(&o.workloads, w->name);
   suites_of_user_workloads(&o, g.suite);
-  if (o.reference && !pb_name_list_has(&o.backends, o.reference)) {
+  check_deploy(&o, g.backends);
+  if (o.reference && !pb_suite_is(PB_SUITE_DEPLOY, o.suites) &&
+      !pb_name_list_has(&o.backends, o.reference)) {
     char *names = pb_name_list_join(&o.backends);
     pb_fail(PB_EXIT_BAD_INPUT,
             "--reference: '%s' is not among the backends compared (%s)",

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "allocator/allocator.h"
+#include "harness/comparison/deploy.h"
 #include "harness/comparison/programs.h"
 
 typedef struct pb_name_list {
@@ -43,6 +44,8 @@ typedef struct pb_comparison_options {
   int counted;             /* --counted: the counted metrics too */
   const char *runners;     /* the directory of bench_<backend>; NULL: beside
                               this program */
+  /* --configs, --configs-file, --python (--suite=deploy) */
+  pb_deploy_options deploy;
 } pb_comparison_options;
 
 /* Parses argv (argv strings may be modified); exits with status 2 and one

@@ -33,6 +33,14 @@ typedef struct pb_variant {
   int ceiling;      /* the backend bounds what any allocator could do (the
                        oracle): a ceiling, never a winner */
   int pymalloc;     /* the backend is CPython's own pymalloc */
+  /* In the deploy suite the variants are deployment configurations
+   * (harness/comparison/deploy.h), backend then naming the process's
+   * malloc: the interpreter that runs the programs, what the configuration
+   * adds to their environment (NAME=VALUE, NULL-terminated), and what its
+   * runs check (deploy.c's). NULL for a backend. */
+  char *python;
+  char **environment;
+  const struct pb_deployment *deployment;
 } pb_variant;
 
 typedef struct pb_matrix_workload {

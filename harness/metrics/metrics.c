@@ -64,7 +64,8 @@ const pb_metric pb_metrics[PB_METRIC_COUNT] = {
                                 .shown_unit = "",
                                 .divisor = 1,
                                 .lower_is_better = 1,
-                                .suites = REPLAYS,
+                                /* A whole program's too (measure). */
+                                .suites = REPLAYS | REAL,
                                 .counted_suites = REPLAYS,
                                 .gated = 1,
                                 .gate = {5, 16}},

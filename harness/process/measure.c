@@ -8,10 +8,12 @@
  *
  *   {"program_wall_seconds": W, "program_cpu_seconds": C,
  *    "program_user_seconds": U, "program_system_seconds": S,
- *    "peak_rss_bytes": R, "exit_status": E}  (or "signal": N when killed)
+ *    "peak_rss_bytes": R, "minor_page_faults": F,
+ *    "exit_status": E}  (or "signal": N when killed)
  *
- * with C = U + S its user and system time and R its ru_maxrss (the keys
- * are the metric registry's, harness/metrics/metrics.h), and exits with
+ * with C = U + S its user and system time, R its ru_maxrss and F its
+ * ru_minflt, the pages it faulted in (the keys are the metric registry's,
+ * harness/metrics/metrics.h), and exits with
  * the child's status (128 + N when killed by signal N).
  *
  * Why a process of its own: Linux keeps a process's peak RSS across execve
@@ -64,13 +66,14 @@ int main(int argc, char **argv) {
   double user = seconds(usage.ru_utime), system = seconds(usage.ru_stime);
   printf(
       "{\"%s\": %.9f, \"%s\": %.6f, \"%s\": %.6f, \"%s\": %.6f, "
-      "\"%s\": %llu, ",
+      "\"%s\": %llu, \"%s\": %ld, ",
       pb_metric_key(PB_METRIC_PROGRAM_WALL), wall,
       pb_metric_key(PB_METRIC_PROGRAM_CPU), user + system,
       pb_metric_key(PB_METRIC_PROGRAM_USER), user,
       pb_metric_key(PB_METRIC_PROGRAM_SYSTEM), system,
       pb_metric_key(PB_METRIC_PEAK_RSS),
-      (unsigned long long)usage.ru_maxrss * 1024); /* KiB on Linux */
+      (unsigned long long)usage.ru_maxrss * 1024, /* KiB on Linux */
+      pb_metric_key(PB_METRIC_MINOR_FAULTS), usage.ru_minflt);
   if (WIFSIGNALED(status)) {
     printf("\"signal\": %d}\n", WTERMSIG(status));
     return 128 + WTERMSIG(status);

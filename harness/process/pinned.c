@@ -79,15 +79,40 @@ int pb_spawn_pinned(char *const argv[], double timeout_seconds,
   return spawn_pinned(argv, environment, timeout_seconds, r);
 }
 
-#define SETTINGS_MAX 8
+#define SETTINGS_MAX 16
+
+/* The length of NAME= in setting, 0 when it has no '='. */
+static size_t name_length(const char *setting) {
+  const char *eq = strchr(setting, '=');
+  return eq ? (size_t)(eq - setting) + 1 : 0;
+}
 
 int pb_spawn_pinned_adding(char *const argv[], char *const settings[],
                            double timeout_seconds, pb_spawn_result *r) {
   char *envp[sizeof environment / sizeof environment[0] + SETTINGS_MAX];
-  size_t n = 0;
+  char *joined[SETTINGS_MAX];
+  size_t n = 0, njoined = 0;
   for (char *const *e = environment; *e; e++) envp[n++] = *e;
-  for (size_t k = 0; settings[k] && k < SETTINGS_MAX; k++)
-    envp[n++] = settings[k];
+  size_t pinned = n;
+  for (size_t k = 0; settings[k] && k < SETTINGS_MAX; k++) {
+    /* A setting of a pinned variable (a deployment's LD_PRELOAD or
+     * GLIBC_TUNABLES) joins it, ':'-separated: both lists take ':', and a
+     * second entry of one name would be ignored by getenv. */
+    size_t len = name_length(settings[k]);
+    size_t j = 0;
+    while (j < pinned && !(len && strncmp(envp[j], settings[k], len) == 0)) j++;
+    if (j == pinned) {
+      envp[n++] = settings[k];
+      continue;
+    }
+    if (asprintf(&joined[njoined], "%s:%s", envp[j], settings[k] + len) < 0)
+      pb_fail(PB_EXIT_FAILED, "out of memory");
+    envp[j] = joined[njoined++];
+  }
   envp[n] = NULL;
-  return spawn_pinned(argv, envp, timeout_seconds, r);
+  int rc = spawn_pinned(argv, envp, timeout_seconds, r);
+  int saved = errno;
+  for (size_t k = 0; k < njoined; k++) free(joined[k]);
+  errno = saved;
+  return rc;
 }

@@ -52,7 +52,9 @@ int pb_spawn_pinned(char *const argv[], double timeout_seconds,
 char *const *pb_pinned_environment(void);
 
 /* pb_spawn_pinned with more NAME=VALUE settings in the environment
- * (NULL-terminated; at most 8): a Python program's PYTHONHASHSEED. */
+ * (NULL-terminated; at most 16): a Python program's PYTHONHASHSEED, a
+ * deployment's settings. One that names a pinned variable (LD_PRELOAD,
+ * GLIBC_TUNABLES) is appended to its value after a ':'. */
 int pb_spawn_pinned_adding(char *const argv[], char *const settings[],
                            double timeout_seconds, pb_spawn_result *r);
 

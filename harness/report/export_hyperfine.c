@@ -69,7 +69,13 @@ static json_t *result_of(const pb_report *r, size_t w, size_t v) {
   size_t len = 0;
   FILE *f = open_memstream(&command, &len);
   if (!f) pb_fail(PB_EXIT_FAILED, "out of memory");
-  fprintf(f, "pyrun_%s %s", m->variants[v].backend, m->workloads[w].script);
+  /* A deployment configuration runs a real interpreter with its settings. */
+  for (char **e = m->variants[v].environment; e && *e; e++)
+    fprintf(f, "%s ", *e);
+  if (m->variants[v].python)
+    fprintf(f, "%s %s", m->variants[v].python, m->workloads[w].script);
+  else
+    fprintf(f, "pyrun_%s %s", m->variants[v].backend, m->workloads[w].script);
   for (char **a = m->workloads[w].args; a && *a; a++) fprintf(f, " %s", *a);
   fclose(f);
   json_t *result = json_pack(

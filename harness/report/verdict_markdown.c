@@ -35,13 +35,16 @@ static void percent(char *buf, size_t size, double change) {
 void pb_verdict_markdown(const pb_report *r, FILE *out) {
   const pb_matrix *m = r->m;
   const pb_analysis *a = &r->analysis;
+  /* The deploy suite's variants are configurations (suite.h). */
+  const char *what =
+      m->suites & PB_SUITES_DEPLOYED ? "configuration" : "backend";
   fprintf(out,
           "## Verdict\n\n"
-          "The best backend on each question, or \"no clear difference\" "
+          "The best %s on each question, or \"no clear difference\" "
           "when the runs do not tell the best from the next (their "
           "intervals overlap or Mann-Whitney's p is %.2f or more; counted "
           "figures within %.0f%%). Lower is better on every question.",
-          PB_VERDICT_P, 100 * PB_VERDICT_COUNTED_SHARE);
+          what, PB_VERDICT_P, 100 * PB_VERDICT_COUNTED_SHARE);
   int ceilings = 0;
   for (size_t v = 0; v < m->nvariants; v++)
     if (m->variants[v].ceiling)
