@@ -65,9 +65,9 @@ head -c 100 "$dir/t.trace" >"$dir/short.trace"
 expect 2 "$dir/short.trace: file too short: 100 bytes" --info="$dir/short.trace"
 head -c 1000 "$dir/t.trace" >"$dir/cut.trace"
 expect 2 "$dir/cut.trace: truncated: op count says" --info="$dir/cut.trace"
-cp "$dir/t.trace" "$dir/v3.trace"
-printf '\x03' | dd of="$dir/v3.trace" bs=1 seek=8 conv=notrunc 2>/dev/null
-expect 2 "trace version 3, this reader knows versions 1 to 2" --info="$dir/v3.trace"
+cp "$dir/t.trace" "$dir/v4.trace"
+printf '\x04' | dd of="$dir/v4.trace" bs=1 seek=8 conv=notrunc 2>/dev/null
+expect 2 "trace version 4, this reader knows versions 1 to 3" --info="$dir/v4.trace"
 cp "$dir/t.trace" "$dir/flip.trace"
 printf '\xff' | dd of="$dir/flip.trace" bs=1 seek=200 conv=notrunc 2>/dev/null
 expect 2 "$dir/flip.trace: corrupted: checksum" --info="$dir/flip.trace"
