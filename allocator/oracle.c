@@ -169,6 +169,14 @@ static uint64_t demand_bound(const pb_demand *d) {
  * half of what is left (the rest of the process needs some), as long as that
  * holds the peak live bytes with room for rounding; a trace whose classes
  * shift so much that it needs more gets NULL. */
+/* The free lists and bump pointers are one thread's: under threads the
+ * caller serializes the calls (allocator.h). */
+int pb_threads(unsigned threads, char err[PB_ERROR_MAX]) {
+  (void)threads;
+  (void)err;
+  return PB_THREADS_SERIALIZE;
+}
+
 int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX]) {
   uint64_t bytes = demand_bound(demand);
   if (bytes == 0 || bytes > MAX_RESERVATION) {

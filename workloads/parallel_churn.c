@@ -24,6 +24,7 @@
  * items, last first. Threads never touch each other's blocks: no hand-off.
  * The trace interleaves the threads one iteration each in turn; a replay
  * runs each thread's ops on its own thread. */
+#include "common/map.h"
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/scratch.h"
@@ -88,11 +89,13 @@ static void step(py_heap *h, churn *c) {
 
 void pb_generate_parallel_churn_threads(pb_trace *t, uint64_t seed,
                                         double scale, unsigned threads) {
-  static wl_threads w; /* large: not on the stack */
-  wl_threads_init(&w, t, "parallel-churn", seed, scale, threads);
+  /* Large: mmap'd, like all trace memory, neither on the stack nor in the
+   * program's data (whose layout the allocator's figures should not feel). */
+  wl_threads *w = pb_map_or_fail(sizeof *w, "the threads' models");
+  wl_threads_init(w, t, "parallel-churn", seed, scale, threads);
   pb_rng rng = pb_rng_seeded(seed, 1);
   const uint64_t n = wl_scaled(400000, scale);
-  static churn c[WL_THREADS_MAX];
+  churn *c = pb_map_or_fail(WL_THREADS_MAX * sizeof *c, "the loops");
   for (unsigned k = 0; k < threads; k++) {
     churn *ck = &c[k];
     *ck = (churn){.n = n / threads + (k < n % threads),
@@ -102,20 +105,20 @@ void pb_generate_parallel_churn_threads(pb_trace *t, uint64_t seed,
                   .i_slot = PY_NO_BLOCK,
                   .total_slot = PY_NO_BLOCK,
                   .item = {PY_NO_BLOCK, PY_NO_BLOCK, PY_NO_BLOCK}};
-    py_list_new(wl_on(&w, k), &ck->keep);
+    py_list_new(wl_on(w, k), &ck->keep);
     wl_array_init(&ck->kept, sizeof(uint32_t));
   }
   for (int busy = 1; busy;) {
     busy = 0;
     for (unsigned k = 0; k < threads; k++) {
       if (c[k].i == c[k].n) continue;
-      step(wl_on(&w, k), &c[k]);
+      step(wl_on(w, k), &c[k]);
       busy = 1;
     }
   }
   /* work returns on each thread: item, i and keep die, then total. */
   for (unsigned k = 0; k < threads; k++) {
-    py_heap *h = wl_on(&w, k);
+    py_heap *h = wl_on(w, k);
     churn *ck = &c[k];
     if (ck->item[0] != PY_NO_BLOCK && !ck->item_kept) drop_item(h, ck->item);
     py_free(h, ck->i_slot);
@@ -128,7 +131,9 @@ void pb_generate_parallel_churn_threads(pb_trace *t, uint64_t seed,
     py_free(h, ck->total_slot);
     wl_array_free(&ck->kept);
   }
-  wl_threads_finish(&w);
+  wl_threads_finish(w);
+  pb_unmap(w, sizeof *w);
+  pb_unmap(c, WL_THREADS_MAX * sizeof *c);
 }
 
 void pb_generate_parallel_churn(pb_trace *t, uint64_t seed, double scale) {

@@ -30,6 +30,7 @@
  * freed there: a cross-thread free each, unless a consumer's free list
  * keeps it (tuples, dicts, lists; as free-threaded CPython's per-thread free
  * lists do). The queue's own deque blocks are not modelled. */
+#include "common/map.h"
 #include "common/rng.h"
 #include "workloads/generators.h"
 #include "workloads/scratch.h"
@@ -126,14 +127,14 @@ static void consume_one(wl_threads *w, unsigned self, consumer *c) {
 
 void pb_generate_producer_consumer_threads(pb_trace *t, uint64_t seed,
                                            double scale, unsigned threads) {
-  static wl_threads w;
-  wl_threads_init(&w, t, "producer-consumer", seed, scale, threads);
+  wl_threads *w = pb_map_or_fail(sizeof *w, "the threads' models");
+  wl_threads_init(w, t, "producer-consumer", seed, scale, threads);
   pb_rng rng = pb_rng_seeded(seed, 1);
   const uint64_t n = wl_scaled(200000, scale);
   unsigned producers = threads / 2 ? threads / 2 : 1;
   unsigned consumers = threads - producers ? threads - producers : 1;
   unsigned first_consumer = threads > 1 ? producers : 0;
-  static consumer c[WL_THREADS_MAX];
+  consumer *c = pb_map_or_fail(WL_THREADS_MAX * sizeof *c, "the queues");
   uint64_t first = 1000 + pb_rng_below(&rng, 1u << 20);
   uint64_t made[WL_THREADS_MAX] = {0}, sent = 0;
   for (unsigned k = 0; k < consumers; k++) c[k].head = c[k].count = 0;
@@ -146,19 +147,21 @@ void pb_generate_producer_consumer_threads(pb_trace *t, uint64_t seed,
       unsigned to = (unsigned)(made[p] % consumers);
       consumer *q = &c[to];
       unsigned ct = first_consumer + to;
-      if (q->count == QUEUE_DEPTH) consume_one(&w, ct, q);
+      if (q->count == QUEUE_DEPTH) consume_one(w, ct, q);
       uint64_t i = first + p * (n + 1) + made[p]++;
-      item it = build(wl_on(&w, p), i);
-      put(&w, p, &it, ct);
+      item it = build(wl_on(w, p), i);
+      put(w, p, &it, ct);
       q->queue[(q->head + q->count) % QUEUE_DEPTH] = it;
       q->count++;
       sent++;
-      if (pb_rng_percent(&rng, 50) && q->count > 0) consume_one(&w, ct, q);
+      if (pb_rng_percent(&rng, 50) && q->count > 0) consume_one(w, ct, q);
     }
   }
   for (unsigned k = 0; k < consumers; k++)
-    while (c[k].count > 0) consume_one(&w, first_consumer + k, &c[k]);
-  wl_threads_finish(&w);
+    while (c[k].count > 0) consume_one(w, first_consumer + k, &c[k]);
+  wl_threads_finish(w);
+  pb_unmap(w, sizeof *w);
+  pb_unmap(c, WL_THREADS_MAX * sizeof *c);
 }
 
 void pb_generate_producer_consumer(pb_trace *t, uint64_t seed, double scale) {

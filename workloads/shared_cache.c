@@ -74,8 +74,8 @@ static void lookup_key(py_heap *h, uint32_t index) {
 
 void pb_generate_shared_cache_threads(pb_trace *t, uint64_t seed, double scale,
                                       unsigned threads) {
-  static wl_threads w;
-  wl_threads_init(&w, t, "shared-cache", seed, scale, threads);
+  wl_threads *w = pb_map_or_fail(sizeof *w, "the threads' models");
+  wl_threads_init(w, t, "shared-cache", seed, scale, threads);
   pb_rng rng = pb_rng_seeded(seed, 1);
   uint64_t entries = wl_scaled(4000, scale);
   if (entries < 16) entries = 16; /* a cache, even at tiny scales */
@@ -100,7 +100,7 @@ void pb_generate_shared_cache_threads(pb_trace *t, uint64_t seed, double scale,
     next[events[e].index] = (uint8_t)(e % threads);
   }
 
-  py_heap *h0 = wl_on(&w, 0);
+  py_heap *h0 = wl_on(w, 0);
   py_dict cache;
   py_dict_new(h0, &cache, 1);
   for (uint64_t k = 0; k < entries; k++) {
@@ -109,24 +109,24 @@ void pb_generate_shared_cache_threads(pb_trace *t, uint64_t seed, double scale,
     py_free(h0, digits);
     values[k] = make_value(h0, 1000000 + k);
     py_dict_insert(h0, &cache);
-    give_value(&w, 0, values[k], next[k]);
+    give_value(w, 0, values[k], next[k]);
   }
 
   for (uint64_t e = 0; e < n; e++) {
     unsigned self = (unsigned)(e % threads);
-    py_heap *h = wl_on(&w, self);
+    py_heap *h = wl_on(w, self);
     const event *ev = &events[e];
     lookup_key(h, ev->index);
     if (!ev->replace) continue;
     value fresh = make_value(h, 2000000 + e);
     value old = values[ev->index];
     values[ev->index] = fresh;
-    give_value(&w, self, fresh, ev->next);
-    drop_value(wl_on(&w, self), old);
+    give_value(w, self, fresh, ev->next);
+    drop_value(wl_on(w, self), old);
   }
 
   /* The cache dies on thread 0: entries first to last, then its table. */
-  h0 = wl_on(&w, 0);
+  h0 = wl_on(w, 0);
   for (uint64_t k = 0; k < entries; k++) {
     py_free(h0, keys[k]);
     drop_value(h0, values[k]);
@@ -136,7 +136,8 @@ void pb_generate_shared_cache_threads(pb_trace *t, uint64_t seed, double scale,
   pb_unmap(values, slot_bytes);
   pb_unmap(keys, entries * sizeof(uint32_t));
   pb_unmap(next, entries);
-  wl_threads_finish(&w);
+  wl_threads_finish(w);
+  pb_unmap(w, sizeof *w);
 }
 
 void pb_generate_shared_cache(pb_trace *t, uint64_t seed, double scale) {

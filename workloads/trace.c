@@ -75,8 +75,8 @@ static void append(pb_trace *t, uint32_t slot, uint32_t size, pb_op_kind kind,
 
 static uint32_t take_slot(pb_trace *t) {
   uint32_t slot;
-  pb_slot_list *free_slots = &t->free_slots[t->thread];
-  if (free_slots->count > 0) {
+  pb_slot_list *free_slots = t->free_slots ? &t->free_slots[t->thread] : NULL;
+  if (free_slots && free_slots->count > 0) {
     slot = free_slots->ids[--free_slots->count];
     if (t->live[slot])
       die(t->workload, "slot %u is on the free list but live", slot);
@@ -186,6 +186,9 @@ void pb_trace_free(pb_trace *t, uint32_t slot) {
   check_live(t, slot, "free");
   append(t, slot, 0, PB_OP_FREE, live_touch(t, slot), live_domain(t, slot));
   t->live[slot] = 0;
+  if (!t->free_slots)
+    t->free_slots = pb_map_or_fail(PB_TRACE_THREADS_MAX * sizeof(pb_slot_list),
+                                   "the trace's free slot lists");
   pb_slot_list *free_slots = &t->free_slots[t->thread];
   if (free_slots->count == free_slots->capacity) {
     void *base = free_slots->ids;
@@ -205,9 +208,10 @@ void pb_trace_destroy(pb_trace *t) {
     munmap(t->file_mapping, t->file_mapping_bytes);
   else if (t->capacity)
     pb_unmap(t->ops, t->capacity * sizeof(pb_op));
-  for (int k = 0; k < PB_TRACE_THREADS_MAX; k++)
+  for (int k = 0; t->free_slots && k < PB_TRACE_THREADS_MAX; k++)
     pb_unmap(t->free_slots[k].ids,
              (size_t)t->free_slots[k].capacity * sizeof(uint32_t));
+  pb_unmap(t->free_slots, PB_TRACE_THREADS_MAX * sizeof(pb_slot_list));
   pb_unmap(t->live, t->live_capacity);
   pb_unmap(t->owner, t->live_capacity);
   memset(t, 0, sizeof *t);

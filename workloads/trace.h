@@ -155,8 +155,8 @@ typedef struct pb_trace {
   uint64_t checksum; /* a loaded trace's checksum, as its header holds it */
 
   /* Builder state: per thread, slots known free, reused LIFO (mmap'd as
-   * well). */
-  pb_slot_list free_slots[PB_TRACE_THREADS_MAX];
+   * well, PB_TRACE_THREADS_MAX lists, on the first free). */
+  pb_slot_list *free_slots;
   uint8_t *live;  /* per slot: nonzero while a block is live (builder checks) */
   uint8_t *owner; /* per slot: the thread that owns it (trace rules above) */
   uint32_t live_capacity; /* entries of live and of owner */

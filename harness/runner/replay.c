@@ -5,17 +5,9 @@
 #include <sys/mman.h>
 
 #include "allocator/allocator.h"
+#include "harness/runner/touch.h"
 
 static int replay_ops(pb_replay *replay, uint64_t end);
-
-/* What a CPython object starts with: ob_refcnt and ob_type. */
-typedef struct object_header {
-  uint64_t refcnt;
-  uint64_t type;
-} object_header;
-
-/* Stands in for a type object's address. */
-static const char object_type[1];
 
 int pb_replay_init(pb_replay *replay, const pb_trace *trace,
                    char err[PB_TRACE_ERROR_MAX]) {
@@ -32,36 +24,6 @@ int pb_replay_init(pb_replay *replay, const pb_trace *trace,
   }
   replay->slots = slots;
   return 0;
-}
-
-/* A new object gets its header written, as PyObject_Init does. */
-static inline void touch_new_object(unsigned char *block, uint64_t size) {
-  if (size >= sizeof(object_header)) {
-    object_header *h = (object_header *)block;
-    h->refcnt = 1;
-    h->type = (uint64_t)(uintptr_t)object_type;
-  }
-}
-
-/* Before an object is freed, Py_DECREF reads and drops its refcount and the
- * deallocator reads its type. */
-static inline void touch_dying_object(pb_replay *replay, unsigned char *block,
-                                      uint64_t size) {
-  if (size >= sizeof(object_header)) {
-    object_header *h = (object_header *)block;
-    h->refcnt -= 1;
-    replay->sink += h->type + h->refcnt;
-  }
-}
-
-/* A list's item array: the items between the old and the new size are
- * written, as appends fill the capacity a resize made. */
-static inline void touch_array(unsigned char *block, uint64_t from,
-                               uint64_t to) {
-  for (uint64_t off = (from + 7) & ~(uint64_t)7; off + 8 <= to; off += 8) {
-    uint64_t item = (uint64_t)(uintptr_t)object_type + off;
-    memcpy(block + off, &item, 8);
-  }
 }
 
 /* A threaded trace replayed by one thread, in trace order: a hand-off has
@@ -124,7 +86,7 @@ static int replay_ops(pb_replay *replay, uint64_t end) {
         break;
       default: /* PB_OP_FREE: the loader validated every kind */
         if (op.touch == PB_TOUCH_OBJECT)
-          touch_dying_object(replay, slot->block, slot->size);
+          touch_dying_object(&replay->sink, slot->block, slot->size);
         pb_free(slot->block);
         slot->block = NULL;
         break;
