@@ -104,20 +104,22 @@ int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX])
 /* ---- threads (optional) ---------------------------------------------------
  * A caller that will call the backend from several threads at once (the
  * runner replaying a threaded trace) says so first, once, after pb_init and
- * pb_expect and before the first allocation, with the number of threads.
- * The backend answers how it must be called:
+ * pb_expect and before the first allocation, with the number of threads,
+ * and from then on calls through *calls (on entry: pb_malloc and friends;
+ * a backend with per-thread state may put its threaded versions there, so
+ * that its one-thread calls pay nothing for threads). The backend answers
+ * how it must be called:
  *
  *   PB_THREADS_AS_IS      its calls are thread-safe as they are (the
  *                         system allocators; a backend with no pb_threads
  *                         is taken to answer this);
  *   PB_THREADS_SERIALIZE  the caller holds one lock around every call
- *                         (pb_malloc, pb_calloc, pb_realloc, pb_free,
- *                         pb_usable_size): a backend whose state is not
- *                         thread-safe (CPython's pymalloc; the pool's
- *                         threads=gil, pymalloc as free-threaded CPython
- *                         would have run it without a redesign). The lock
- *                         is the caller's, so a backend's one-thread path
- *                         pays nothing for it;
+ *                         (malloc, calloc, realloc, free, usable_size): a
+ *                         backend whose state is not thread-safe (CPython's
+ *                         pymalloc; the oracle; the pool's threads=gil,
+ *                         pymalloc as free-threaded CPython would have had
+ *                         to run it without a redesign). The lock is the
+ *                         caller's, so the one-thread path pays nothing;
  *   -1                    it cannot run threaded as configured (one line,
  *                         no newline, in err).
  *
@@ -128,9 +130,18 @@ int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX])
  * with its index, 0..threads-1, before its first call; an index is never
  * on two threads at once, and may move to another thread once its thread
  * has made its last call (the runner's main thread takes index 0 for the
- * teardown). */
+ * teardown, after every worker has finished). */
+typedef struct pb_calls {
+  void *(*malloc)(size_t size);
+  void *(*calloc)(size_t nelem, size_t elsize);
+  void *(*realloc)(void *ptr, size_t size);
+  void (*free)(void *ptr);
+  size_t (*usable_size)(void *ptr);
+} pb_calls;
+
 enum { PB_THREADS_AS_IS = 0, PB_THREADS_SERIALIZE = 1 };
-int pb_threads(unsigned threads, char err[PB_ERROR_MAX]) __attribute__((weak));
+int pb_threads(unsigned threads, pb_calls *calls, char err[PB_ERROR_MAX])
+    __attribute__((weak));
 void pb_thread_enter(unsigned index) __attribute__((weak));
 
 /* ---- allocation: the C standard's contract --------------------------------

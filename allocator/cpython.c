@@ -180,8 +180,9 @@ static int initialized;
 /* pymalloc is not thread-safe: CPython calls it holding the GIL. Under
  * threads the caller holds one lock around every call, as the GIL would
  * (allocator.h). */
-int pb_threads(unsigned threads, char err[PB_ERROR_MAX]) {
+int pb_threads(unsigned threads, pb_calls *calls, char err[PB_ERROR_MAX]) {
   (void)threads;
+  (void)calls;
   (void)err;
   return PB_THREADS_SERIALIZE;
 }

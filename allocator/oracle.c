@@ -171,8 +171,9 @@ static uint64_t demand_bound(const pb_demand *d) {
  * shift so much that it needs more gets NULL. */
 /* The free lists and bump pointers are one thread's: under threads the
  * caller serializes the calls (allocator.h). */
-int pb_threads(unsigned threads, char err[PB_ERROR_MAX]) {
+int pb_threads(unsigned threads, pb_calls *calls, char err[PB_ERROR_MAX]) {
   (void)threads;
+  (void)calls;
   (void)err;
   return PB_THREADS_SERIALIZE;
 }

@@ -38,6 +38,7 @@ static int wait_ready(pb_replay_threads *rt, _Atomic uint32_t *ready,
 static int run_stream(pb_replay_threads *rt, pb_stream *s, uint64_t from,
                       uint64_t to, int serialize) {
   pb_slot *slots = rt->base.slots;
+  const pb_calls *c = &rt->calls;
   for (uint64_t i = from; i < to; i++) {
     const pb_op op = s->ops[i];
     pb_slot *slot = &slots[op.slot];
@@ -46,8 +47,8 @@ static int run_stream(pb_replay_threads *rt, pb_stream *s, uint64_t from,
       case PB_OP_MALLOC:
       case PB_OP_CALLOC:
         CALL(serialize, block = op.kind == PB_OP_MALLOC
-                                    ? pb_malloc(op.size)
-                                    : pb_calloc(1, op.size));
+                                    ? c->malloc(op.size)
+                                    : c->calloc(1, op.size));
         if (__builtin_expect(block == NULL, 0)) goto failed;
         if (op.touch == PB_TOUCH_OBJECT)
           touch_new_object(block, op.size);
@@ -57,7 +58,7 @@ static int run_stream(pb_replay_threads *rt, pb_stream *s, uint64_t from,
         slot->size = op.size;
         break;
       case PB_OP_REALLOC:
-        CALL(serialize, block = pb_realloc(slot->block, op.size));
+        CALL(serialize, block = c->realloc(slot->block, op.size));
         if (__builtin_expect(block == NULL, 0)) goto failed;
         if (op.touch == PB_TOUCH_ARRAY && op.size > slot->size)
           touch_array(block, slot->size, op.size);
@@ -67,7 +68,7 @@ static int run_stream(pb_replay_threads *rt, pb_stream *s, uint64_t from,
       case PB_OP_FREE:
         if (op.touch == PB_TOUCH_OBJECT)
           touch_dying_object(&s->sink, slot->block, slot->size);
-        CALL(serialize, pb_free(slot->block));
+        CALL(serialize, c->free(slot->block));
         slot->block = NULL;
         break;
       case PB_OP_HANDOFF: /* GIVE: publishes the slot and its block */
@@ -187,9 +188,11 @@ int pb_replay_threads_init(pb_replay_threads *rt, const pb_trace *trace,
     return -1;
   }
   int serialize = 0;
+  rt->calls =
+      (pb_calls){pb_malloc, pb_calloc, pb_realloc, pb_free, pb_usable_size};
   if (pb_threads) {
     char why[PB_ERROR_MAX];
-    int mode = pb_threads(rt->threads, why);
+    int mode = pb_threads(rt->threads, &rt->calls, why);
     if (mode < 0) {
       snprintf(err, PB_TRACE_ERROR_MAX, "%s", why);
       return -1;
@@ -238,4 +241,23 @@ void pb_replay_threads_destroy(pb_replay_threads *rt) {
   pb_unmap((void *)rt->ready, round_map(slot_bytes));
   pb_unmap(rt->streams, round_map(rt->threads * sizeof(pb_stream)));
   pb_unmap(rt->workers, round_map(rt->threads * sizeof(pthread_t)));
+}
+
+uint64_t pb_replay_threads_internal_fragmentation(const pb_replay_threads *rt) {
+  uint64_t waste = 0;
+  for (uint32_t s = 0; s < rt->base.trace->slots; s++) {
+    const pb_slot *slot = &rt->base.slots[s];
+    if (slot->block) waste += rt->calls.usable_size(slot->block) - slot->size;
+  }
+  return waste;
+}
+
+void pb_replay_threads_free_all(pb_replay_threads *rt) {
+  for (uint32_t s = 0; s < rt->base.trace->slots; s++) {
+    pb_slot *slot = &rt->base.slots[s];
+    if (slot->block) {
+      rt->calls.free(slot->block);
+      slot->block = NULL;
+    }
+  }
 }

@@ -36,6 +36,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "allocator/allocator.h"
 #include "harness/runner/replay.h"
 #include "workloads/trace.h"
 
@@ -76,6 +77,7 @@ struct pb_replay_threads {
   unsigned next_segment;
   pthread_t *workers;
   pthread_barrier_t start, done;
+  pb_calls calls; /* what the workers call (allocator.h, pb_threads) */
   pthread_mutex_t call_lock; /* PB_THREADS_SERIALIZE: the one lock around
                                 every call (allocator.h) */
   int quit;                  /* read by workers after the start barrier */
@@ -96,9 +98,15 @@ int pb_replay_threads_init(pb_replay_threads *rt, const pb_trace *trace,
  * cannot go on; *failed_size is the request). */
 int pb_replay_threads_segment(pb_replay_threads *rt, uint32_t *failed_size);
 
+/* pb_replay_internal_fragmentation through rt->calls, while the workers
+ * wait (the peak snapshot). */
+uint64_t pb_replay_threads_internal_fragmentation(const pb_replay_threads *rt);
+
 /* Stops and joins the workers and unmaps the streams; frees no block and
- * keeps the slot table: pb_replay_free_all(&rt->base) then frees what is
- * live, on the calling thread, and pb_replay_destroy(&rt->base) unmaps it. */
+ * keeps the slot table: pb_replay_threads_free_all then frees what is live,
+ * on the calling thread (through rt->calls, as thread 0: pb_thread_enter(0)
+ * first), and pb_replay_destroy(&rt->base) unmaps the table. */
+void pb_replay_threads_free_all(pb_replay_threads *rt);
 void pb_replay_threads_destroy(pb_replay_threads *rt);
 
 #endif /* POOLBENCH_HARNESS_RUNNER_REPLAY_THREADS_H */

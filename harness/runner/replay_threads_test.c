@@ -65,7 +65,7 @@ static void replay_and_check(const pb_trace *t) {
   for (uint32_t s = 0; s < t->slots; s++)
     PB_CHECKF((rt.base.slots[s].block != NULL) == live[s], "slot %u", s);
   free(live);
-  pb_replay_free_all(&rt.base);
+  pb_replay_threads_free_all(&rt);
   pb_replay_destroy(&rt.base);
 }
 

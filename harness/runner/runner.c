@@ -324,7 +324,7 @@ __attribute__((noinline)) static int measure_threads(const pb_trace *trace,
           ends[k], above(pb_rss_bytes(), r->rss_baseline_bytes)};
     if ((int)k == peak_segment && count) {
       r->internal_fragmentation_bytes =
-          pb_replay_internal_fragmentation(&rt.base);
+          pb_replay_threads_internal_fragmentation(&rt);
       pb_stats_get(&r->stats_at_peak);
       write_report(report, REPORT_AT_PEAK);
     }
@@ -340,7 +340,7 @@ __attribute__((noinline)) static int measure_threads(const pb_trace *trace,
   pb_replay_threads_destroy(&rt); /* joins the workers; keeps the slots */
   /* The teardown runs here, as thread 0 (allocator.h). */
   if (pb_thread_enter) pb_thread_enter(0);
-  pb_replay_free_all(&rt.base);
+  pb_replay_threads_free_all(&rt);
   r->retained_bytes = above(pb_rss_bytes(), r->rss_baseline_bytes);
   write_report(report, REPORT_AFTER_TEARDOWN);
   pb_release();
