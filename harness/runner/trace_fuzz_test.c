@@ -46,7 +46,8 @@ typedef struct seed_file {
 } seed_file;
 
 typedef struct fuzz_counts {
-  uint64_t iterations, accepted, replayed, through_files, by_version[3];
+  uint64_t iterations, accepted, replayed, through_files,
+      by_version[PB_TRACE_VERSION + 1];
 } fuzz_counts;
 
 static seed_file seeds[16];
@@ -345,15 +346,15 @@ int main(int argc, char **argv) {
   unlink(file_path);
   printf(
       "%llu mutated traces (seed %llu) in %.1f s: %llu accepted (%llu "
-      "version 1, %llu version 2), %llu replayed, %llu also through a "
-      "file\n",
+      "version 1, %llu version 2, %llu version 3), %llu replayed, %llu also "
+      "through a file\n",
       (unsigned long long)c.iterations, (unsigned long long)seed, seconds,
       (unsigned long long)c.accepted, (unsigned long long)c.by_version[1],
-      (unsigned long long)c.by_version[2], (unsigned long long)c.replayed,
-      (unsigned long long)c.through_files);
+      (unsigned long long)c.by_version[2], (unsigned long long)c.by_version[3],
+      (unsigned long long)c.replayed, (unsigned long long)c.through_files);
   /* A loop whose mutants never got through would test only the front door. */
   if (iterations >= 1000) {
-    PB_CHECKF(c.by_version[1] > 0 && c.by_version[2] > 0,
+    PB_CHECKF(c.by_version[1] > 0 && c.by_version[2] > 0 && c.by_version[3] > 0,
               "no mutant of some version was accepted");
     PB_CHECKF(c.replayed > 0, "no mutant was replayed");
     PB_CHECKF(c.accepted < c.iterations, "every mutant was accepted");
