@@ -116,7 +116,7 @@ int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX])
  *   PB_THREADS_SERIALIZE  the caller holds one lock around every call
  *                         (malloc, calloc, realloc, free, usable_size): a
  *                         backend whose state is not thread-safe (CPython's
- *                         pymalloc; the oracle; the pool's threads=gil,
+ *                         pymalloc; the pool's threads=gil,
  *                         pymalloc as free-threaded CPython would have had
  *                         to run it without a redesign). The lock is the
  *                         caller's, so the one-thread path pays nothing;

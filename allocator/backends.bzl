@@ -70,7 +70,7 @@ BACKENDS = [
     _backend("mimalloc", srcs = ["mimalloc.c"], linkopts = ["-lmimalloc"], asan = False),
     _backend("tcmalloc", srcs = ["tcmalloc.c"], linkopts = ["-ltcmalloc_minimal"], asan = False),
     _backend("jemalloc", srcs = ["jemalloc.c"], linkopts = ["-ljemalloc"], asan = False),
-    _backend("oracle", srcs = ["oracle.c"], ceiling = True),
+    _backend("oracle", srcs = ["oracle.c"], deps = [":oracle_per_thread"], ceiling = True),
     _backend(
         "pool",
         deps = ["//allocator/pool:backend"],

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The runners on the threaded workloads at 2 and 3 threads: pool's two
-# thread modes, the serialized backends (cpython, oracle) and glibc. Each
+# thread modes, cpython (serialized), the oracle (per thread) and glibc. Each
 # reports the threads it ran and, on producer-consumer and shared-cache,
 # cross-thread frees; the pool refuses threads without a mode. Tagged
 # threads: under --config=tsan every replay here is race-checked.
