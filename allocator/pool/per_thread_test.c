@@ -32,6 +32,10 @@ typedef struct ring {
 static ring rings[THREADS]; /* rings[k]: from thread k to thread k + 1 */
 static _Atomic uint64_t handed, received, foreign_frees;
 static _Atomic int stop;
+/* Threads that have seen stop and will send no more: once all have, handed
+ * is final, and a thread may leave when everything sent was received (a
+ * thread that left earlier could strand a block sent to it late). */
+static _Atomic unsigned done_sending;
 
 static double now(void) {
   struct timespec ts;
@@ -63,11 +67,16 @@ static void *worker(void *arg) {
   pt_enter(k);
   ring *out = &rings[k], *in = &rings[(k + THREADS - 1) % THREADS];
   uint32_t tag = k << 24;
+  int sending = 1;
   for (;;) {
     int busy = 0;
+    if (sending && atomic_load(&stop)) {
+      sending = 0;
+      atomic_fetch_add(&done_sending, 1);
+    }
     /* Send one, if there is room. */
     uint64_t t = atomic_load_explicit(&out->tail, memory_order_relaxed);
-    if (!atomic_load_explicit(&stop, memory_order_relaxed) &&
+    if (sending &&
         t - atomic_load_explicit(&out->head, memory_order_acquire) < RING) {
       size_t n = 16 + (size_t)(tag * 2654435761u % 520); /* 16..535 */
       unsigned char *b = pt_malloc(n);
@@ -99,9 +108,8 @@ static void *worker(void *arg) {
       atomic_fetch_add_explicit(&received, 1, memory_order_relaxed);
       busy = 1;
     }
-    if (!busy && atomic_load_explicit(&stop, memory_order_relaxed) &&
-        atomic_load_explicit(&received, memory_order_relaxed) ==
-            atomic_load_explicit(&handed, memory_order_relaxed))
+    if (!busy && atomic_load(&done_sending) == THREADS &&
+        atomic_load(&received) == atomic_load(&handed))
       break;
   }
   return NULL;
