@@ -21,12 +21,6 @@ static int faster_first(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The cell's counted figure, or NAN. */
-static double counted_value(const pb_cell *cell, const char *field) {
-  json_t *v = cell->counted ? json_object_get(cell->counted, field) : NULL;
-  return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static void rank(const pb_matrix *m, size_t w, pb_basis basis, pb_ranking *r) {
   const pb_metric *metric = pb_basis_metric(basis, m->workloads[w].suite);
   int counted = pb_basis_counted(basis);
@@ -41,7 +35,7 @@ static void rank(const pb_matrix *m, size_t w, pb_basis basis, pb_ranking *r) {
     r->median[v] = NAN;
     if (!metric) continue;
     if (counted) {
-      double x = counted_value(pb_matrix_cell(m, w, v), metric->key);
+      double x = pb_cell_counted(pb_matrix_cell(m, w, v), metric);
       if (isnan(x)) continue;
       s.median = s.ci_low = s.ci_high = x; /* one run, no noise */
     } else if (pb_summarize(m, w, v, metric, &s) != 0) {

@@ -7,13 +7,6 @@
 #include "common/fail.h"
 #include "harness/statistics/statistics.h"
 
-/* The cell's counted figure, or NAN. */
-static double counted(const pb_cell *cell, const pb_metric *metric) {
-  json_t *x =
-      cell->counted ? json_object_get(cell->counted, metric->key) : NULL;
-  return json_is_number(x) ? json_number_value(x) : NAN;
-}
-
 static void analyze_cell(const pb_matrix *m, size_t w, size_t v,
                          pb_cell_analysis *c) {
   const pb_cell *cell = pb_matrix_cell(m, w, v);
@@ -24,7 +17,8 @@ static void analyze_cell(const pb_matrix *m, size_t w, size_t v,
     const pb_metric *metric = &pb_metrics[k];
     c->summarized[k] = pb_metric_in_runs(metric, suite) &&
                        pb_summarize(m, w, v, metric, &c->summary[k]) == 0;
-    double x = counted(cell, metric), base = counted(ref, metric);
+    double x = pb_cell_counted(cell, metric),
+           base = pb_cell_counted(ref, metric);
     c->counted_ratio[k] =
         pb_metric_in_counted(metric, suite) && base != 0 ? x / base : NAN;
   }
@@ -69,7 +63,7 @@ static const pb_metric *question_metric(const pb_matrix *m, size_t w,
 static double figure(const pb_analysis *a, size_t w, size_t v,
                      const pb_metric *metric, int is_counted) {
   const pb_cell_analysis *c = &a->cells[w * a->m->nvariants + v];
-  if (is_counted) return counted(pb_matrix_cell(a->m, w, v), metric);
+  if (is_counted) return pb_cell_counted(pb_matrix_cell(a->m, w, v), metric);
   int k = (int)(metric - pb_metrics);
   return c->summarized[k] ? c->summary[k].median : NAN;
 }
@@ -140,13 +134,13 @@ static void judge_program(const pb_analysis *a, size_t w,
   const pb_metric *instructions = &pb_metrics[PB_METRIC_INSTRUCTIONS];
   const pb_metric *peak = &pb_metrics[PB_METRIC_PEAK_RSS];
   size_t alt = (size_t)p->alternative;
-  double ri = counted(pb_matrix_cell(m, w, ref), instructions);
-  double ai = counted(pb_matrix_cell(m, w, alt), instructions);
+  double ri = pb_cell_counted(pb_matrix_cell(m, w, ref), instructions);
+  double ai = pb_cell_counted(pb_matrix_cell(m, w, alt), instructions);
   if (ri > 0) p->instructions_change = ai / ri - 1;
   double rp = figure(a, w, ref, peak, 0), ap = figure(a, w, alt, peak, 0);
   if (rp > 0) p->peak_rss_change = ap / rp - 1;
-  p->allocator_share = counted(pb_matrix_cell(m, w, ref),
-                               &pb_metrics[PB_METRIC_ALLOCATOR_SHARE]);
+  p->allocator_share = pb_cell_counted(pb_matrix_cell(m, w, ref),
+                                       &pb_metrics[PB_METRIC_ALLOCATOR_SHARE]);
 }
 
 void pb_analysis_compute(const pb_matrix *m, pb_analysis *a) {

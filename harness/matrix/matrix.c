@@ -1,6 +1,7 @@
 /* The cells of the comparison, and reading a metric out of their runs. */
 #include "harness/matrix/matrix.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,12 @@ size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,
     if (json_is_number(v)) values[n++] = json_number_value(v);
   }
   return n;
+}
+
+double pb_cell_counted(const pb_cell *cell, const pb_metric *metric) {
+  json_t *x =
+      cell->counted ? json_object_get(cell->counted, metric->key) : NULL;
+  return json_is_number(x) ? json_number_value(x) : NAN;
 }
 
 int pb_metric_applies(const pb_metric *metric, const pb_matrix_workload *w) {

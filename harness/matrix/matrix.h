@@ -122,6 +122,9 @@ static inline pb_cell *pb_matrix_cell(const pb_matrix *m, size_t w, size_t v) {
 size_t pb_cell_values(const pb_matrix *m, const pb_cell *cell,
                       const pb_metric *metric, double *values);
 
+/* The cell's counted figure of the metric, or NAN when it has none. */
+double pb_cell_counted(const pb_cell *cell, const pb_metric *metric);
+
 /* 1 when the workload's runs report the metric (its suite's do). */
 int pb_metric_applies(const pb_metric *metric, const pb_matrix_workload *w);
 

@@ -21,20 +21,17 @@
 #define PREFIX "hyperfine_"
 #define SUFFIX ".json"
 
-/* The successful runs' values of a metric, their mean in *mean. */
+/* The successful runs' values of a metric (pb_cell_values), their mean in
+ * *mean. */
 static json_t *times_of(const pb_matrix *m, const pb_cell *cell,
                         pb_metric_id id, double *mean) {
+  double values[m->runs_per_cell];
+  size_t n = pb_cell_values(m, cell, &pb_metrics[id], values);
   json_t *times = json_array();
   double sum = 0;
-  size_t n = 0;
-  for (int r = 0; r < m->runs_per_cell; r++) {
-    json_t *x = cell->runs[r].ok
-                    ? json_object_get(cell->runs[r].result, pb_metric_key(id))
-                    : NULL;
-    if (!json_is_number(x)) continue;
-    json_array_append_new(times, json_real(json_number_value(x)));
-    sum += json_number_value(x);
-    n++;
+  for (size_t k = 0; k < n; k++) {
+    json_array_append_new(times, json_real(values[k]));
+    sum += values[k];
   }
   *mean = n ? sum / (double)n : NAN;
   return times;
