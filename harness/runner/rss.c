@@ -20,13 +20,43 @@ static ssize_t read_proc(const char *path, char *buf, size_t size) {
   return n;
 }
 
-uint64_t pb_rss_bytes(void) {
-  /* statm: size resident shared text lib data dt, in pages. */
+/* Resident pages (statm: size resident shared text lib data dt, in
+ * pages), or 0. Parsed by hand: async-signal-safe. */
+static uint64_t resident_pages(void) {
   char buf[256];
   if (read_proc("/proc/self/statm", buf, sizeof buf) < 0) return 0;
   const char *p = strchr(buf, ' ');
   if (!p) return 0;
-  return strtoull(p + 1, NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
+  uint64_t pages = 0;
+  for (p++; *p >= '0' && *p <= '9'; p++)
+    pages = pages * 10 + (uint64_t)(*p - '0');
+  return pages;
+}
+
+static uint64_t page_size(void) {
+  static uint64_t size;
+  if (size == 0) size = (uint64_t)sysconf(_SC_PAGESIZE);
+  return size;
+}
+
+uint64_t pb_rss_bytes(void) { return resident_pages() * page_size(); }
+
+/* In pages; written by the SIGSYS handler, read outside it. */
+static volatile uint64_t exact_peak_pages;
+
+void pb_rss_exact_peak_start(void) {
+  page_size(); /* sysconf now, not in a signal handler */
+  exact_peak_pages = resident_pages();
+}
+
+void pb_rss_exact_peak_sample(void) {
+  uint64_t pages = resident_pages();
+  if (pages > exact_peak_pages) exact_peak_pages = pages;
+}
+
+uint64_t pb_rss_exact_peak_bytes(void) {
+  pb_rss_exact_peak_sample();
+  return exact_peak_pages * page_size();
 }
 
 uint64_t pb_rss_peak_bytes(void) {

@@ -64,8 +64,10 @@ void pb_result_print_text(const pb_result *r, FILE *out) {
           (unsigned long long)r->involuntary_context_switches);
   fprintf(out, "peak live      %.2f MiB in %llu blocks\n",
           mib(p->peak_live_bytes), (unsigned long long)p->peak_live_blocks);
-  fprintf(out, "peak RSS       %.2f MiB: fragmentation %.3f\n",
-          mib(r->peak_rss_bytes), pb_result_fragmentation(r));
+  fprintf(out, "peak RSS       %.2f MiB (%s): fragmentation %.3f\n",
+          mib(r->peak_rss_bytes),
+          r->peak_rss_exact ? "exact" : "high-water mark",
+          pb_result_fragmentation(r));
   fprintf(out, "internal frag  %.2f MiB at peak (usable - requested)\n",
           mib(r->internal_fragmentation_bytes));
   fprintf(out,
@@ -170,6 +172,9 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
   json_object_set_new(root, "peak_live_blocks", u64(p->peak_live_blocks));
   json_object_set_new(root, pb_metric_key(PB_METRIC_PEAK_RSS),
                       u64(r->peak_rss_bytes));
+  json_object_set_new(
+      root, "peak_rss_method",
+      json_string(r->peak_rss_exact ? "exact" : "high-water mark"));
   json_object_set_new(root, pb_metric_key(PB_METRIC_FRAGMENTATION),
                       json_real(pb_result_fragmentation(r)));
   json_object_set_new(root, "internal_fragmentation_bytes",

@@ -32,7 +32,10 @@ typedef struct pb_result {
   double cpu_seconds;       /* replay only, this process's CPU time */
   uint64_t involuntary_context_switches; /* during the replay */
   uint64_t rss_baseline_bytes;
-  uint64_t peak_rss_bytes; /* high-water mark minus the baseline */
+  uint64_t peak_rss_bytes; /* peak RSS minus the baseline */
+  /* The peak sampled before every memory system call (exact), or the
+   * kernel's high-water mark (harness/runner/rss.h). */
+  int peak_rss_exact;
   uint64_t internal_fragmentation_bytes;
   uint64_t retained_bytes;               /* RSS after freeing everything */
   uint64_t retained_after_release_bytes; /* ... and after pb_release() */

@@ -85,8 +85,9 @@ static void print_help(void) {
       "  --describe        print the backend's name, version, configuration\n"
       "                    and parameters as JSON (after checking them)\n"
       "  --count-syscalls  count the replay's mmap, munmap, mremap, madvise\n"
-      "                    and brk calls (each then costs a signal: not for\n"
-      "                    timing)\n"
+      "                    and brk calls, and take the peak RSS exactly,\n"
+      "                    before each of them (each then costs a signal:\n"
+      "                    not for timing)\n"
       "  --help            this text\n"
       "  NAME=VALUE        a parameter for the backend: %s%s\n"
       "\nworkloads:\n",
@@ -191,6 +192,7 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
   pb_map_file_pages();
 
   r->rss_baseline_bytes = pb_rss_bytes();
+  if (r->peak_rss_exact) pb_rss_exact_peak_start();
   if (pb_rss_reset_peak() != 0)
     pb_fail(PB_EXIT_BAD_INPUT,
             "cannot reset the RSS high-water mark (/proc/self/clear_refs)");
@@ -233,7 +235,10 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
   r->involuntary_context_switches = meter.involuntary_switches;
   if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
   r->minor_page_faults = pb_minor_faults() - faults_before;
-  r->peak_rss_bytes = above(pb_rss_peak_bytes(), r->rss_baseline_bytes);
+  r->peak_rss_bytes =
+      above(r->peak_rss_exact ? pb_rss_exact_peak_bytes() : pb_rss_peak_bytes(),
+            r->rss_baseline_bytes);
+  if (r->peak_rss_exact) pb_syscall_before_release(NULL);
 
   pb_replay_free_all(&replay);
   r->retained_bytes = above(pb_rss_bytes(), r->rss_baseline_bytes);
@@ -286,6 +291,9 @@ int main(int argc, char **argv) {
     char why[PB_SYSCALL_COUNT_ERROR_MAX];
     if (pb_syscall_count_install(why) != 0) pb_fail(PB_EXIT_FAILED, "%s", why);
     r.memory_syscalls_counted = 1;
+    /* The trap that counts the calls also makes the peak exact. */
+    pb_syscall_before_release(pb_rss_exact_peak_sample);
+    r.peak_rss_exact = 1;
   }
 
   int rc = measure(&trace, &r, report);

@@ -11,7 +11,11 @@ const char *const pb_memory_syscall_names[PB_MEMORY_SYSCALLS] = {
 static volatile sig_atomic_t counting;
 static volatile uint64_t counts[PB_MEMORY_SYSCALLS];
 
+static void (*volatile before_release)(void);
+
 void pb_syscall_count_enable(int on) { counting = on; }
+
+void pb_syscall_before_release(void (*hook)(void)) { before_release = hook; }
 
 void pb_syscall_counts(uint64_t out[PB_MEMORY_SYSCALLS]) {
   for (int k = 0; k < PB_MEMORY_SYSCALLS; k++) out[k] = counts[k];
@@ -79,6 +83,8 @@ static void on_sigsys(int sig, siginfo_t *info, void *context) {
   greg_t *r = ((ucontext_t *)context)->uc_mcontext.gregs;
   int k = counted_index(info->si_syscall);
   if (counting && k >= 0) counts[k]++;
+  void (*hook)(void) = before_release;
+  if (hook && k >= 0) hook();
   r[REG_RAX] = pb_syscall_gadget(info->si_syscall, r[REG_RDI], r[REG_RSI],
                                  r[REG_RDX], r[REG_R10], r[REG_R8], r[REG_R9]);
 }

@@ -46,4 +46,10 @@ void pb_syscall_count_enable(int on);
 /* The calls counted so far, by pb_memory_syscall. */
 void pb_syscall_counts(uint64_t counts[PB_MEMORY_SYSCALLS]);
 
+/* Has the handler call hook (async-signal-safe) just before making each
+ * trapped call, counting on or off: each of them can release memory (mmap
+ * too, over a mapping with MAP_FIXED). NULL stops it. For the exact peak
+ * of RSS (harness/runner/rss.h). */
+void pb_syscall_before_release(void (*hook)(void));
+
 #endif /* POOLBENCH_HARNESS_RUNNER_SYSCALL_COUNT_H */

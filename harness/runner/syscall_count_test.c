@@ -1,6 +1,7 @@
 /* The system-call counter: every counted call is counted once, whichever
  * way it is made, only while counting is on, and behaves as without the
- * counter (its result, its errno). */
+ * counter (its result, its errno); and the exact peak of RSS it makes
+ * possible (harness/runner/rss.h) sees memory released in between. */
 #include "harness/runner/syscall_count.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "harness/runner/rss.h"
 #include "testing/check.h"
 
 static uint64_t counts_before[PB_MEMORY_SYSCALLS];
@@ -72,12 +74,35 @@ static void nothing_is_counted_while_off(void) {
     PB_CHECK_EQ(counted((pb_memory_syscall)k), 0);
 }
 
+/* 4 MiB touched then unmapped: the RSS now is back where it was, the
+ * exact peak is 4 MiB above it, sampled just before the munmap. */
+static void the_exact_peak_sees_released_memory(void) {
+  const size_t length = 4 << 20;
+  pb_syscall_before_release(pb_rss_exact_peak_sample);
+  uint64_t start_bytes = pb_rss_bytes();
+  pb_rss_exact_peak_start();
+  unsigned char *p = mmap(NULL, length, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  PB_CHECK(p != MAP_FAILED);
+  memset(p, 1, length);
+  PB_CHECK(munmap(p, length) == 0);
+  uint64_t now = pb_rss_bytes(), peak = pb_rss_exact_peak_bytes();
+  pb_syscall_before_release(NULL);
+  PB_CHECKF(now < start_bytes + length / 2,
+            "RSS %llu after the munmap, %llu before the mmap",
+            (unsigned long long)now, (unsigned long long)start_bytes);
+  PB_CHECKF(peak >= start_bytes + length,
+            "exact peak %llu, not 4 MiB above %llu", (unsigned long long)peak,
+            (unsigned long long)start_bytes);
+}
+
 int main(int argc, char **argv) {
   install();
   static const pb_test tests[] = {
       PB_TEST(each_call_is_counted_once_and_works),
       PB_TEST(a_failing_call_keeps_its_error),
       PB_TEST(nothing_is_counted_while_off),
+      PB_TEST(the_exact_peak_sees_released_memory),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);
