@@ -13,8 +13,9 @@
  * "layout=3.8"); a backend rejects any parameter it does not know, so the
  * harness passes options through without knowing which backend takes what.
  *
- * Threading: backends are driven from one thread. The pool allocator is
- * single-threaded by design, like pymalloc under the GIL.
+ * Threading: backends are driven from one thread unless the caller says
+ * otherwise with pb_threads (below). The pool allocator is single-threaded
+ * by design, like pymalloc under the GIL.
  */
 #ifndef POOLBENCH_ALLOCATOR_H
 #define POOLBENCH_ALLOCATOR_H
@@ -118,6 +119,49 @@ void *pb_domain_calloc(pb_py_domain domain, size_t nelem, size_t elsize)
 void *pb_domain_realloc(pb_py_domain domain, void *ptr, size_t size)
     __attribute__((weak));
 void pb_domain_free(pb_py_domain domain, void *ptr) __attribute__((weak));
+
+/* ---- threads (optional) ---------------------------------------------------
+ * A caller that will call the backend from several threads at once (the
+ * runner replaying a threaded trace) says so first, once, after pb_init and
+ * pb_expect and before the first allocation, with the number of threads,
+ * and from then on calls through *calls (on entry: pb_malloc and friends;
+ * a backend with per-thread state may put its threaded versions there, so
+ * that its one-thread calls pay nothing for threads). The backend answers
+ * how it must be called:
+ *
+ *   PB_THREADS_AS_IS      its calls are thread-safe as they are (the
+ *                         system allocators; a backend with no pb_threads
+ *                         is taken to answer this);
+ *   PB_THREADS_SERIALIZE  the caller holds one lock around every call
+ *                         (malloc, calloc, realloc, free, usable_size): a
+ *                         backend whose state is not thread-safe (CPython's
+ *                         pymalloc; the pool's threads=gil,
+ *                         pymalloc as free-threaded CPython would have had
+ *                         to run it without a redesign). The lock is the
+ *                         caller's, so the one-thread path pays nothing;
+ *   -1                    it cannot run threaded as configured (one line,
+ *                         no newline, in err).
+ *
+ * Declared weak, like pb_expect: test `if (pb_threads)`. pb_release,
+ * pb_stats_get and pb_stats_print are only ever called while no other
+ * thread calls the backend. Each thread that will call the backend calls
+ * pb_thread_enter (weak too: a backend with per-thread state defines it)
+ * with its index, 0..threads-1, before its first call; an index is never
+ * on two threads at once, and may move to another thread once its thread
+ * has made its last call (the runner's main thread takes index 0 for the
+ * teardown, after every worker has finished). */
+typedef struct pb_calls {
+  void *(*malloc)(size_t size);
+  void *(*calloc)(size_t nelem, size_t elsize);
+  void *(*realloc)(void *ptr, size_t size);
+  void (*free)(void *ptr);
+  size_t (*usable_size)(void *ptr);
+} pb_calls;
+
+enum { PB_THREADS_AS_IS = 0, PB_THREADS_SERIALIZE = 1 };
+int pb_threads(unsigned threads, pb_calls *calls, char err[PB_ERROR_MAX])
+    __attribute__((weak));
+void pb_thread_enter(unsigned index) __attribute__((weak));
 
 /* ---- allocation: the C standard's contract --------------------------------
  * pb_malloc(0) returns a unique non-NULL pointer; pb_calloc returns NULL when

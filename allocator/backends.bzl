@@ -39,7 +39,8 @@ def _backend(
         system library's headers).
       linkopts: the system library it links (-lmimalloc, ...).
       asan: False when the backend cannot run under AddressSanitizer
-        (it replaces or exports malloc, fighting ASan's allocator).
+        (it replaces or exports malloc, fighting ASan's allocator); nor
+        then under ThreadSanitizer, which replaces malloc as well.
       compare: False to leave it out of the default comparison (a debugging
         backend); it can still be named with --backends.
       reference: True for the one backend the comparison's ratios and
@@ -137,7 +138,7 @@ BACKENDS = [
         preload = "libjemalloc.so.2",
         tunables = ["MALLOC_CONF"],
     ),
-    _backend("oracle", srcs = ["oracle.c"], ceiling = True),
+    _backend("oracle", srcs = ["oracle.c"], deps = [":oracle_per_thread"], ceiling = True),
     _backend(
         "pool",
         deps = ["//allocator/pool:backend"],
@@ -189,15 +190,16 @@ def per_backend(rule, name, deps = [], tags = [], local_defines = [], **kwargs):
     """Instantiates rule (a cc_* rule) once per backend, as
     name.format(backend=...).
 
-    Each instance depends on its backend's library, carries the tag no_asan
-    where the backend cannot run under AddressSanitizer, and is compiled with
+    Each instance depends on its backend's library, carries the tags no_asan
+    and no_tsan where the backend cannot run under AddressSanitizer or
+    ThreadSanitizer (both replace malloc), and is compiled with
     PB_BACKEND_IS_PYMALLOC defined where the backend declares pymalloc.
     """
     for b in BACKENDS:
         rule(
             name = name.format(backend = b.name),
             deps = deps + ["//allocator:" + b.name],
-            tags = tags + ([] if b.asan else ["no_asan"]),
+            tags = tags + ([] if b.asan else ["no_asan", "no_tsan"]),
             local_defines = local_defines + (["PB_BACKEND_IS_PYMALLOC"] if b.pymalloc else []),
             **kwargs
         )

@@ -177,6 +177,16 @@ static int read_report(pb_mallocstats *m, char err[PB_ERROR_MAX]) {
 
 static int initialized;
 
+/* pymalloc is not thread-safe: CPython calls it holding the GIL. Under
+ * threads the caller holds one lock around every call, as the GIL would
+ * (allocator.h). */
+int pb_threads(unsigned threads, pb_calls *calls, char err[PB_ERROR_MAX]) {
+  (void)threads;
+  (void)calls;
+  (void)err;
+  return PB_THREADS_SERIALIZE;
+}
+
 int pb_init(const pb_param *params, size_t nparams, char err[PB_ERROR_MAX]) {
   if (pb_params_none("cpython", params, nparams, err) != 0) return -1;
   if (initialized) return 0;

@@ -30,7 +30,15 @@
  * when it is the last one carved (the top of the large area, as glibc grows
  * its top chunk), so that a list that keeps appending stays where it is;
  * otherwise malloc, copy, free. calloc clears only blocks that come back
- * from a free list: carved memory is fresh from mmap, hence zero. */
+ * from a free list: carved memory is fresh from mmap, hence zero.
+ *
+ * Under threads the oracle runs per thread: oracle.c compiled a second time
+ * (oracle_per_thread_names.h) with every free list and bump pointer each
+ * thread's own, the reservation shared and carved under a lock (the slow
+ * paths only), a block freed onto the freeing thread's lists whoever carved
+ * it (the oracle never gives memory back, so ownership does not matter), and
+ * no growth in place of the last large block (another thread may carve
+ * above it at any moment). pb_threads hands the runner that copy's calls. */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -38,6 +46,20 @@
 #include <unistd.h>
 
 #include "allocator/allocator.h"
+
+#ifdef ORACLE_PER_THREAD
+#include <pthread.h>
+/* Each thread's free lists and bump pointers; the lock over the shared
+ * reservation, taken on the slow paths that carve from it. */
+#define PER_THREAD _Thread_local
+static pthread_mutex_t carve_lock = PTHREAD_MUTEX_INITIALIZER;
+#define CARVE_LOCK() pthread_mutex_lock(&carve_lock)
+#define CARVE_UNLOCK() pthread_mutex_unlock(&carve_lock)
+#else
+#define PER_THREAD
+#define CARVE_LOCK() ((void)0)
+#define CARVE_UNLOCK() ((void)0)
+#endif
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 /* Slow paths stay out of line, so that the fast paths need no stack frame. */
@@ -67,15 +89,16 @@ typedef struct large_header {
 
 /* Small class c's state is at index c + 1, the value its chunks have in the
  * map, so that free indexes it with the map byte as it is. */
-static free_block *small_free[SMALL_CLASSES + 1];
-static unsigned char *small_bump[SMALL_CLASSES + 1];
-static unsigned char *small_end[SMALL_CLASSES + 1];
-static free_block *large_free[LARGE_CLASSES];
+static PER_THREAD free_block *small_free[SMALL_CLASSES + 1];
+static PER_THREAD unsigned char *small_bump[SMALL_CLASSES + 1];
+static PER_THREAD unsigned char *small_end[SMALL_CLASSES + 1];
+static PER_THREAD free_block *large_free[LARGE_CLASSES];
 
 static unsigned char *reservation; /* starts with the class map */
 static size_t reserved;
 static unsigned char *large_start, *large_top, *small_low;
-/* Counted on the slow paths only, for the statistics. */
+/* Counted on the slow paths only, for the statistics (in the per-thread
+ * copy, under the lock, over all threads). */
 static uint64_t small_chunks[SMALL_CLASSES + 1], large_blocks;
 
 /* The map index of a small request (1..512 bytes): its class + 1. */
@@ -169,7 +192,36 @@ static uint64_t demand_bound(const pb_demand *d) {
  * half of what is left (the rest of the process needs some), as long as that
  * holds the peak live bytes with room for rounding; a trace whose classes
  * shift so much that it needs more gets NULL. */
+#ifndef ORACLE_PER_THREAD
+/* The per-thread copy (its functions are this file's, renamed). */
+void *ot_malloc(size_t size);
+void *ot_calloc(size_t nelem, size_t elsize);
+void *ot_realloc(void *ptr, size_t size);
+void ot_free(void *ptr);
+size_t ot_usable_size(void *ptr);
+int ot_expect(const pb_demand *demand, char err[PB_ERROR_MAX]);
+void ot_stats_get(pb_stats *stats);
+
+static pb_demand demand_given; /* pb_expect's, for the per-thread copy */
+static int have_demand, per_thread;
+
+/* Under threads the runner calls the per-thread copy, reserved for the
+ * same demand (allocator.h). */
+int pb_threads(unsigned threads, pb_calls *calls, char err[PB_ERROR_MAX]) {
+  (void)threads;
+  if (have_demand && ot_expect(&demand_given, err) != 0) return -1;
+  *calls =
+      (pb_calls){ot_malloc, ot_calloc, ot_realloc, ot_free, ot_usable_size};
+  per_thread = 1;
+  return PB_THREADS_AS_IS;
+}
+#endif
+
 int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX]) {
+#ifndef ORACLE_PER_THREAD
+  demand_given = *demand;
+  have_demand = 1;
+#endif
   uint64_t bytes = demand_bound(demand);
   if (bytes == 0 || bytes > MAX_RESERVATION) {
     snprintf(err, PB_ERROR_MAX,
@@ -206,27 +258,36 @@ int pb_expect(const pb_demand *demand, char err[PB_ERROR_MAX]) {
 
 /* A new chunk for small class index m, its first block handed out. */
 SLOW_PATH static void *small_new_chunk(size_t m) {
-  if (!reserved_or_default() || (size_t)(small_low - large_top) < GRANULE)
+  CARVE_LOCK();
+  if (!reserved_or_default() || (size_t)(small_low - large_top) < GRANULE) {
+    CARVE_UNLOCK();
     return NULL;
+  }
   small_low -= GRANULE;
-  reservation[(size_t)(small_low - reservation) >> GRANULE_SHIFT] =
+  unsigned char *chunk = small_low;
+  reservation[(size_t)(chunk - reservation) >> GRANULE_SHIFT] =
       (unsigned char)m;
-  small_bump[m] = small_low + (m << 4);
-  small_end[m] = small_low + GRANULE;
   small_chunks[m]++;
-  return small_low;
+  CARVE_UNLOCK();
+  small_bump[m] = chunk + (m << 4);
+  small_end[m] = chunk + GRANULE;
+  return chunk;
 }
 
 static void *large_carve(unsigned c) {
   size_t size = large_class_size(c);
+  CARVE_LOCK();
   if (!reserved_or_default() ||
-      (size_t)(small_low - large_top) < LARGE_HEADER + size)
+      (size_t)(small_low - large_top) < LARGE_HEADER + size) {
+    CARVE_UNLOCK();
     return NULL;
+  }
   large_header *h = (large_header *)large_top;
-  h->usable = size;
-  h->large_class = c;
   large_top += LARGE_HEADER + size;
   large_blocks++;
+  CARVE_UNLOCK();
+  h->usable = size;
+  h->large_class = c;
   return (unsigned char *)h + LARGE_HEADER;
 }
 
@@ -302,6 +363,7 @@ void *pb_realloc(void *ptr, size_t size) {
   if (!ptr) return pb_malloc(size);
   size_t usable = pb_usable_size(ptr);
   if (size <= usable) return ptr;
+#ifndef ORACLE_PER_THREAD /* large_top is everyone's there */
   if (map_of(ptr) == 0 && (unsigned char *)ptr + usable == large_top &&
       size <= ((size_t)1 << LARGEST_SHIFT)) {
     /* The last large block: grow it over the fresh memory above it. */
@@ -314,6 +376,7 @@ void *pb_realloc(void *ptr, size_t size) {
       return ptr;
     }
   }
+#endif
   void *p = pb_malloc(size);
   if (!p) return NULL;
   memcpy(p, ptr, usable);
@@ -332,6 +395,12 @@ const char *pb_parameters(void) { return ""; }
  * too small for another block and large headers are not counted. */
 static uint64_t carved_bytes(void) {
   if (!reservation) return 0;
+#ifdef ORACLE_PER_THREAD
+  /* Each thread's bump pointers are its own: count whole chunks. */
+  return (uint64_t)(large_top - large_start) -
+         (uint64_t)LARGE_HEADER * large_blocks +
+         (uint64_t)(reservation + reserved - small_low);
+#endif
   uint64_t carved = (uint64_t)(large_top - large_start) -
                     (uint64_t)LARGE_HEADER * large_blocks;
   for (size_t m = 1; m <= SMALL_CLASSES; m++) {
@@ -344,6 +413,12 @@ static uint64_t carved_bytes(void) {
 }
 
 void pb_stats_get(pb_stats *stats) {
+#ifndef ORACLE_PER_THREAD
+  if (per_thread) { /* the copy the threads used */
+    ot_stats_get(stats);
+    return;
+  }
+#endif
   stats->count = 0;
   pb_stats_add(stats, "carved_bytes", carved_bytes());
   pb_stats_add(stats, "reserved_bytes", reserved);

@@ -42,6 +42,8 @@ for script in "$@"; do
   ((real >= 2)) || fail "$name: only $real arena: the scale proves nothing"
   checked=$((checked + 1))
 done
-[[ $checked == 6 ]] || fail "checked $checked programs, expected the six workloads'"
+# The six workloads' programs and the three threaded ones (captured under
+# the GIL, as one thread's trace).
+[[ $checked == 9 ]] || fail "checked $checked programs, expected the nine workloads'"
 
 finish "the replays reach the real runs' arena high-water marks"

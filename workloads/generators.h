@@ -13,6 +13,18 @@ void pb_generate_objgraph(pb_trace *t, uint64_t seed, double scale);
 void pb_generate_pinning(pb_trace *t, uint64_t seed, double scale);
 void pb_generate_generational(pb_trace *t, uint64_t seed, double scale);
 
+/* The threaded workloads, at WL_THREADS_DEFAULT threads and at any count
+ * (1..WL_THREADS_MAX, threaded.h). */
+void pb_generate_parallel_churn(pb_trace *t, uint64_t seed, double scale);
+void pb_generate_parallel_churn_threads(pb_trace *t, uint64_t seed,
+                                        double scale, unsigned threads);
+void pb_generate_producer_consumer(pb_trace *t, uint64_t seed, double scale);
+void pb_generate_producer_consumer_threads(pb_trace *t, uint64_t seed,
+                                           double scale, unsigned threads);
+void pb_generate_shared_cache(pb_trace *t, uint64_t seed, double scale);
+void pb_generate_shared_cache_threads(pb_trace *t, uint64_t seed, double scale,
+                                      unsigned threads);
+
 /* count * scale, rounded, and at least 1: scale 0.0001 still makes a (tiny)
  * workload rather than an empty loop. */
 static inline uint64_t wl_scaled(uint64_t count, double scale) {

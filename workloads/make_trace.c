@@ -2,7 +2,7 @@
  * describes a trace file.
  *
  *   bazel run //workloads:make_trace -- --workload=NAME --out=FILE
- *                                       [--scale=X] [--seed=N]
+ *                                       [--scale=X] [--seed=N] [--threads=N]
  *   bazel run //workloads:make_trace -- --list
  *   bazel run //workloads:make_trace -- --info=FILE [--info=FILE]
  *
@@ -28,6 +28,7 @@
 
 static const char usage[] =
     "usage: make_trace --workload=NAME --out=FILE [--scale=X] [--seed=N]\n"
+    "                  [--threads=N]\n"
     "       make_trace --list\n"
     "       make_trace --info=FILE [--info=FILE]\n"
     "\n"
@@ -35,6 +36,7 @@ static const char usage[] =
     "  --out=FILE       where to write the trace (atomically)\n"
     "  --scale=X        size, 1 = standard (default 1; 0 < X <= 100)\n"
     "  --seed=N         random seed, a non-negative integer (default 1)\n"
+    "  --threads=N      threads of a threaded workload (default 2; 1..16)\n"
     "  --list           print the workloads with their descriptions\n"
     "  --info=FILE      load a trace file; print its header and profile (ops\n"
     "                   by kind and domain, requests per size class,\n"
@@ -90,21 +92,34 @@ static int option(int argc, char **argv, int *i, const char *name,
   return 1;
 }
 
+static unsigned parse_threads(const char *s) {
+  uint64_t v;
+  if (pb_parse_u64(s, &v) != 0 || v < 1 || v > PB_WORKLOAD_THREADS_MAX)
+    usage_error("--threads: '%s' is not a thread count from 1 to %d", s,
+                PB_WORKLOAD_THREADS_MAX);
+  return (unsigned)v;
+}
+
 static int list_workloads(void) {
   for (const pb_workload *w = pb_workloads; w->name; w++)
     printf("%-13s %s\n", w->name, w->description);
+  for (const pb_workload *w = pb_threaded_workloads; w->name; w++)
+    printf("%-13s (threaded) %s\n", w->name, w->description);
   return pb_finish_stdout() == 0 ? PB_EXIT_OK : PB_EXIT_FAILED;
 }
 
 static int make(const pb_workload *w, const char *out, double scale,
-                uint64_t seed) {
+                uint64_t seed, unsigned threads) {
   char err[PB_TRACE_ERROR_MAX];
   /* Before generating, which can take a while: a path that could never be
    * written (a directory, /dev/null, a missing directory) is bad input. */
   if (pb_atomic_check(out, err) != 0) pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   pb_trace t;
   double t0 = pb_now();
-  w->generate(&t, seed, scale);
+  if (w->generate_threads)
+    w->generate_threads(&t, seed, scale, threads);
+  else
+    w->generate(&t, seed, scale);
   double generated = pb_now() - t0;
   t0 = pb_now();
   if (pb_trace_save(&t, out, err) != 0) {
@@ -128,7 +143,7 @@ static int make(const pb_workload *w, const char *out, double scale,
 int main(int argc, char **argv) {
   const char *workload = NULL, *out = NULL, *info_files[2] = {NULL, NULL};
   size_t ninfo = 0;
-  const char *scale_arg = NULL, *seed_arg = NULL;
+  const char *scale_arg = NULL, *seed_arg = NULL, *threads_arg = NULL;
   int list = 0;
   pb_set_program("make_trace");
   if (argc < 2) usage_error("nothing to do: give --workload, --list or --info");
@@ -150,6 +165,9 @@ int main(int argc, char **argv) {
     } else if (option(argc, argv, &i, "--seed", 1, &v)) {
       if (seed_arg) usage_error("--seed given twice");
       seed_arg = v;
+    } else if (option(argc, argv, &i, "--threads", 1, &v)) {
+      if (threads_arg) usage_error("--threads given twice");
+      threads_arg = v;
     } else if (option(argc, argv, &i, "--info", 1, &v)) {
       if (ninfo == 2) usage_error("--info given more than twice");
       if (!*v) usage_error("--info: empty file name");
@@ -163,8 +181,8 @@ int main(int argc, char **argv) {
 
   if (list + (ninfo > 0) + (workload != NULL) != 1)
     usage_error("give exactly one of --workload, --list and --info");
-  if (!workload && (out || scale_arg || seed_arg))
-    usage_error("--out, --scale and --seed go with --workload");
+  if (!workload && (out || scale_arg || seed_arg || threads_arg))
+    usage_error("--out, --scale, --seed and --threads go with --workload");
   if (list) return list_workloads();
   if (ninfo) {
     const char *paths[2] = {pb_user_path(info_files[0]),
@@ -178,10 +196,17 @@ int main(int argc, char **argv) {
     for (const pb_workload *k = pb_workloads; k->name; k++)
       snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
                known[0] ? ", " : "", k->name);
+    for (const pb_workload *k = pb_threaded_workloads; k->name; k++)
+      snprintf(known + strlen(known), sizeof known - strlen(known), ", %s",
+               k->name);
     usage_error("unknown workload '%s' (known: %s)", workload, known);
   }
   if (!out || !*out) usage_error("--workload needs --out=FILE");
   double scale = scale_arg ? parse_scale(scale_arg) : 1.0;
   uint64_t seed = seed_arg ? parse_seed(seed_arg) : 1;
-  return make(w, pb_user_path(out), scale, seed);
+  if (threads_arg && !w->generate_threads)
+    usage_error("--threads: workload '%s' is not threaded", w->name);
+  unsigned threads =
+      threads_arg ? parse_threads(threads_arg) : PB_WORKLOAD_THREADS_DEFAULT;
+  return make(w, pb_user_path(out), scale, seed, threads);
 }

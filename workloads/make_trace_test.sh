@@ -33,7 +33,7 @@ expect 2 "--seed: 99999999999999999999 is out of range" --workload=ints --out="$
 expect 2 "--workload needs --out=FILE" --workload=ints
 expect 2 "give exactly one of" --list --info="$dir/x"
 expect 2 "--workload given twice" --workload=ints --workload=lists --out="$dir/x"
-expect 2 "--out, --scale and --seed go with --workload" --list --seed=3
+expect 2 "--out, --scale, --seed and --threads go with --workload" --list --seed=3
 expect 2 "--list takes no value" --list=yes
 expect 2 "--scale needs a value" --workload=ints --out="$dir/x" --scale
 
@@ -65,9 +65,9 @@ head -c 100 "$dir/t.trace" >"$dir/short.trace"
 expect 2 "$dir/short.trace: file too short: 100 bytes" --info="$dir/short.trace"
 head -c 1000 "$dir/t.trace" >"$dir/cut.trace"
 expect 2 "$dir/cut.trace: truncated: op count says" --info="$dir/cut.trace"
-cp "$dir/t.trace" "$dir/v3.trace"
-printf '\x03' | dd of="$dir/v3.trace" bs=1 seek=8 conv=notrunc 2>/dev/null
-expect 2 "trace version 3, this reader knows versions 1 to 2" --info="$dir/v3.trace"
+cp "$dir/t.trace" "$dir/v4.trace"
+printf '\x04' | dd of="$dir/v4.trace" bs=1 seek=8 conv=notrunc 2>/dev/null
+expect 2 "trace version 4, this reader knows versions 1 to 3" --info="$dir/v4.trace"
 cp "$dir/t.trace" "$dir/flip.trace"
 printf '\xff' | dd of="$dir/flip.trace" bs=1 seek=200 conv=notrunc 2>/dev/null
 expect 2 "$dir/flip.trace: corrupted: checksum" --info="$dir/flip.trace"
@@ -111,4 +111,11 @@ rc=$?
 [[ $out == *"cannot write to standard output: No space left on device"* ]] ||
   fail "--info >/dev/full: $out"
 
+# Threaded workloads: --threads, only for them; the header shows threads.
+expect 0 "wrote" --workload=producer-consumer --threads=3 --scale=0.001 --out="$dir/pc.trace"
+expect 0 "threads                  3 (" --info="$dir/pc.trace"
+expect 0 "hand-off" --info="$dir/pc.trace"
+expect 2 "--threads: workload 'ints' is not threaded" --workload=ints --threads=2 --out="$dir/x.trace"
+expect 2 "--threads: '17' is not a thread count from 1 to 16" --workload=shared-cache --threads=17 --out="$dir/x.trace"
+expect 2 "--threads: '0' is not a thread count" --workload=shared-cache --threads=0 --out="$dir/x.trace"
 finish "all make_trace checks passed"

@@ -94,6 +94,8 @@ void pb_profile_compute(const pb_trace *t, pb_profile *p) {
         live_bytes = live_bytes - size[op->slot] + op->size;
         size[op->slot] = op->size;
         break;
+      case PB_OP_HANDOFF: /* the block lives on, on another thread */
+        continue;
       default: /* PB_OP_FREE */
         live_blocks--;
         live_bytes -= size[op->slot];

@@ -65,8 +65,8 @@ static void band_label(size_t b, char *label, size_t size) {
 
 void pb_profile_rows(const pb_profile *const *p, size_t n,
                      pb_profile_row_fn row, void *ctx) {
-  static const char *const kinds[PB_OP_KIND_COUNT] = {"malloc", "calloc",
-                                                      "realloc", "free"};
+  static const char *const kinds[PB_OP_KIND_COUNT] = {
+      "malloc", "calloc", "realloc", "free", "hand-off"};
   static const char *const domains[PB_DOMAIN_COUNT] = {
       "domain unknown", "domain raw", "domain mem", "domain obj"};
   static const char *const touches[PB_TOUCH_COUNT] = {
@@ -78,8 +78,13 @@ void pb_profile_rows(const pb_profile *const *p, size_t n,
   char label[64];
 
   ROW("ops", q->ops, 0);
-  for (size_t kind = 0; kind < PB_OP_KIND_COUNT; kind++)
-    ROW(kinds[kind], q->by_kind[kind], q->ops);
+  for (size_t kind = 0; kind < PB_OP_KIND_COUNT; kind++) {
+    /* Hand-offs exist only in threaded traces: a one-thread profile reads
+     * as it always did. */
+    int used = kind != PB_OP_HANDOFF;
+    for (size_t k = 0; k < r.n; k++) used |= p[k]->by_kind[kind] != 0;
+    if (used) ROW(kinds[kind], q->by_kind[kind], q->ops);
+  }
   ROW("realloc growing", q->reallocs_grow, q->ops);
   ROW("realloc shrinking", q->reallocs_shrink, q->ops);
   for (size_t d = 0; d < PB_DOMAIN_COUNT; d++)

@@ -52,6 +52,7 @@ void pb_trace_init(pb_trace *t, const char *workload, uint64_t seed,
   if (strlen(workload) >= PB_TRACE_NAME_MAX)
     die(workload, "workload name longer than %d bytes", PB_TRACE_NAME_MAX - 1);
   strcpy(t->workload, workload);
+  t->threads = 1;
   t->seed = seed;
   t->scale = scale;
 }
@@ -69,26 +70,31 @@ static void append(pb_trace *t, uint32_t slot, uint32_t size, pb_op_kind kind,
   op->kind = (uint8_t)kind;
   op->touch = (uint8_t)touch;
   op->domain = (uint8_t)domain;
-  op->reserved = 0;
+  op->thread = (uint8_t)t->thread;
 }
 
 static uint32_t take_slot(pb_trace *t) {
   uint32_t slot;
-  if (t->free_count > 0) {
-    slot = t->free_slots[--t->free_count];
+  pb_slot_list *free_slots = t->free_slots ? &t->free_slots[t->thread] : NULL;
+  if (free_slots && free_slots->count > 0) {
+    slot = free_slots->ids[--free_slots->count];
     if (t->live[slot])
       die(t->workload, "slot %u is on the free list but live", slot);
   } else {
     if (t->slots == UINT32_MAX) die(t->workload, "out of slot ids");
     slot = t->slots++;
     if (slot >= t->live_capacity) {
-      void *base = t->live;
-      uint64_t cap = t->live_capacity;
-      grow(&base, &cap, (uint64_t)slot + 1, 1, "the trace's live table");
-      t->live = base;
+      void *live = t->live, *owner = t->owner;
+      uint64_t cap = t->live_capacity, owner_cap = t->live_capacity;
+      grow(&live, &cap, (uint64_t)slot + 1, 1, "the trace's live table");
+      grow(&owner, &owner_cap, (uint64_t)slot + 1, 1,
+           "the trace's owner table");
+      t->live = live;
+      t->owner = owner;
       t->live_capacity = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
     }
   }
+  t->owner[slot] = (uint8_t)t->thread;
   return slot;
 }
 
@@ -122,6 +128,27 @@ static void check_live(const pb_trace *t, uint32_t slot, const char *what) {
         what, slot, t->slots);
   if (!t->live[slot])
     die(t->workload, "%s of slot %u, which is empty", what, slot);
+  if (t->owner[slot] != t->thread)
+    die(t->workload, "%s of slot %u on thread %u, which thread %u owns", what,
+        slot, t->thread, t->owner[slot]);
+}
+
+void pb_trace_set_thread(pb_trace *t, uint32_t thread) {
+  if (thread >= PB_TRACE_THREADS_MAX)
+    die(t->workload, "thread %u, at most %d threads", thread,
+        PB_TRACE_THREADS_MAX);
+  t->thread = thread;
+  if (thread >= t->threads) t->threads = thread + 1;
+}
+
+void pb_trace_handoff(pb_trace *t, uint32_t slot, uint32_t to) {
+  check_live(t, slot, "hand-off");
+  if (to >= PB_TRACE_THREADS_MAX || to == t->thread)
+    die(t->workload, "hand-off of slot %u from thread %u to thread %u", slot,
+        t->thread, to);
+  if (to >= t->threads) t->threads = to + 1;
+  append(t, slot, to, PB_OP_HANDOFF, PB_TOUCH_NONE, live_domain(t, slot));
+  t->owner[slot] = (uint8_t)to;
 }
 
 static void check_touch(const pb_trace *t, pb_touch touch) {
@@ -164,15 +191,19 @@ void pb_trace_free(pb_trace *t, uint32_t slot) {
   check_live(t, slot, "free");
   append(t, slot, 0, PB_OP_FREE, live_touch(t, slot), live_domain(t, slot));
   t->live[slot] = 0;
-  if (t->free_count == t->free_capacity) {
-    void *base = t->free_slots;
-    uint64_t cap = t->free_capacity;
-    grow(&base, &cap, (uint64_t)t->free_count + 1, sizeof(uint32_t),
+  if (!t->free_slots)
+    t->free_slots = pb_map_or_fail(PB_TRACE_THREADS_MAX * sizeof(pb_slot_list),
+                                   "the trace's free slot lists");
+  pb_slot_list *free_slots = &t->free_slots[t->thread];
+  if (free_slots->count == free_slots->capacity) {
+    void *base = free_slots->ids;
+    uint64_t cap = free_slots->capacity;
+    grow(&base, &cap, (uint64_t)free_slots->count + 1, sizeof(uint32_t),
          "the trace's free slot list");
-    t->free_slots = base;
-    t->free_capacity = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+    free_slots->ids = base;
+    free_slots->capacity = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
   }
-  t->free_slots[t->free_count++] = slot;
+  free_slots->ids[free_slots->count++] = slot;
 }
 
 void pb_trace_destroy(pb_trace *t) {
@@ -182,8 +213,12 @@ void pb_trace_destroy(pb_trace *t) {
     munmap(t->file_mapping, t->file_mapping_bytes);
   else if (t->capacity)
     pb_unmap(t->ops, t->capacity * sizeof(pb_op));
-  pb_unmap(t->free_slots, (size_t)t->free_capacity * sizeof(uint32_t));
+  for (int k = 0; t->free_slots && k < PB_TRACE_THREADS_MAX; k++)
+    pb_unmap(t->free_slots[k].ids,
+             (size_t)t->free_slots[k].capacity * sizeof(uint32_t));
+  pb_unmap(t->free_slots, PB_TRACE_THREADS_MAX * sizeof(pb_slot_list));
   pb_unmap(t->live, t->live_capacity);
+  pb_unmap(t->owner, t->live_capacity);
   memset(t, 0, sizeof *t);
 }
 
@@ -195,6 +230,11 @@ void pb_trace_profile_compute(const pb_trace *t, pb_trace_profile *profile) {
   size_t size_bytes = (size_t)t->slots * sizeof(uint32_t);
   uint32_t *sizes = /* live block size per slot */
       pb_map_or_fail(size_bytes, "the trace profile's slot sizes");
+  /* Per slot, the thread that last allocated its block (threaded traces
+   * only: a one-thread trace has no cross-thread free to count). */
+  uint8_t *maker = t->threads > 1 ? pb_map_or_fail(t->slots ? t->slots : 1,
+                                                   "the trace profile's makers")
+                                  : NULL;
   uint64_t live_bytes = 0, live_blocks = 0;
   for (uint64_t i = 0; i < t->count; i++) {
     const pb_op *op = &t->ops[i];
@@ -211,14 +251,21 @@ void pb_trace_profile_compute(const pb_trace *t, pb_trace_profile *profile) {
         live_bytes += op->size;
         live_blocks++;
         *size = op->size;
+        if (maker) maker[op->slot] = op->thread;
         break;
       case PB_OP_REALLOC:
+        if (maker) maker[op->slot] = op->thread;
         profile->reallocs++;
         profile->total_requested_bytes += op->size;
         live_bytes = live_bytes - *size + op->size;
         *size = op->size;
         break;
+      case PB_OP_HANDOFF:
+        profile->handoffs++;
+        continue;
       case PB_OP_FREE:
+        if (maker && maker[op->slot] != op->thread)
+          profile->cross_thread_frees++;
         profile->frees++;
         live_bytes -= *size;
         live_blocks--;
@@ -234,4 +281,5 @@ void pb_trace_profile_compute(const pb_trace *t, pb_trace_profile *profile) {
     }
   }
   pb_unmap(sizes, size_bytes);
+  if (maker) pb_unmap(maker, t->slots ? t->slots : 1);
 }

@@ -8,11 +8,25 @@
  * Trace memory comes straight from mmap, never from malloc, so that building
  * or loading a trace does not disturb the allocator under test.
  *
- * ---- File format, version 2 (all integers little-endian) -----------------
+ * ---- Threads (version 3) ----------------------------------------------------
+ * A trace may be the work of several threads (a small index each, below the
+ * header's thread count). Every op carries its thread; the replay gives each
+ * thread its own stream of ops and runs them on a real thread. A slot has an
+ * owner: the thread of the first op that names it. Only the owner operates on
+ * the slot, until it hands it over with a hand-off op (kind 4: the slot, the
+ * receiving thread in the size field), after which the receiver owns it. So a
+ * block allocated by one thread and freed by another crosses by an explicit
+ * hand-off, and a replay knows where to wait: the receiver's next op on the
+ * slot waits for the hand-off, and nothing else waits. Every replay performs
+ * the same ops on the same threads; only the interleaving of threads between
+ * hand-offs varies. A free of a block whose last malloc, calloc or realloc
+ * was by another thread is a cross-thread free (the profile counts them).
+ *
+ * ---- File format, version 3 (all integers little-endian) -----------------
  *
  *   offset  size  field
  *        0     8  magic "PBTRACE\0"
- *        8     4  version (2; version 1 files are still read)
+ *        8     4  version (3; versions 1 and 2 are still read)
  *       12     4  header size in bytes (128)
  *       16     8  op count
  *       24     4  slot count: slots are numbered 0..count-1 with no gap,
@@ -24,17 +38,28 @@
  *       48     8  checksum: FNV-1a 64 over the whole header (this field
  *                 read as zero) and then the op records
  *       56    32  workload name: printable ASCII, NUL-padded
- *       88    40  reserved, zero
+ *       88     4  thread count, 1..PB_TRACE_THREADS_MAX (version 3; in
+ *                 versions 1 and 2 reserved, zero: one thread)
+ *       92    36  reserved, zero
  *      128  12*n  op records:
  *                   +0  slot   u32
  *                   +4  size   u32  (0 for free)
- *                   +8  kind   u8   0 malloc, 1 calloc, 2 realloc, 3 free
+ *                   +8  kind   u8   0 malloc, 1 calloc, 2 realloc, 3 free,
+ *                                   4 hand-off (version 3; size: the
+ *                                   receiving thread)
  *                   +9  touch  u8   0 none, 1 object, 2 array (pb_touch)
  *                  +10  domain u8   CPython's allocator domain of the block:
  *                                   0 not recorded, 1 raw (PyMem_Raw*),
  *                                   2 mem (PyMem_*), 3 obj (PyObject_*)
- *                  +11  reserved u8 (zero)
+ *                  +11  thread u8   the thread that performs the op
+ *                                   (version 3; zero before)
  *
+ * pb_trace_save writes version 2, byte for byte what earlier poolbench wrote,
+ * when the trace has one thread (and so no hand-off), and version 3
+ * otherwise: one-thread traces and their checksums stay as they were.
+ *
+ * Version 2 differs from 3 in that its byte +11 of an op is a reserved zero,
+ * kind 4 is unknown and the header's bytes 88..127 are all reserved.
  * Version 1 differs in two places: its checksum covers the op records only
  * (the header was not protected), and bytes +10..+11 of an op are one
  * reserved u16 that must be zero, so every version 1 op reads as domain 0.
@@ -45,8 +70,11 @@
  * name, a slot count the ops do not use, and ops that break the slot rules
  * (malloc into a live slot, free or realloc of an empty one, a slot past the
  * slot count, an unknown kind, touch or domain, a realloc or free in another
- * domain than the block's malloc). Nothing is mapped or allocated in
- * proportion to a header field before the file's size has vouched for it. */
+ * domain than the block's malloc; in version 3 a thread at or past the
+ * thread count, an op on a slot by a thread that does not own it, a hand-off
+ * of an empty slot, to the owner itself or to a thread past the count). Nothing
+ * is mapped or allocated in proportion to a header field before the file's size
+ * has vouched for it. */
 #ifndef POOLBENCH_WORKLOADS_TRACE_H
 #define POOLBENCH_WORKLOADS_TRACE_H
 
@@ -54,17 +82,22 @@
 #include <stdint.h>
 
 #define PB_TRACE_MAGIC "PBTRACE"
-#define PB_TRACE_VERSION 2 /* what pb_trace_save writes */
+#define PB_TRACE_VERSION 3 /* the newest version pb_trace_save writes */
+#define PB_TRACE_VERSION_ONE_THREAD 2 /* what it writes for one thread */
 #define PB_TRACE_VERSION_MIN 1
 #define PB_TRACE_HEADER_SIZE 128
 #define PB_TRACE_NAME_MAX 32
 #define PB_TRACE_ERROR_MAX 512
+/* The most threads a trace may have: small, as the programs modelled run a
+ * handful of threads (and an op's thread is one byte). */
+#define PB_TRACE_THREADS_MAX 64
 
 typedef enum pb_op_kind {
   PB_OP_MALLOC = 0,
   PB_OP_CALLOC = 1, /* replayed as calloc(1, size) */
   PB_OP_REALLOC = 2,
-  PB_OP_FREE = 3, /* size is ignored (0) */
+  PB_OP_FREE = 3,    /* size is ignored (0) */
+  PB_OP_HANDOFF = 4, /* version 3: the slot's block goes to thread `size` */
   PB_OP_KIND_COUNT
 } pb_op_kind;
 
@@ -95,8 +128,17 @@ typedef struct pb_op {
   uint8_t kind;   /* pb_op_kind */
   uint8_t touch;  /* pb_touch */
   uint8_t domain; /* pb_domain */
-  uint8_t reserved;
+  uint8_t thread; /* below the trace's thread count (0 before version 3) */
 } pb_op;
+
+/* The builder's slots known free on one thread (reused LIFO). A slot freed
+ * by a thread stays that thread's: reusing it on another thread would need a
+ * hand-off the program never made. */
+typedef struct pb_slot_list {
+  uint32_t *ids; /* mmap'd */
+  uint32_t count;
+  uint32_t capacity;
+} pb_slot_list;
 
 typedef struct pb_trace {
   pb_op *ops;        /* mmap'd; capacity ops long (a loaded trace: in
@@ -104,19 +146,22 @@ typedef struct pb_trace {
   uint64_t count;    /* ops in the trace */
   uint64_t capacity; /* ops the mapping holds */
   uint32_t slots;    /* slot count: every op's slot is below it */
+  uint32_t threads;  /* thread count, 1..PB_TRACE_THREADS_MAX: every op's
+                        thread is below it */
   uint64_t seed;
   double scale;
   char workload[PB_TRACE_NAME_MAX];
   uint32_t version;  /* a loaded trace's format version; 0 when built */
   uint64_t checksum; /* a loaded trace's checksum, as its header holds it */
 
-  /* Builder state: slots known free, reused LIFO (mmap'd as well). */
-  uint32_t *free_slots;
-  uint32_t free_count;
-  uint32_t free_capacity;
-  uint8_t *live; /* per slot: nonzero while a block is live (builder checks) */
-  uint32_t live_capacity;
-  pb_domain domain; /* of the blocks malloc'd or calloc'd next */
+  /* Builder state: per thread, slots known free, reused LIFO (mmap'd as
+   * well, PB_TRACE_THREADS_MAX lists, on the first free). */
+  pb_slot_list *free_slots;
+  uint8_t *live;  /* per slot: nonzero while a block is live (builder checks) */
+  uint8_t *owner; /* per slot: the thread that owns it (trace rules above) */
+  uint32_t live_capacity; /* entries of live and of owner */
+  pb_domain domain;       /* of the blocks malloc'd or calloc'd next */
+  uint32_t thread;        /* the thread of the ops appended next */
 
   /* A loaded trace: the file, mapped read-only; ops point into it. */
   void *file_mapping;
@@ -142,6 +187,13 @@ void pb_trace_set_domain(pb_trace *t, pb_domain domain);
  * is empty): a capture that sees a block resized through another domain
  * records the realloc as the block's. */
 pb_domain pb_trace_slot_domain(const pb_trace *t, uint32_t slot);
+/* The thread of the ops appended from now on (0 until called); the trace's
+ * thread count grows to include it. */
+void pb_trace_set_thread(pb_trace *t, uint32_t thread);
+/* Appends a hand-off of live slot `slot` from the current thread, which must
+ * own it, to thread `to` (another one, below PB_TRACE_THREADS_MAX), which
+ * owns it from then on. */
+void pb_trace_handoff(pb_trace *t, uint32_t slot, uint32_t to);
 /* Releases every mapping of the trace. */
 void pb_trace_destroy(pb_trace *t);
 
@@ -184,6 +236,9 @@ uint64_t pb_trace_file_checksum(const void *bytes, size_t len);
 
 typedef struct pb_trace_profile {
   uint64_t mallocs, callocs, reallocs, frees;
+  uint64_t handoffs;              /* hand-off ops */
+  uint64_t cross_thread_frees;    /* frees of a block whose last malloc, calloc
+                                     or realloc was on another thread */
   uint64_t peak_live_bytes;       /* max over time of the sum of live sizes */
   uint64_t peak_op;               /* index of the op after which that max holds
                                      (first time reached) */

@@ -1,5 +1,5 @@
-/* Trace files (the format table is in trace.h): writing version 2, reading
- * versions 1 and 2, whether from a file or from memory.
+/* Trace files (the format table is in trace.h): writing version 2 (one
+ * thread) or 3, reading versions 1 to 3, whether from a file or from memory.
  *
  * The reader trusts nothing in a header until the file's size vouches for
  * it: the op count must match the bytes that follow the header exactly, and
@@ -39,7 +39,9 @@ enum {
   H_SCALE = 40,
   H_CHECKSUM = 48,
   H_NAME = 56,
-  H_RESERVED = 88,
+  H_THREADS = 88,     /* version 3; reserved before */
+  H_RESERVED_V2 = 88, /* versions 1 and 2: reserved from here */
+  H_RESERVED = 92,
 };
 
 /* ---- checksums ------------------------------------------------------------
@@ -147,7 +149,11 @@ static void encode_header(const pb_trace *t,
                           unsigned char h[PB_TRACE_HEADER_SIZE]) {
   memset(h, 0, PB_TRACE_HEADER_SIZE);
   memcpy(h + H_MAGIC, PB_TRACE_MAGIC, sizeof PB_TRACE_MAGIC);
-  put_u32(h + H_VERSION, PB_TRACE_VERSION);
+  /* One thread: version 2, the very bytes earlier poolbench wrote. */
+  int threaded = t->threads > 1;
+  put_u32(h + H_VERSION,
+          threaded ? PB_TRACE_VERSION : PB_TRACE_VERSION_ONE_THREAD);
+  if (threaded) put_u32(h + H_THREADS, t->threads);
   put_u32(h + H_HEADER_SIZE, PB_TRACE_HEADER_SIZE);
   put_u64(h + H_COUNT, t->count);
   put_u32(h + H_SLOTS, t->slots);
@@ -234,7 +240,14 @@ static int check_header(const unsigned char *h, uint64_t file_bytes,
                 "header size %u and op size %u, version %u has %d and %u",
                 header_size, op_size, version, PB_TRACE_HEADER_SIZE, OP_SIZE);
   if (check_name(h + H_NAME, label, err) != 0) return -1;
-  for (int i = H_RESERVED; i < PB_TRACE_HEADER_SIZE; i++)
+  if (version >= 3) {
+    uint32_t threads = get_u32(h + H_THREADS);
+    if (threads < 1 || threads > PB_TRACE_THREADS_MAX)
+      return fail(err, label, "thread count %u, must be 1 to %d", threads,
+                  PB_TRACE_THREADS_MAX);
+  }
+  for (int i = version >= 3 ? H_RESERVED : H_RESERVED_V2;
+       i < PB_TRACE_HEADER_SIZE; i++)
     if (h[i] != 0)
       return fail(err, label, "nonzero reserved header byte at offset %d", i);
   uint64_t count = get_u64(h + H_COUNT);
@@ -274,6 +287,7 @@ int pb_trace_parse(pb_trace *t, const void *bytes, size_t len,
       .ops = (pb_op *)ops, /* read-only: capacity 0 marks them borrowed */
       .count = count,
       .slots = get_u32(h + H_SLOTS),
+      .threads = version >= 3 ? get_u32(h + H_THREADS) : 1,
       .seed = get_u64(h + H_SEED),
       .scale = (double)get_u64(h + H_SCALE) / 1e6,
       .version = version,

@@ -45,6 +45,18 @@ static void scale_cell(const pb_trace *t, char *cell) {
 static void slots_cell(const pb_trace *t, char *cell) {
   snprintf(cell, PB_PROFILE_CELL_MAX, "%u", t->slots);
 }
+static void threads_cell(const pb_trace *t, char *cell) {
+  if (t->threads <= 1) {
+    snprintf(cell, PB_PROFILE_CELL_MAX, "1");
+    return;
+  }
+  pb_trace_profile q;
+  pb_trace_profile_compute(t, &q);
+  snprintf(
+      cell, PB_PROFILE_CELL_MAX, "%u (%llu cross-thread frees, %.1f%%)",
+      t->threads, (unsigned long long)q.cross_thread_frees,
+      q.frees ? 100.0 * (double)q.cross_thread_frees / (double)q.frees : 0.0);
+}
 static void version_cell(const pb_trace *t, char *cell) {
   snprintf(cell, PB_PROFILE_CELL_MAX, "%u", t->version);
 }
@@ -78,6 +90,7 @@ int pb_trace_info(const char *const *paths, size_t n, FILE *out) {
   header_row(&p, "seed", t, seed_cell);
   header_row(&p, "scale", t, scale_cell);
   header_row(&p, "slots", t, slots_cell);
+  header_row(&p, "threads", t, threads_cell);
   header_row(&p, "checksum", t, checksum_cell);
   print_row(&p, "load time", cells);
   pb_profile_rows(columns, p.n, print_row, &p);

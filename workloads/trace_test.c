@@ -184,12 +184,12 @@ static void test_rejects_bad_header(void) {
   expect_load_error(path, "not a poolbench trace (wrong magic)");
 
   save_or_die(&t, path);
-  patch_u32(path, 8, 3);
-  expect_load_error(path, "trace version 3, this reader knows versions 1 to 2");
+  patch_u32(path, 8, 4);
+  expect_load_error(path, "trace version 4, this reader knows versions 1 to 3");
 
   save_or_die(&t, path);
   patch_u32(path, 8, 0);
-  expect_load_error(path, "trace version 0, this reader knows versions 1 to 2");
+  expect_load_error(path, "trace version 0, this reader knows versions 1 to 3");
 
   save_or_die(&t, path);
   patch_u32(path, 12, 64);
@@ -437,7 +437,7 @@ static void test_parse_from_memory(void) {
   pb_trace u;
   char err[PB_TRACE_ERROR_MAX];
   PB_CHECKF(pb_trace_parse(&u, bytes, len, "memory", err) == 0, "%s", err);
-  PB_CHECK_EQ(u.version, PB_TRACE_VERSION);
+  PB_CHECK_EQ(u.version, PB_TRACE_VERSION_ONE_THREAD);
   PB_CHECK(memcmp(u.ops, t.ops, t.count * sizeof(pb_op)) == 0);
   pb_trace_destroy(&u); /* leaves the caller's bytes alone */
   PB_CHECK(memcmp(bytes, PB_TRACE_MAGIC, sizeof PB_TRACE_MAGIC) == 0);
@@ -579,7 +579,126 @@ static void unknown_domain(void) {
   pb_trace_set_domain(&t, (pb_domain)7);
 }
 
+/* ---- version 3: threads and hand-offs ---------------------------------- */
+
+/* Two threads: a block made on 0 handed to 1 and freed there, one freed by
+ * its maker, one handed back and forth. */
+static void build_threaded(pb_trace *t) {
+  pb_trace_init(t, "threaded", 5, 0.5);
+  uint32_t a = pb_trace_malloc(t, 32, PB_TOUCH_OBJECT);
+  uint32_t b = pb_trace_malloc(t, 48, PB_TOUCH_OBJECT);
+  pb_trace_handoff(t, a, 1);
+  pb_trace_set_thread(t, 1);
+  uint32_t c = pb_trace_malloc(t, 64, PB_TOUCH_NONE);
+  pb_trace_free(t, a); /* cross-thread */
+  pb_trace_realloc(t, c, 80, PB_TOUCH_NONE);
+  pb_trace_handoff(t, c, 0);
+  pb_trace_set_thread(t, 0);
+  pb_trace_free(t, b);
+  pb_trace_free(t, c); /* cross-thread: thread 1 reallocated it last */
+}
+
+static void test_version_3_round_trip(void) {
+  pb_trace t;
+  build_threaded(&t);
+  PB_CHECK_EQ(t.threads, 2);
+  const char *path = temp_path("threads.trace");
+  save_or_die(&t, path);
+  pb_trace u;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_load(&u, path, err) == 0, "%s", err);
+  PB_CHECK_EQ(u.version, 3);
+  PB_CHECK_EQ(u.threads, 2);
+  PB_CHECK_EQ(u.count, t.count);
+  PB_CHECK(memcmp(u.ops, t.ops, t.count * sizeof(pb_op)) == 0);
+  PB_CHECK_EQ(u.ops[2].kind, PB_OP_HANDOFF);
+  PB_CHECK_EQ(u.ops[2].size, 1);
+  PB_CHECK_EQ(u.ops[3].thread, 1);
+  pb_trace_profile p;
+  pb_trace_profile_compute(&u, &p);
+  PB_CHECK_EQ(p.handoffs, 2);
+  PB_CHECK_EQ(p.frees, 3);
+  PB_CHECK_EQ(p.cross_thread_frees, 2);
+  pb_trace_destroy(&u);
+  pb_trace_destroy(&t);
+
+  /* One thread: still written as version 2. */
+  build_sample(&t);
+  save_or_die(&t, path);
+  PB_CHECKF(pb_trace_load(&u, path, err) == 0, "%s", err);
+  PB_CHECK_EQ(u.version, 2);
+  PB_CHECK_EQ(u.threads, 1);
+  pb_trace_profile_compute(&u, &p);
+  PB_CHECK_EQ(p.cross_thread_frees, 0);
+  pb_trace_destroy(&u);
+  pb_trace_destroy(&t);
+}
+
+/* Like expect_rule_error, for a two-thread trace (version 3). */
+static void expect_thread_error(const pb_op *ops, uint64_t count,
+                                uint32_t slots, const char *expected) {
+  pb_trace t;
+  pb_trace_init(&t, "handmade", 0, 0);
+  t.ops = (pb_op *)ops;
+  t.count = count;
+  t.slots = slots;
+  t.threads = 2;
+  const char *path = temp_path("threads_rules.trace");
+  save_or_die(&t, path);
+  expect_load_error(path, expected);
+}
+
+static void test_version_3_rejects_broken_thread_rules(void) {
+  const pb_op past[] = {{0, 16, PB_OP_MALLOC, 0, 0, 2}};
+  expect_thread_error(past, 1, 1, "op 0: thread 2, past the thread count 2");
+  const pb_op not_owner[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                             {0, 0, PB_OP_FREE, 0, 0, 1}};
+  expect_thread_error(not_owner, 2, 1,
+                      "op 1: free of slot 0 on thread 1, which thread 0 owns");
+  const pb_op reuse[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                         {0, 0, PB_OP_FREE, 0, 0, 0},
+                         {0, 16, PB_OP_MALLOC, 0, 0, 1}};
+  expect_thread_error(
+      reuse, 3, 1, "op 2: malloc of slot 0 on thread 1, which thread 0 owns");
+  const pb_op to_self[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                           {0, 0, PB_OP_HANDOFF, 0, 0, 0}};
+  expect_thread_error(to_self, 2, 1,
+                      "op 1: hand-off from thread 0 to thread 0");
+  const pb_op to_past[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                           {0, 9, PB_OP_HANDOFF, 0, 0, 0}};
+  expect_thread_error(to_past, 2, 1,
+                      "op 1: hand-off from thread 0 to thread 9");
+  const pb_op empty[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                         {0, 0, PB_OP_FREE, 0, 0, 0},
+                         {0, 1, PB_OP_HANDOFF, 0, 0, 0}};
+  expect_thread_error(empty, 3, 1, "op 2: hand-off of slot 0, which is empty");
+  /* A hand-off is unknown before version 3. */
+  const pb_op v2[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
+                      {0, 1, PB_OP_HANDOFF, 0, 0, 0}};
+  expect_rule_error(v2, 2, 1, "op 1: unknown kind 4");
+  /* The thread count is 1..64. */
+  pb_trace t;
+  build_threaded(&t);
+  const char *path = temp_path("threads_count.trace");
+  save_or_die(&t, path);
+  patch_u32(path, 88, 0);
+  expect_load_error(path, "thread count 0, must be 1 to 64");
+  patch_u32(path, 88, 65);
+  expect_load_error(path, "thread count 65, must be 1 to 64");
+  pb_trace_destroy(&t);
+}
+
+static void free_on_another_thread(void) {
+  pb_trace t;
+  pb_trace_init(&t, "buggy", 0, 1);
+  uint32_t a = pb_trace_malloc(&t, 16, PB_TOUCH_NONE);
+  pb_trace_set_thread(&t, 1);
+  pb_trace_free(&t, a);
+}
+
 static void test_builder_aborts_on_generator_bugs(void) {
+  pb_expect_death(free_on_another_thread,
+                  "free of slot 0 on thread 1, which thread 0 owns");
   pb_expect_death(unknown_domain, "workload \"buggy\"): unknown domain 7");
   pb_expect_death(free_twice,
                   "workload \"buggy\"): free of slot 0, which is empty");
@@ -612,6 +731,8 @@ int main(int argc, char **argv) {
       PB_TEST(test_builder_reuses_slots_lifo),
       PB_TEST(test_builder_grows),
       PB_TEST(test_builder_aborts_on_generator_bugs),
+      PB_TEST(test_version_3_round_trip),
+      PB_TEST(test_version_3_rejects_broken_thread_rules),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

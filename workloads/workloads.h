@@ -27,17 +27,32 @@ typedef struct pb_workload {
    * (and in the runfiles of what depends on //workloads/python:scripts):
    * "workloads/python/NAME.py", taking [SCALE [SEED]]. */
   const char *script;
+  /* A threaded workload (NULL for the others): the trace at `threads`
+   * threads (1..PB_WORKLOAD_THREADS_MAX); generate is it at
+   * PB_WORKLOAD_THREADS_DEFAULT. */
+  void (*generate_threads)(pb_trace *trace, uint64_t seed, double scale,
+                           unsigned threads);
 } pb_workload;
+
+/* --threads of a threaded workload: its default and its most. */
+#define PB_WORKLOAD_THREADS_DEFAULT 2
+#define PB_WORKLOAD_THREADS_MAX 16
 
 /* The largest scale any program generates a workload at: 100 times the
  * standard size is already gigabytes of trace; more would only end in a
  * failed mapping after minutes of generating. */
 #define PB_SCALE_MAX 100.0
 
-/* All workloads, in the order reports list them; NULL-terminated. */
+/* All one-thread workloads, in the order reports list them;
+ * NULL-terminated. The comparison, the gate and the fidelity tests run
+ * these. */
 extern const pb_workload pb_workloads[];
 
-/* The workload of that name, or NULL. */
+/* The threaded workloads (generate_threads set); NULL-terminated. Run by
+ * name (bench_<backend> --workload=NAME --threads=N), not by default. */
+extern const pb_workload pb_threaded_workloads[];
+
+/* The workload of that name in either table, or NULL. */
 const pb_workload *pb_workload_find(const char *name);
 
 #endif /* POOLBENCH_WORKLOADS_WORKLOADS_H */

@@ -303,17 +303,60 @@ static void test_generational_shape(void) {
   pb_trace_destroy(&t);
 }
 
+/* The threaded workloads: valid at every thread count, deterministic,
+ * every block freed, the thread count honoured; producer-consumer and
+ * shared-cache free across threads, parallel-churn never does. */
+static void test_threaded(void) {
+  static const char *const names[] = {"parallel-churn", "producer-consumer",
+                                      "shared-cache"};
+  static const unsigned counts[] = {1, 2, 3, 4, 16};
+  for (size_t i = 0; i < 3; i++) {
+    const pb_workload *w = pb_workload_find(names[i]);
+    PB_CHECKF(w && w->generate_threads, "%s", names[i]);
+    PB_CHECK(w == &pb_threaded_workloads[i]);
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+      pb_trace a, b;
+      w->generate_threads(&a, 3, 0.01, counts[k]);
+      w->generate_threads(&b, 3, 0.01, counts[k]);
+      PB_CHECK_EQ(a.threads, counts[k]);
+      PB_CHECK_EQ(a.count, b.count);
+      PB_CHECK(memcmp(a.ops, b.ops, a.count * sizeof(pb_op)) == 0);
+      char err[PB_TRACE_ERROR_MAX];
+      PB_CHECKF(pb_trace_validate(&a, err) == 0, "%s at %u: %s", names[i],
+                counts[k], err);
+      pb_trace_profile p;
+      pb_trace_profile_compute(&a, &p);
+      PB_CHECK_EQ(p.mallocs + p.callocs, p.frees); /* everything freed */
+      uint64_t on[PB_TRACE_THREADS_MAX] = {0};
+      for (uint64_t j = 0; j < a.count; j++) on[a.ops[j].thread]++;
+      for (unsigned th = 0; th < counts[k]; th++)
+        PB_CHECKF(on[th] > 0, "%s: thread %u of %u idle", names[i], th,
+                  counts[k]);
+      if (counts[k] == 1 || i == 0)
+        PB_CHECK_EQ(p.cross_thread_frees, 0);
+      else
+        PB_CHECKF(p.cross_thread_frees > p.frees / 50,
+                  "%s at %u threads: %llu cross-thread frees of %llu", names[i],
+                  counts[k], (unsigned long long)p.cross_thread_frees,
+                  (unsigned long long)p.frees);
+      pb_trace_destroy(&a);
+      pb_trace_destroy(&b);
+    }
+    /* generate is the default thread count. */
+    pb_trace d;
+    w->generate(&d, 3, 0.01);
+    PB_CHECK_EQ(d.threads, PB_WORKLOAD_THREADS_DEFAULT);
+    pb_trace_destroy(&d);
+  }
+}
+
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
-      PB_TEST(test_registry),
-      PB_TEST(test_all_common),
-      PB_TEST(test_ints_shape),
-      PB_TEST(test_tuples_shape),
-      PB_TEST(test_lists_shape),
-      PB_TEST(test_objgraph_shape),
-      PB_TEST(test_pinning_shape),
-      PB_TEST(test_generational_shape),
-      {NULL, NULL},
+      PB_TEST(test_registry),      PB_TEST(test_all_common),
+      PB_TEST(test_ints_shape),    PB_TEST(test_tuples_shape),
+      PB_TEST(test_lists_shape),   PB_TEST(test_objgraph_shape),
+      PB_TEST(test_pinning_shape), PB_TEST(test_generational_shape),
+      PB_TEST(test_threaded),      {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);
 }

@@ -215,9 +215,23 @@ static void bad_parameters_are_one_line_errors(void) {
 
 static void backend_init_and_config(void) {
   char err[PB_ERROR_MAX];
-  PB_CHECKF(
-      strcmp(pb_parameters(), "layout,arena_size,pool_size,threshold") == 0,
-      "%s", pb_parameters());
+  PB_CHECKF(strcmp(pb_parameters(),
+                   "layout,arena_size,pool_size,threshold,threads") == 0,
+            "%s", pb_parameters());
+  /* threads=: refused unless gil; without it the pool refuses threads. */
+  pb_calls calls = {0};
+  PB_CHECKF(pb_init(NULL, 0, err) == 0, "%s", err);
+  PB_CHECK(pb_threads(2, &calls, err) == -1);
+  PB_CHECKF(strstr(err, "give threads=gil or threads=per-thread") != NULL, "%s",
+            err);
+  pb_param gil[2] = {{"threads", "gil"}, {"layout", "3.10"}};
+  PB_CHECKF(pb_init(gil, 2, err) == 0, "%s", err);
+  PB_CHECKF(strcmp(pb_config(), "3.10 threads=gil") == 0, "%s", pb_config());
+  PB_CHECK_EQ(pb_threads(2, &calls, err), PB_THREADS_SERIALIZE);
+  pb_param bogus = {"threads", "many"};
+  PB_CHECK(pb_init(&bogus, 1, err) == -1);
+  PB_CHECKF(strstr(err, "threads=many") != NULL, "%s", err);
+  PB_CHECK_EQ(pb_threads(2, &calls, err), PB_THREADS_SERIALIZE); /* unchanged */
   pb_param p38 = {"layout", "3.8"};
   PB_CHECKF(pb_init(&p38, 1, err) == 0, "%s", err);
   PB_CHECKF(strcmp(pb_config(), "3.8") == 0, "%s", pb_config());

@@ -422,7 +422,7 @@ typedef struct pool_map_geometry {
  * layout costs a few loads from one line rather than a walk of pool_state.
  * Before pool_init, threshold is 0 and the map is empty, so every request
  * goes to the system allocator and no pointer is owned. */
-typedef struct pool_hot {
+typedef struct pool_hot_s {
   size_t threshold;         /* n - 1 < threshold: small request */
   pool_header *usedpools;   /* one sentinel per size class */
   uintptr_t pool_mask;      /* ~(pool_size - 1) */
@@ -477,8 +477,14 @@ typedef struct pool_state {
   unsigned fail_next_meta;  /* succeed, then fail this many */
 } pool_state;
 
+/* One pymalloc state, global, as CPython has it. The per-thread copy of the
+ * pool (per_thread.h) compiles these same sources with POOL_PER_THREAD
+ * defined and pool_hot and pool_g redefined as the calling thread's state
+ * (per_thread_names.h). */
+#ifndef POOL_PER_THREAD
 extern pool_hot_t pool_hot;
 extern pool_state pool_g;
+#endif
 
 /* ---- internal checks ----------------------------------------------------- */
 

@@ -5,15 +5,9 @@
 #include <sys/mman.h>
 
 #include "allocator/allocator.h"
+#include "harness/runner/touch.h"
 
-/* What a CPython object starts with: ob_refcnt and ob_type. */
-typedef struct object_header {
-  uint64_t refcnt;
-  uint64_t type;
-} object_header;
-
-/* Stands in for a type object's address. */
-static const char object_type[1];
+static int replay_ops(pb_replay *replay, uint64_t end);
 
 int pb_replay_init(pb_replay *replay, const pb_trace *trace,
                    char err[PB_TRACE_ERROR_MAX]) {
@@ -32,37 +26,31 @@ int pb_replay_init(pb_replay *replay, const pb_trace *trace,
   return 0;
 }
 
-/* A new object gets its header written, as PyObject_Init does. */
-static inline void touch_new_object(unsigned char *block, uint64_t size) {
-  if (size >= sizeof(object_header)) {
-    object_header *h = (object_header *)block;
-    h->refcnt = 1;
-    h->type = (uint64_t)(uintptr_t)object_type;
+/* A threaded trace replayed by one thread, in trace order: a hand-off has
+ * nothing to wait for and is skipped. Kept out of pb_replay_run's loop so
+ * that the one-thread replay runs exactly the instructions it always did. */
+static int run_in_order(pb_replay *replay, uint64_t end) {
+  const pb_op *ops = replay->trace->ops;
+  uint64_t i = replay->next_op;
+  while (i < end) {
+    uint64_t stop = i;
+    while (stop < end && ops[stop].kind != PB_OP_HANDOFF) stop++;
+    replay->next_op = i;
+    int rc = replay_ops(replay, stop);
+    if (rc != 0) return rc;
+    i = stop < end ? stop + 1 : end;
   }
-}
-
-/* Before an object is freed, Py_DECREF reads and drops its refcount and the
- * deallocator reads its type. */
-static inline void touch_dying_object(pb_replay *replay, unsigned char *block,
-                                      uint64_t size) {
-  if (size >= sizeof(object_header)) {
-    object_header *h = (object_header *)block;
-    h->refcnt -= 1;
-    replay->sink += h->type + h->refcnt;
-  }
-}
-
-/* A list's item array: the items between the old and the new size are
- * written, as appends fill the capacity a resize made. */
-static inline void touch_array(unsigned char *block, uint64_t from,
-                               uint64_t to) {
-  for (uint64_t off = (from + 7) & ~(uint64_t)7; off + 8 <= to; off += 8) {
-    uint64_t item = (uint64_t)(uintptr_t)object_type + off;
-    memcpy(block + off, &item, 8);
-  }
+  replay->next_op = end;
+  return 0;
 }
 
 int pb_replay_run(pb_replay *replay, uint64_t end) {
+  if (replay->trace->threads > 1) return run_in_order(replay, end);
+  return replay_ops(replay, end);
+}
+
+/* The timed loop: ops next_op..end-1, in order, on this thread. */
+static int replay_ops(pb_replay *replay, uint64_t end) {
   const pb_op *ops = replay->trace->ops;
   pb_slot *slots = replay->slots;
   for (uint64_t i = replay->next_op; i < end; i++) {
@@ -98,7 +86,7 @@ int pb_replay_run(pb_replay *replay, uint64_t end) {
         break;
       default: /* PB_OP_FREE: the loader validated every kind */
         if (op.touch == PB_TOUCH_OBJECT)
-          touch_dying_object(replay, slot->block, slot->size);
+          touch_dying_object(&replay->sink, slot->block, slot->size);
         pb_free(slot->block);
         slot->block = NULL;
         break;

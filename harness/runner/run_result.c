@@ -53,6 +53,14 @@ void pb_result_print_text(const pb_result *r, FILE *out) {
           (unsigned long long)ops, (unsigned long long)p->mallocs,
           (unsigned long long)p->callocs, (unsigned long long)p->reallocs,
           (unsigned long long)p->frees);
+  if (r->threads > 1) /* one-thread runs read as they always did */
+    fprintf(out,
+            "threads        %u: %llu hand-offs, %llu cross-thread frees "
+            "(%.1f%% of frees)\n",
+            r->threads, (unsigned long long)p->handoffs,
+            (unsigned long long)p->cross_thread_frees,
+            p->frees ? 100.0 * (double)p->cross_thread_frees / (double)p->frees
+                     : 0.0);
   fprintf(out, "time           %.4f s: %.2f ns/op, %.2f Mops/s\n", r->seconds,
           pb_result_ns_per_op(r),
           r->seconds > 0 ? (double)ops / r->seconds / 1e6 : 0.0);
@@ -154,6 +162,13 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
   json_object_set_new(root, "callocs", u64(p->callocs));
   json_object_set_new(root, "reallocs", u64(p->reallocs));
   json_object_set_new(root, "frees", u64(p->frees));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_THREADS), u64(r->threads));
+  json_object_set_new(root, pb_metric_key(PB_METRIC_CROSS_THREAD_FREES),
+                      u64(p->cross_thread_frees));
+  json_object_set_new(
+      root, "cross_thread_free_share",
+      json_real(p->frees ? (double)p->cross_thread_frees / (double)p->frees
+                         : 0.0));
   json_object_set_new(root, "seconds", json_real(r->seconds));
   json_object_set_new(root, pb_metric_key(PB_METRIC_NS_PER_OP),
                       json_real(pb_result_ns_per_op(r)));

@@ -28,6 +28,7 @@ typedef struct pb_result {
   uint64_t seed;
 
   pb_trace_profile profile; /* op counts, peak_live_bytes, ... */
+  unsigned threads;         /* that replayed the trace (its thread count) */
   double seconds;           /* replay only, wall clock */
   double cpu_seconds;       /* replay only, this process's CPU time */
   uint64_t involuntary_context_switches; /* during the replay */

@@ -34,6 +34,7 @@
 #include "common/user_path.h"
 #include "harness/cli.h"
 #include "harness/runner/replay.h"
+#include "harness/runner/replay_threads.h"
 #include "harness/runner/rss.h"
 #include "harness/runner/run_result.h"
 #include "harness/runner/segment_meter.h"
@@ -56,13 +57,15 @@ typedef struct options {
   int describe;
   const char *report_file;
   int count_syscalls;
+  unsigned threads; /* of a threaded workload (0: its default) */
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
 } options;
 
 /* Which options were given, so that none is given twice. */
 typedef struct given {
-  int workload, trace, report, scale, seed, json, describe, count_syscalls;
+  int workload, trace, report, scale, seed, json, describe, count_syscalls,
+      threads;
 } given;
 
 static void print_help(void) {
@@ -79,6 +82,9 @@ static void print_help(void) {
       "  --scale=X         workload size, 1 = standard (default 1; at most "
       "%g)\n"
       "  --seed=N          workload seed (default 1)\n"
+      "  --threads=N       threads of a threaded workload (default %d, at\n"
+      "                    most %d), each replaying its own ops on a real\n"
+      "                    thread\n"
       "  --json            print one JSON object instead of text\n"
       "  --allocator-report=FILE  write the allocator's own report to FILE\n"
       "                    at the peak of live bytes and after teardown\n"
@@ -91,10 +97,13 @@ static void print_help(void) {
       "  --help            this text\n"
       "  NAME=VALUE        a parameter for the backend: %s%s\n"
       "\nworkloads:\n",
-      pb_name(), pb_name(), PB_SCALE_MAX,
-      *params ? "it takes " : "it takes none", params);
+      pb_name(), pb_name(), PB_SCALE_MAX, PB_WORKLOAD_THREADS_DEFAULT,
+      PB_WORKLOAD_THREADS_MAX, *params ? "it takes " : "it takes none", params);
   for (const pb_workload *w = pb_workloads; w->name; w++)
     printf("  %-14s %s\n", w->name, w->description);
+  printf("\nthreaded workloads (--threads=N):\n");
+  for (const pb_workload *w = pb_threaded_workloads; w->name; w++)
+    printf("  %-17s %s\n", w->name, w->description);
 }
 
 static options parse_options(int argc, char **argv) {
@@ -135,6 +144,15 @@ static options parse_options(int argc, char **argv) {
     } else if (pb_cli_option(argc, argv, &i, "--scale", &value)) {
       pb_cli_once(&g.scale, "--scale");
       if (value) pb_cli_scale("--scale", value, PB_SCALE_MAX, &o.scale);
+    } else if (pb_cli_option(argc, argv, &i, "--threads", &value)) {
+      pb_cli_once(&g.threads, "--threads");
+      uint64_t n;
+      if (value &&
+          (pb_cli_u64(value, &n) != 0 || n < 1 || n > PB_WORKLOAD_THREADS_MAX))
+        pb_fail(PB_EXIT_BAD_INPUT,
+                "--threads: '%s' is not a thread count from 1 to %d", value,
+                PB_WORKLOAD_THREADS_MAX);
+      if (value) o.threads = (unsigned)n;
     } else if (pb_cli_option(argc, argv, &i, "--seed", &value)) {
       pb_cli_once(&g.seed, "--seed");
       if (value && pb_cli_u64(value, &o.seed) != 0)
@@ -154,6 +172,11 @@ static options parse_options(int argc, char **argv) {
   if (o.workload && !pb_workload_find(o.workload))
     pb_fail(PB_EXIT_BAD_INPUT, "unknown workload '%s' (see --help)",
             o.workload);
+  if (g.threads &&
+      (!o.workload || !pb_workload_find(o.workload)->generate_threads))
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--threads goes with a threaded workload (see --help): a trace "
+            "file has its own threads");
   return o;
 }
 
@@ -251,6 +274,88 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
   return 0;
 }
 
+/* measure() for a trace of several threads: the same measurements, the
+ * replay run by one real thread per trace thread (replay_threads.h), the
+ * workers stopped at every segment end while RSS and the peak snapshot are
+ * taken. */
+/* Not inlined: its tables would grow main's stack frame, and the one-thread
+ * replay's stack would then reach pages it never touched before the RSS
+ * baseline (a page of peak RSS in the smallest runs). */
+__attribute__((noinline)) static int measure_threads(const pb_trace *trace,
+                                                     pb_result *r,
+                                                     FILE *report) {
+  char err[PB_TRACE_ERROR_MAX];
+  uint64_t count = trace->count;
+  uint64_t peak_end = count ? r->profile.peak_op + 1 : 0;
+  /* The segment ends: the RSS sample points and the op after the peak,
+   * increasing, none twice (at least one, for an empty trace). */
+  uint64_t ends[PB_THREADS_SEGMENTS_MAX], last = 0;
+  unsigned segments = 0;
+  int peak_segment = -1;
+  for (unsigned k = 1; k <= RSS_SAMPLES; k++) {
+    uint64_t point = count * k / RSS_SAMPLES;
+    if (peak_end > last && peak_end < point) {
+      peak_segment = (int)segments;
+      ends[segments++] = last = peak_end;
+    }
+    if (point > last || segments == 0) ends[segments++] = last = point;
+    if (point == peak_end && peak_segment < 0) peak_segment = (int)segments - 1;
+  }
+  pb_replay_threads rt;
+  /* pb_expect before the workers start and pb_threads is called. */
+  expect_demand(&r->profile);
+  if (pb_replay_threads_init(&rt, trace, ends, segments, err) != 0)
+    pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
+  pb_map_file_pages();
+
+  r->rss_baseline_bytes = pb_rss_bytes();
+  if (pb_rss_reset_peak() != 0)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "cannot reset the RSS high-water mark (/proc/self/clear_refs)");
+  uint64_t faults_before = pb_minor_faults();
+  pb_meter meter;
+  pb_meter_start(&meter);
+  for (unsigned k = 0; k < segments; k++) {
+    uint32_t failed_size = 0;
+    pb_meter_segment_begin(&meter);
+    int rc = pb_replay_threads_segment(&rt, &failed_size);
+    pb_meter_segment_end(&meter);
+    if (rc != 0) {
+      pb_warn("%s returned NULL for a %u-byte request", pb_name(), failed_size);
+      return PB_EXIT_OUT_OF_MEMORY;
+    }
+    if (r->timeline_count < PB_TIMELINE_MAX)
+      r->timeline[r->timeline_count++] = (pb_rss_sample){
+          ends[k], above(pb_rss_bytes(), r->rss_baseline_bytes)};
+    if ((int)k == peak_segment && count) {
+      r->internal_fragmentation_bytes =
+          pb_replay_threads_internal_fragmentation(&rt);
+      pb_stats_get(&r->stats_at_peak);
+      write_report(report, REPORT_AT_PEAK);
+    }
+  }
+  pb_meter_stop(&meter);
+  r->seconds = meter.wall_seconds;
+  r->cpu_seconds = meter.cpu_seconds;
+  r->involuntary_context_switches = meter.involuntary_switches;
+  if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
+  r->minor_page_faults = pb_minor_faults() - faults_before;
+  r->peak_rss_bytes = above(pb_rss_peak_bytes(), r->rss_baseline_bytes);
+
+  pb_replay_threads_destroy(&rt); /* joins the workers; keeps the slots */
+  /* The teardown runs here, as thread 0 (allocator.h). */
+  if (pb_thread_enter) pb_thread_enter(0);
+  pb_replay_threads_free_all(&rt);
+  r->retained_bytes = above(pb_rss_bytes(), r->rss_baseline_bytes);
+  write_report(report, REPORT_AFTER_TEARDOWN);
+  pb_release();
+  r->retained_after_release_bytes =
+      above(pb_rss_bytes(), r->rss_baseline_bytes);
+  pb_stats_get(&r->stats_after_release);
+  pb_replay_destroy(&rt.base);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static char name[64];
   snprintf(name, sizeof name, "bench_%s", pb_name());
@@ -271,7 +376,12 @@ int main(int argc, char **argv) {
     if (pb_trace_load(&trace, o.trace_file, err) != 0)
       pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   } else {
-    pb_workload_find(o.workload)->generate(&trace, o.seed, o.scale);
+    const pb_workload *w = pb_workload_find(o.workload);
+    if (w->generate_threads)
+      w->generate_threads(&trace, o.seed, o.scale,
+                          o.threads ? o.threads : PB_WORKLOAD_THREADS_DEFAULT);
+    else
+      w->generate(&trace, o.seed, o.scale);
   }
 
   static pb_result r; /* large (stats, timeline): not on the stack */
@@ -283,6 +393,7 @@ int main(int argc, char **argv) {
   r.scale = o.trace_file ? trace.scale : o.scale;
   r.seed = o.trace_file ? trace.seed : o.seed;
   pb_trace_profile_compute(&trace, &r.profile);
+  r.threads = trace.threads;
   FILE *report = NULL;
   if (o.report_file && (report = fopen(o.report_file, "w")) == NULL)
     pb_fail(PB_EXIT_BAD_INPUT, "--allocator-report: cannot write '%s'",
@@ -296,7 +407,8 @@ int main(int argc, char **argv) {
     r.peak_rss_exact = 1;
   }
 
-  int rc = measure(&trace, &r, report);
+  int rc = trace.threads > 1 ? measure_threads(&trace, &r, report)
+                             : measure(&trace, &r, report);
   if (report != NULL && fclose(report) != 0) {
     pb_warn("cannot write the allocator report '%s'", o.report_file);
     rc = rc ? rc : PB_EXIT_FAILED;

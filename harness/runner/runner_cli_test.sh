@@ -87,4 +87,15 @@ timeout 60 "$bin" --describe >/dev/full 2>/dev/null
 rc=$?
 [[ $rc == 1 ]] || fail "--describe >/dev/full: exit $rc"
 
+# --threads: with a threaded workload only, 1..16; the JSON says how many
+# threads replayed it and how many frees crossed threads.
+expect 2 "--threads goes with a threaded workload" --workload=ints --threads=2
+expect 2 "--threads: '0' is not a thread count from 1 to 16" --workload=shared-cache --threads=0
+expect 2 "--threads: '17' is not a thread count" --workload=shared-cache --threads=17
+expect 2 "--threads given twice" --workload=shared-cache --threads=2 --threads=2
+expect 0 '"threads":3' --workload=producer-consumer --threads=3 --scale=0.005 --json
+expect 0 '"cross_thread_frees":0,' --workload=parallel-churn --scale=0.005 --json
+expect 0 '"threads":1,"cross_thread_frees":0,' --workload=ints --scale=0.005 --json
+expect 0 "threads        2:" --workload=shared-cache --scale=0.005
+
 finish "all runner command-line checks passed"

@@ -1,9 +1,9 @@
 /* The trace reader and the replay against mutated traces: a deterministic,
- * seeded mutation loop over valid version 1 and version 2 files (small
- * hand-built traces and tiny generated workloads), fed to the reader and,
- * when it accepts one, to the profile and the replay against the glibc
- * backend. Nothing may crash, hang or read past the file; a refusal is one
- * line naming the problem; what is accepted replays without error.
+ * seeded mutation loop over valid version 1, 2 and 3 files (small
+ * hand-built traces, tiny generated workloads, two threaded ones), fed to the
+ * reader and, when it accepts one, to the profile and the replay against the
+ * glibc backend. Nothing may crash, hang or read past the file; a refusal is
+ * one line naming the problem; what is accepted replays without error.
  *
  * Under --config=asan the file is a malloc'd buffer of exactly its length,
  * so that a read past its end is a heap-buffer-overflow, and every block the
@@ -46,7 +46,8 @@ typedef struct seed_file {
 } seed_file;
 
 typedef struct fuzz_counts {
-  uint64_t iterations, accepted, replayed, through_files, by_version[3];
+  uint64_t iterations, accepted, replayed, through_files,
+      by_version[PB_TRACE_VERSION + 1];
 } fuzz_counts;
 
 static seed_file seeds[16];
@@ -56,6 +57,19 @@ static char file_path[4096];
 static void add_seed(unsigned char *bytes, size_t len) {
   PB_CHECK(nseeds < sizeof seeds / sizeof seeds[0]);
   seeds[nseeds++] = (seed_file){bytes, len};
+}
+
+/* t as pb_trace_save writes it: version 2, or 3 for a threaded trace. */
+static void add_saved(const pb_trace *t) {
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_save(t, file_path, err) == 0, "%s", err);
+  FILE *f = fopen(file_path, "rb");
+  PB_CHECK(f != NULL);
+  size_t len = PB_TRACE_HEADER_SIZE + (size_t)t->count * sizeof(pb_op);
+  unsigned char *bytes = malloc(len);
+  PB_CHECK(bytes && fread(bytes, 1, len, f) == len);
+  fclose(f);
+  add_seed(bytes, len);
 }
 
 /* t as a version 2 file (pb_trace_save) and as a version 1 file. */
@@ -110,6 +124,16 @@ static void make_seeds(void) {
     PB_CHECK(w != NULL);
     w->generate(&t, 7, i == 0 ? 0.00005 : 0.00002);
     add_both_versions(&t);
+    pb_trace_destroy(&t);
+  }
+  /* Version 3: two threaded workloads, with hand-offs and threads. */
+  static const char *const threaded[] = {"producer-consumer", "shared-cache"};
+  for (size_t i = 0; i < 2; i++) {
+    const pb_workload *w = pb_workload_find(threaded[i]);
+    PB_CHECK(w != NULL && w->generate_threads != NULL);
+    w->generate_threads(&t, 7, 0.0002, 3);
+    PB_CHECK_EQ(t.threads, 3);
+    add_saved(&t);
     pb_trace_destroy(&t);
   }
 }
@@ -209,9 +233,9 @@ static void check_refusal(const pb_trace *t, const char *err) {
 static int replay(const pb_trace *t) {
   pb_trace_profile profile;
   pb_trace_profile_compute(t, &profile);
-  PB_CHECK_EQ(
-      profile.mallocs + profile.callocs + profile.reallocs + profile.frees,
-      t->count);
+  PB_CHECK_EQ(profile.mallocs + profile.callocs + profile.reallocs +
+                  profile.frees + profile.handoffs,
+              t->count);
   if (profile.total_requested_bytes > REPLAY_MAX_REQUESTED) return 0;
   char err[PB_TRACE_ERROR_MAX];
   pb_replay r;
@@ -322,15 +346,15 @@ int main(int argc, char **argv) {
   unlink(file_path);
   printf(
       "%llu mutated traces (seed %llu) in %.1f s: %llu accepted (%llu "
-      "version 1, %llu version 2), %llu replayed, %llu also through a "
-      "file\n",
+      "version 1, %llu version 2, %llu version 3), %llu replayed, %llu also "
+      "through a file\n",
       (unsigned long long)c.iterations, (unsigned long long)seed, seconds,
       (unsigned long long)c.accepted, (unsigned long long)c.by_version[1],
-      (unsigned long long)c.by_version[2], (unsigned long long)c.replayed,
-      (unsigned long long)c.through_files);
+      (unsigned long long)c.by_version[2], (unsigned long long)c.by_version[3],
+      (unsigned long long)c.replayed, (unsigned long long)c.through_files);
   /* A loop whose mutants never got through would test only the front door. */
   if (iterations >= 1000) {
-    PB_CHECKF(c.by_version[1] > 0 && c.by_version[2] > 0,
+    PB_CHECKF(c.by_version[1] > 0 && c.by_version[2] > 0 && c.by_version[3] > 0,
               "no mutant of some version was accepted");
     PB_CHECKF(c.replayed > 0, "no mutant was replayed");
     PB_CHECKF(c.accepted < c.iterations, "every mutant was accepted");

@@ -9,8 +9,9 @@ root="$TEST_SRCDIR/$TEST_WORKSPACE"
 python=/usr/bin/python3
 
 workloads="$("$root/workloads/make_trace" --list | cut -d' ' -f1)"
-[[ $(wc -w <<<"$workloads") == 6 ]] || fail "workloads: $workloads"
-for w in $workloads; do
+[[ $(wc -w <<<"$workloads") == 9 ]] || fail "workloads: $workloads"
+for name in $workloads; do
+  w=${name//-/_} # parallel-churn: workloads/parallel_churn.{c,py}
   script="$root/workloads/python/$w.py"
   generator="$root/workloads/$w.c"
   [[ -f $script ]] || { fail "$w: no $script"; continue; }
@@ -25,9 +26,27 @@ for w in $workloads; do
     # shellcheck disable=SC2086
     err="$("$python" "$script" $bad 2>&1 >/dev/null)"
     rc=$?
-    [[ $rc == 2 && $err == "usage: $w.py [SCALE [SEED]]"* &&
+    [[ $rc == 2 && $err == "usage: $w.py [SCALE [SEED"* &&
       $(wc -l <<<"$err") == 1 ]] || fail "$w.py $bad: exit $rc: $err"
   done
 done
 
-finish "the six programs run and pair with their generators"
+# The threaded programs take a thread count, 1..16; producer-consumer's
+# result is the same at any count (the same objects, split).
+for w in parallel_churn producer_consumer shared_cache; do
+  script="$root/workloads/python/$w.py"
+  grep -q "import threading" "$script" || fail "$w.py does not use threading"
+  one="$("$python" "$script" 0.002 1 1 2>&1)" || fail "$w.py 0.002 1 1: $one"
+  four="$("$python" "$script" 0.002 1 4 2>&1)" || fail "$w.py 0.002 1 4: $four"
+  [[ $w != producer_consumer || $one == "$four" ]] ||
+    fail "$w.py: $one at 1 thread, $four at 4"
+  for bad in "0.1 1 0" "0.1 1 17" "0.1 1 x" "0.1 1 2 extra"; do
+    # shellcheck disable=SC2086
+    err="$("$python" "$script" $bad 2>&1 >/dev/null)"
+    rc=$?
+    [[ $rc == 2 && $err == "usage: $w.py [SCALE [SEED [THREADS]]]"* ]] ||
+      fail "$w.py $bad: exit $rc: $err"
+  done
+done
+
+finish "the nine programs run and pair with their generators"

@@ -1,0 +1,49 @@
+/* How the replays touch blocks, as CPython would (replay.c, one thread;
+ * replay_threads.c, several). Inline, so that each replay loop compiles
+ * them in. */
+#ifndef POOLBENCH_HARNESS_RUNNER_TOUCH_H
+#define POOLBENCH_HARNESS_RUNNER_TOUCH_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* What a CPython object starts with: ob_refcnt and ob_type. */
+typedef struct object_header {
+  uint64_t refcnt;
+  uint64_t type;
+} object_header;
+
+/* Stands in for a type object's address. */
+static const char object_type[1];
+
+/* A new object gets its header written, as PyObject_Init does. */
+static inline void touch_new_object(unsigned char *block, uint64_t size) {
+  if (size >= sizeof(object_header)) {
+    object_header *h = (object_header *)block;
+    h->refcnt = 1;
+    h->type = (uint64_t)(uintptr_t)object_type;
+  }
+}
+
+/* Before an object is freed, Py_DECREF reads and drops its refcount and the
+ * deallocator reads its type. */
+static inline void touch_dying_object(uint64_t *sink, unsigned char *block,
+                                      uint64_t size) {
+  if (size >= sizeof(object_header)) {
+    object_header *h = (object_header *)block;
+    h->refcnt -= 1;
+    *sink += h->type + h->refcnt;
+  }
+}
+
+/* A list's item array: the items between the old and the new size are
+ * written, as appends fill the capacity a resize made. */
+static inline void touch_array(unsigned char *block, uint64_t from,
+                               uint64_t to) {
+  for (uint64_t off = (from + 7) & ~(uint64_t)7; off + 8 <= to; off += 8) {
+    uint64_t item = (uint64_t)(uintptr_t)object_type + off;
+    memcpy(block + off, &item, 8);
+  }
+}
+
+#endif /* POOLBENCH_HARNESS_RUNNER_TOUCH_H */
