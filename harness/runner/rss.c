@@ -1,6 +1,7 @@
 #include "harness/runner/rss.h"
 
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,22 +42,26 @@ static uint64_t page_size(void) {
 
 uint64_t pb_rss_bytes(void) { return resident_pages() * page_size(); }
 
-/* In pages; written by the SIGSYS handler, read outside it. */
-static volatile uint64_t exact_peak_pages;
+/* In pages; raised by the SIGSYS handler, in whichever thread made the
+ * call: atomic (lock-free, so async-signal-safe). */
+static _Atomic uint64_t exact_peak_pages;
 
 void pb_rss_exact_peak_start(void) {
   page_size(); /* sysconf now, not in a signal handler */
-  exact_peak_pages = resident_pages();
+  atomic_store(&exact_peak_pages, resident_pages());
 }
 
 void pb_rss_exact_peak_sample(void) {
   uint64_t pages = resident_pages();
-  if (pages > exact_peak_pages) exact_peak_pages = pages;
+  uint64_t peak = atomic_load(&exact_peak_pages);
+  while (pages > peak &&
+         !atomic_compare_exchange_weak(&exact_peak_pages, &peak, pages)) {
+  }
 }
 
 uint64_t pb_rss_exact_peak_bytes(void) {
   pb_rss_exact_peak_sample();
-  return exact_peak_pages * page_size();
+  return atomic_load(&exact_peak_pages) * page_size();
 }
 
 uint64_t pb_rss_peak_bytes(void) {

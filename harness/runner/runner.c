@@ -204,6 +204,24 @@ static void expect_demand(const pb_trace_profile *p) {
   if (pb_expect(&demand, err) != 0) pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
 }
 
+/* The RSS baseline, and the start of the peak: exact with
+ * --count-syscalls, the kernel's high-water mark otherwise (rss.h). */
+static void peak_rss_start(pb_result *r) {
+  r->rss_baseline_bytes = pb_rss_bytes();
+  if (r->peak_rss_exact) pb_rss_exact_peak_start();
+  if (pb_rss_reset_peak() != 0)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "cannot reset the RSS high-water mark (/proc/self/clear_refs)");
+}
+
+/* The end of the peak, before the teardown. */
+static void peak_rss_stop(pb_result *r) {
+  uint64_t peak =
+      r->peak_rss_exact ? pb_rss_exact_peak_bytes() : pb_rss_peak_bytes();
+  r->peak_rss_bytes = above(peak, r->rss_baseline_bytes);
+  if (r->peak_rss_exact) pb_syscall_before_release(NULL);
+}
+
 /* Replays the whole trace, filling the measured fields of *r; report, when
  * not NULL, receives the allocator's report at the peak and after teardown. */
 static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
@@ -214,11 +232,7 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
   expect_demand(&r->profile); /* after the slot table: it must fit too */
   pb_map_file_pages();
 
-  r->rss_baseline_bytes = pb_rss_bytes();
-  if (r->peak_rss_exact) pb_rss_exact_peak_start();
-  if (pb_rss_reset_peak() != 0)
-    pb_fail(PB_EXIT_BAD_INPUT,
-            "cannot reset the RSS high-water mark (/proc/self/clear_refs)");
+  peak_rss_start(r);
   uint64_t faults_before = pb_minor_faults();
 
   /* Segment ends: RSS_SAMPLES evenly spaced points, and the op just after
@@ -258,10 +272,7 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
   r->involuntary_context_switches = meter.involuntary_switches;
   if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
   r->minor_page_faults = pb_minor_faults() - faults_before;
-  r->peak_rss_bytes =
-      above(r->peak_rss_exact ? pb_rss_exact_peak_bytes() : pb_rss_peak_bytes(),
-            r->rss_baseline_bytes);
-  if (r->peak_rss_exact) pb_syscall_before_release(NULL);
+  peak_rss_stop(r);
 
   pb_replay_free_all(&replay);
   r->retained_bytes = above(pb_rss_bytes(), r->rss_baseline_bytes);
@@ -308,10 +319,7 @@ __attribute__((noinline)) static int measure_threads(const pb_trace *trace,
     pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   pb_map_file_pages();
 
-  r->rss_baseline_bytes = pb_rss_bytes();
-  if (pb_rss_reset_peak() != 0)
-    pb_fail(PB_EXIT_BAD_INPUT,
-            "cannot reset the RSS high-water mark (/proc/self/clear_refs)");
+  peak_rss_start(r);
   uint64_t faults_before = pb_minor_faults();
   pb_meter meter;
   pb_meter_start(&meter);
@@ -340,7 +348,7 @@ __attribute__((noinline)) static int measure_threads(const pb_trace *trace,
   r->involuntary_context_switches = meter.involuntary_switches;
   if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
   r->minor_page_faults = pb_minor_faults() - faults_before;
-  r->peak_rss_bytes = above(pb_rss_peak_bytes(), r->rss_baseline_bytes);
+  peak_rss_stop(r);
 
   pb_replay_threads_destroy(&rt); /* joins the workers; keeps the slots */
   /* The teardown runs here, as thread 0 (allocator.h). */
