@@ -28,7 +28,8 @@ def _backend(
         preload = "",
         pythonmalloc = "",
         pythonmalloc_threshold = 0,
-        tunables = []):
+        tunables = [],
+        thread_sets = []):
     """One backend.
 
     Args:
@@ -52,6 +53,11 @@ def _backend(
         other backend's on a workload.
       sweep: the parameter sets `benchmarks --sweep` compares side by side
         for this backend, each "name=value[,name=value...]".
+      thread_sets: for a backend that runs several threads only as a
+        parameter says (the pool: threads=gil or threads=per-thread), the
+        sets the comparison runs it with when it compares threaded
+        workloads (`benchmarks --threads=...`), side by side; on the
+        one-thread workloads they are all the backend as it comes.
       pymalloc: True for a backend that is CPython's own pymalloc, called
         through libpython: pyrun_<backend> then leaves the interpreter's
         allocator in place instead of installing the backend over it with
@@ -90,6 +96,7 @@ def _backend(
         pythonmalloc = pythonmalloc,
         pythonmalloc_threshold = pythonmalloc_threshold,
         tunables = tunables,
+        thread_sets = thread_sets,
     )
 
 # Where Debian 12 keeps the libraries a deployment preloads (multiarch).
@@ -152,6 +159,7 @@ BACKENDS = [
             "pool_size=64KiB",
             "arena_size=4MiB,pool_size=64KiB",
         ],
+        thread_sets = ["threads=gil", "threads=per-thread"],
     ),
     _backend("pool-debug", deps = ["//allocator/pool:debug_backend"], compare = False),
     # The real pymalloc, from libpython3.11 (Debian's python3-dev; the flags are
@@ -220,7 +228,10 @@ def _registry_source_impl(ctx):
         if b.sweep:
             sweep = "(const char *const[]){%s, NULL}" % ", ".join([_c_string(s) for s in b.sweep])
         tunables = "(const char *const[]){%s}" % ", ".join([_c_string(t) for t in b.tunables] + ["NULL"])
-        lines.append("    {%s, %d, %d, %d, %d, %s, %d, %s, %s, %d, %s}," % (
+        thread_sets = "NULL"
+        if b.thread_sets:
+            thread_sets = "(const char *const[]){%s, NULL}" % ", ".join([_c_string(s) for s in b.thread_sets])
+        lines.append("    {%s, %d, %d, %d, %d, %s, %d, %s, %s, %d, %s, %s}," % (
             _c_string(b.name),
             1 if b.compare else 0,
             1 if b.reference else 0,
@@ -232,8 +243,9 @@ def _registry_source_impl(ctx):
             _c_string(b.pythonmalloc) if b.pythonmalloc else "NULL",
             b.pythonmalloc_threshold,
             tunables,
+            thread_sets,
         ))
-    lines.append("    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, NULL},")
+    lines.append("    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, NULL, NULL},")
     lines.append("};")
     lines.append("")
     lines.append("const char *const pb_deploy_defaults[] = {%s};" % ", ".join([_c_string(d) for d in DEPLOY_DEFAULTS] + ["NULL"]))

@@ -35,6 +35,10 @@ typedef struct pb_backend_entry {
   const char *pythonmalloc;
   int pythonmalloc_threshold;
   const char *const *tunables;
+  /* The parameter sets the comparison runs the backend with when it
+   * compares threaded workloads, side by side ("threads=gil"), NULL-
+   * terminated; NULL when it runs threads as it comes. */
+  const char *const *thread_sets;
 } pb_backend_entry;
 
 /* Every backend, in BACKENDS order; ends with an entry whose name is NULL. */

@@ -24,6 +24,7 @@
  * still reported and written), or the results could not be written; 2 bad
  * options or an output directory that cannot be written (nothing run); 3 no
  * memory to generate a trace; 130/143 interrupted. */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,14 @@ static int stop_interrupted(pb_matrix *m, int stopped_by,
   return pb_interrupt_exit_status(stopped_by);
 }
 
+/* The CPUs the runs may use: this process's affinity, which they inherit
+ * (taskset, a container's cpuset), or 0 when unknown. */
+static unsigned usable_cpus(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+  return (unsigned)CPU_COUNT(&set);
+}
+
 int main(int argc, char **argv) {
   pb_set_program("benchmarks");
   pb_comparison_options o = pb_comparison_options_parse(argc, argv);
@@ -183,7 +192,8 @@ int main(int argc, char **argv) {
   pb_matrix m = {.runs_per_cell = o.runs,
                  .unstable_threshold = 0.10,
                  .disturbed_threshold = 0.05,
-                 .counted = o.counted};
+                 .counted = o.counted,
+                 .cpus = usable_cpus()};
   if (o.counted) pb_counting_setup(argv[0]); /* none: nothing runs */
   pb_matrix_workloads_build(&o, argv[0], &m);
   if (m.suites & PB_SUITES_DEPLOYED)
@@ -198,8 +208,7 @@ int main(int argc, char **argv) {
     json_object_del(m.options, "backends");
     json_object_set_new(m.options, "deploy", pb_deploy_options_json(&o.deploy));
   }
-  if (venv)
-    json_object_set_new(m.options, "virtual_env", json_string(venv));
+  if (venv) json_object_set_new(m.options, "virtual_env", json_string(venv));
   json_object_set_new(
       m.options, "environment",
       pb_environment_json(o.counted ? pb_pinned_environment() : NULL));

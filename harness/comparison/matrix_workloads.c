@@ -31,11 +31,35 @@ static char **scale_argument(double scale) {
   return args;
 }
 
+/* A threaded workload: once per thread count, "NAME@N", in the synthetic
+ * suite alone (options.h). */
+static pb_matrix_workload *add_threaded(const pb_comparison_options *o,
+                                        const pb_workload *entry, double scale,
+                                        pb_matrix_workload *mw) {
+  for (size_t t = 0; t < o->nthread_counts; t++) {
+    char *shown;
+    if (asprintf(&shown, "%s@%u", entry->name, o->thread_counts[t]) < 0)
+      pb_fail(PB_EXIT_FAILED, "out of memory");
+    *mw++ = (pb_matrix_workload){
+        .name = shown,
+        .scale = scale,
+        .workload = entry->name,
+        .suite = PB_SUITE_SYNTHETIC,
+        .threads = o->thread_counts[t],
+    };
+  }
+  return mw;
+}
+
 void pb_matrix_workloads_build(const pb_comparison_options *o,
                                const char *argv0, pb_matrix *m) {
   unsigned builtin = o->workloads.count ? o->suites : 0;
   m->suites = builtin | o->program_suites | o->trace_suites;
-  m->nworkloads = o->workloads.count * suites_in(o->suites);
+  m->nworkloads = 0;
+  for (size_t w = 0; w < o->workloads.count; w++)
+    m->nworkloads += pb_workload_find(o->workloads.names[w])->generate_threads
+                         ? o->nthread_counts
+                         : suites_in(o->suites);
   for (size_t u = 0; u < o->user.count; u++)
     m->nworkloads += suites_in(o->user.items[u].is_trace ? o->trace_suites
                                                          : o->program_suites);
@@ -46,6 +70,10 @@ void pb_matrix_workloads_build(const pb_comparison_options *o,
   for (size_t w = 0; w < o->workloads.count; w++) {
     const pb_workload *entry = pb_workload_find(o->workloads.names[w]);
     double scale = o->scale > 0 ? o->scale : entry->comparison_scale;
+    if (entry->generate_threads) {
+      mw = add_threaded(o, entry, scale, mw);
+      continue;
+    }
     for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
       if (!(o->suites & PB_SUITE_BIT(s))) continue;
       *mw = (pb_matrix_workload){

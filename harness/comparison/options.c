@@ -50,6 +50,10 @@ static void print_help(void) {
       "                     results/runs/<date-time>/, with results/latest\n"
       "                     pointing at the newest)\n"
       "  --timeout=S        seconds before a run counts as hung (default %d)\n"
+      "  --threads=N,M      the threaded workloads (below) at each thread\n"
+      "                     count, side by side, with a scaling table and\n"
+      "                     chart (default: none; with --workloads naming\n"
+      "                     one, %d)\n"
       "  --counted          also measure the counted metrics, one pinned pair\n"
       "                     of runs per cell after the timed ones: the\n"
       "                     replay's instructions per op (callgrind), minor\n"
@@ -85,12 +89,16 @@ static void print_help(void) {
       "                     backend that takes it (bench_<backend> --help)\n"
       "  --help             this text\n",
       DEFAULT_RUNS, PB_SCALE_MAX, QUICK_SCALE, QUICK_RUNS,
-      pb_backend_reference()->name, DEFAULT_TIMEOUT);
+      pb_backend_reference()->name, DEFAULT_TIMEOUT,
+      PB_WORKLOAD_THREADS_DEFAULT);
   printf("\nbackends: ");
   print_backends(0);
   printf("\nworkloads: ");
   for (const pb_workload *w = pb_workloads; w->name; w++)
     printf("%s%s", w == pb_workloads ? "" : ",", w->name);
+  printf("\nthreaded workloads (--threads): ");
+  for (const pb_workload *w = pb_threaded_workloads; w->name; w++)
+    printf("%s%s", w == pb_threaded_workloads ? "" : ",", w->name);
   printf("\n");
 }
 
@@ -167,6 +175,59 @@ static void suites_of_user_workloads(pb_comparison_options *o,
             "--suite does not name it");
 }
 
+/* --threads=N,M: counts from 1 to PB_WORKLOAD_THREADS_MAX, each once,
+ * kept in increasing order. */
+static void parse_thread_counts(const char *text, pb_comparison_options *o) {
+  size_t n;
+  char **items = pb_list_split(text, ',', &n);
+  o->nthread_counts = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t count;
+    if (pb_cli_u64(items[i], &count) != 0 || count < 1 ||
+        count > PB_WORKLOAD_THREADS_MAX)
+      pb_fail(PB_EXIT_BAD_INPUT,
+              "--threads: '%s' is not a thread count from 1 to %d", items[i],
+              PB_WORKLOAD_THREADS_MAX);
+    size_t at = o->nthread_counts;
+    while (at > 0 && o->thread_counts[at - 1] > count) at--;
+    if (at > 0 && o->thread_counts[at - 1] == count)
+      pb_fail(PB_EXIT_BAD_INPUT, "--threads: %llu is named twice",
+              (unsigned long long)count);
+    memmove(&o->thread_counts[at + 1], &o->thread_counts[at],
+            (o->nthread_counts - at) * sizeof *o->thread_counts);
+    o->thread_counts[at] = (unsigned)count;
+    o->nthread_counts++;
+  }
+  pb_list_free(items);
+}
+
+static int is_threaded(const char *name) {
+  return pb_workload_find(name)->generate_threads != NULL;
+}
+
+/* The threaded workloads: those --workloads names, or every one when
+ * --threads is given and it names none; at --threads' counts, or their
+ * default. They run in the synthetic suite only: their programs hold the
+ * GIL, so a capture of one is one thread's trace and its real run one
+ * thread's allocations at a time. */
+static void select_threaded(pb_comparison_options *o, int threads_given) {
+  size_t threaded = 0;
+  for (size_t w = 0; w < o->workloads.count; w++)
+    threaded += is_threaded(o->workloads.names[w]);
+  if (threads_given && threaded == 0)
+    for (const pb_workload *w = pb_threaded_workloads; w->name; w++, threaded++)
+      add_name(&o->workloads, w->name);
+  if (threaded && !threads_given) {
+    o->thread_counts[0] = PB_WORKLOAD_THREADS_DEFAULT;
+    o->nthread_counts = 1;
+  }
+  if (threaded == 0) o->nthread_counts = 0;
+  if (threaded && !pb_suite_is(PB_SUITE_SYNTHETIC, o->suites))
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--threads: the threaded workloads run in the synthetic suite "
+            "only, and --suite leaves it out");
+}
+
 /* --suite=deploy compares configurations, not backends (deploy.h): alone,
  * since its variants are not the other suites', and without what only
  * backends take; its options mean nothing without it. */
@@ -190,7 +251,7 @@ static void check_deploy(const pb_comparison_options *o, int backends_given) {
 /* Which options were given, so that none is given twice. */
 typedef struct given {
   int backends, workloads, runs, scale, timeout, out, reference, sweep, quick,
-      suite;
+      suite, threads;
 } given;
 
 pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
@@ -226,6 +287,9 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
       if (value)
         parse_names("--workloads", value, &o.workloads, known_workload,
                     "workload");
+    } else if (pb_cli_option(argc, argv, &i, "--threads", &value)) {
+      pb_cli_once(&g.threads, "--threads");
+      if (value) parse_thread_counts(value, &o);
     } else if (pb_cli_option(argc, argv, &i, "--runs", &value)) {
       pb_cli_once(&g.runs, "--runs");
       uint64_t runs;
@@ -282,6 +346,7 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     for (const pb_workload *w = pb_workloads; w->name; w++)
       add_name(&o.workloads, w->name);
   suites_of_user_workloads(&o, g.suite);
+  if (o.workloads.count || g.threads) select_threaded(&o, g.threads);
   check_deploy(&o, g.backends);
   if (o.reference && !pb_suite_is(PB_SUITE_DEPLOY, o.suites) &&
       !pb_name_list_has(&o.backends, o.reference)) {

@@ -14,6 +14,7 @@
 #include "allocator/allocator.h"
 #include "harness/comparison/deploy.h"
 #include "harness/comparison/programs.h"
+#include "workloads/workloads.h"
 
 typedef struct pb_name_list {
   char **names;
@@ -44,6 +45,12 @@ typedef struct pb_comparison_options {
   int counted;             /* --counted: the counted metrics too */
   const char *runners;     /* the directory of bench_<backend>; NULL: beside
                               this program */
+  /* The thread counts the threaded workloads run at (workloads.h), each a
+   * workload "NAME@N" of the synthetic suite, increasing: --threads, or
+   * the workloads' default when --workloads names a threaded one without
+   * it; none when no threaded workload is compared. */
+  unsigned thread_counts[PB_WORKLOAD_THREADS_MAX];
+  size_t nthread_counts;
   /* --configs, --configs-file, --python (--suite=deploy) */
   pb_deploy_options deploy;
 } pb_comparison_options;

@@ -42,7 +42,11 @@ static int generate_in_child(const pb_matrix_workload *mw, const char *path) {
     close(done[0]);
     char err[PB_TRACE_ERROR_MAX];
     pb_trace t;
-    pb_workload_find(mw->workload)->generate(&t, 1, mw->scale);
+    const pb_workload *entry = pb_workload_find(mw->workload);
+    if (mw->threads)
+      entry->generate_threads(&t, 1, mw->scale, mw->threads);
+    else
+      entry->generate(&t, 1, mw->scale);
     if (pb_trace_save(&t, path, err) != 0) pb_fail(PB_EXIT_FAILED, "%s", err);
     _exit(PB_EXIT_OK); /* not exit: the parent's atexit removes the traces */
   }

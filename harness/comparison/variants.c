@@ -170,6 +170,18 @@ static int takes_sets(json_t *identity, const char *const *sets) {
   return 1;
 }
 
+/* Does a NAME=VALUE of the user's name a parameter the sets set? */
+static int sets_given(const pb_comparison_options *o, const char *const *sets) {
+  for (; sets && *sets; sets++) {
+    pb_variant probe = {.nparams = 0};
+    parse_set(*sets, &probe);
+    for (size_t p = 0; p < probe.nparams; p++)
+      for (size_t k = 0; k < o->nparams; k++)
+        if (strcmp(probe.params[p].name, o->params[k].name) == 0) return 1;
+  }
+  return 0;
+}
+
 void pb_variants_build(const pb_comparison_options *o, const char *argv0,
                        pb_matrix *m) {
   size_t nexplicit = 0;
@@ -197,16 +209,23 @@ void pb_variants_build(const pb_comparison_options *o, const char *argv0,
       swept = 1;
       continue;
     }
-    pb_variant *v = new_variant(m, &base);
-    for (size_t k = 0; k < o->nparams; k++)
-      if (takes(identity, o->params[k].name))
-        v->params[v->nparams++] = o->params[k];
-    label_variant(v);
-    if (v->nparams) {
-      json_decref(identity);
-      identity = describe(v); /* the runner refuses a bad value */
+    /* Threaded workloads compared: once per thread set, unless the user's
+     * parameters already say how it runs threads. */
+    const char *const *thread_sets =
+        o->nthread_counts && !sets_given(o, entry->thread_sets)
+            ? entry->thread_sets
+            : NULL;
+    for (size_t t = 0; t == 0 || (thread_sets && thread_sets[t]); t++) {
+      pb_variant *v = new_variant(m, &base);
+      for (size_t k = 0; k < o->nparams; k++)
+        if (takes(identity, o->params[k].name))
+          v->params[v->nparams++] = o->params[k];
+      if (thread_sets) parse_set(thread_sets[t], v);
+      label_variant(v);
+      v->identity = v->nparams ? describe(v) /* it refuses a bad value */
+                               : json_incref(identity);
     }
-    v->identity = identity;
+    json_decref(identity);
   }
   char *names = pb_name_list_join(&o->backends);
   if (o->sweep && !swept)

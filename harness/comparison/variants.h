@@ -1,5 +1,7 @@
 /* The variants a comparison runs: each selected backend once, with the
- * NAME=VALUE parameters it takes, or once per parameter set of a sweep.
+ * NAME=VALUE parameters it takes, or once per parameter set of a sweep;
+ * with threaded workloads, a backend that declares thread sets
+ * (allocator/registry.h) once per set.
  *
  * The driver does not read parameters. It asks each backend's runner what
  * it takes (`bench_<backend> --describe` lists pb_parameters()), gives a

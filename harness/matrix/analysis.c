@@ -172,6 +172,7 @@ void pb_analysis_compute(const pb_matrix *m, pb_analysis *a) {
     if (!pb_suite_is(m->workloads[w].suite, PB_SUITES_REPLAYED))
       judge_program(a, w, &a->programs[a->nprograms++]);
   }
+  pb_scaling_compute(m, &a->scaling);
 }
 
 void pb_analysis_free(pb_analysis *a) {
@@ -180,5 +181,6 @@ void pb_analysis_free(pb_analysis *a) {
   free(a->cells);
   free(a->verdicts);
   free(a->programs);
+  pb_scaling_free(&a->scaling);
   memset(a, 0, sizeof *a);
 }

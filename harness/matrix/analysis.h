@@ -22,7 +22,8 @@
  *     ceiling (the oracle) is never a winner. And per real program, what
  *     the best alternative changes against the reference (CPython's own
  *     pymalloc when it is compared), with the allocator's share of the
- *     program's instructions. */
+ *     program's instructions;
+ *   - how the threaded workloads scale with their threads (scaling.h). */
 #ifndef POOLBENCH_HARNESS_MATRIX_ANALYSIS_H
 #define POOLBENCH_HARNESS_MATRIX_ANALYSIS_H
 
@@ -30,6 +31,7 @@
 
 #include "harness/matrix/agreement.h"
 #include "harness/matrix/matrix.h"
+#include "harness/matrix/scaling.h"
 #include "harness/matrix/summary.h"
 #include "harness/metrics/metrics.h"
 
@@ -99,6 +101,7 @@ typedef struct pb_analysis {
   pb_verdict (*verdicts)[PB_QUESTION_COUNT]; /* per matrix workload */
   pb_program_verdict *programs;              /* one per real-suite workload */
   size_t nprograms;
+  pb_scaling scaling; /* the threaded workloads' (empty without them) */
 } pb_analysis;
 
 /* Computes every decision above; exits with status 1 when out of memory. */

@@ -49,6 +49,8 @@ typedef struct pb_matrix_workload {
   int rss_chart;        /* the registry asks for an RSS-over-time chart */
   const char *workload; /* its registry name ("NAME") */
   pb_suite suite;
+  /* A threaded workload's thread count ("NAME@N"), 0 for the others. */
+  unsigned threads;
   char *script; /* its program (absolute path): captured and real */
   /* The program's arguments after the script, NULL-terminated: a built-in
    * workload's scale, or what --program gave. */
@@ -105,6 +107,7 @@ typedef struct pb_matrix {
   int counted;     /* the counted metrics were measured (--counted) */
   unsigned suites; /* PB_SUITE_BITs of the suites compared */
   char *pytrace;   /* the capture program, for the captured suite */
+  unsigned cpus;   /* the CPUs the runs could use (scaling.h), 0: unknown */
 } pb_matrix;
 
 /* Allocates m's cells, every (workload, variant) pair, each with room for

@@ -215,23 +215,26 @@ const pb_metric pb_metrics[PB_METRIC_COUNT] = {
                        .counted_suites = REPLAYS},
     /* A property of the trace, the same on every run and backend: the
      * threads that replayed it, and the frees of a block made on another
-     * thread (trace.h, "Threads"; their share of frees is in the runner's
-     * JSON as cross_thread_free_share). */
+     * thread, and their share of the frees (trace.h, "Threads"). Shown in
+     * the scaling table (matrix/scaling.h), not in tables of their own. */
     [PB_METRIC_THREADS] = {.key = "threads",
                            .unit = "threads",
                            .name = "threads",
                            .shown_unit = "",
                            .divisor = 1,
                            .suites = REPLAYS},
-    [PB_METRIC_CROSS_THREAD_FREES] =
-        {.key = "cross_thread_frees",
-         .unit = "frees",
-         .name = "cross-thread frees",
-         .title = "Cross-thread frees (blocks freed on another thread than "
-                  "the one that allocated them)",
-         .shown_unit = "",
-         .divisor = 1,
-         .suites = REPLAYS},
+    [PB_METRIC_CROSS_THREAD_FREES] = {.key = "cross_thread_frees",
+                                      .unit = "frees",
+                                      .name = "cross-thread frees",
+                                      .shown_unit = "",
+                                      .divisor = 1,
+                                      .suites = REPLAYS},
+    [PB_METRIC_CROSS_THREAD_FREE_SHARE] = {.key = "cross_thread_free_share",
+                                           .unit = "share",
+                                           .name = "cross-thread free share",
+                                           .shown_unit = "",
+                                           .divisor = 1,
+                                           .suites = REPLAYS},
 };
 
 const pb_metric *pb_metric_find(const char *key) {

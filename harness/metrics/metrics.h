@@ -56,6 +56,7 @@ typedef enum pb_metric_id {
   PB_METRIC_OPS,
   PB_METRIC_THREADS,
   PB_METRIC_CROSS_THREAD_FREES,
+  PB_METRIC_CROSS_THREAD_FREE_SHARE,
   PB_METRIC_COUNT
 } pb_metric_id;
 

@@ -43,6 +43,7 @@
 #define REAL_CPU_CHART "real_cpu.svg"
 #define TIMELINE_PREFIX "rss_"
 #define TIMELINE_SUFFIX ".svg"
+#define SCALING_PREFIX "scaling_" /* then the threaded workload's name */
 
 static const char chart_style[] =
     "set terminal svg size 1100,580 dynamic noenhanced font 'sans,12' "
@@ -297,6 +298,67 @@ static void timeline_chart(const pb_matrix *m, size_t w, FILE *script,
   fputs("unset xlabel\nunset ylabel\nset yrange [*:*]\n", script);
 }
 
+/* Speedup against threads for the threaded workload whose series start
+ * at first (matrix/scaling.h): a line per variant, the ideal (as many
+ * times more threads) dashed, the counts past the machine's CPUs marked
+ * oversubscribed. */
+static void scaling_chart(const pb_report *r, size_t first, FILE *script,
+                          FILE *data, const char *data_path,
+                          const char *subtitle, const char *output) {
+  const pb_matrix *m = r->m;
+  const pb_scaling *s = &r->analysis.scaling;
+  const char *name = s->series[first].workload;
+  char title[256];
+  snprintf(title, sizeof title,
+           "Scaling with threads: %s (throughput over that at the fewest)",
+           name);
+  fputs(chart_style, script);
+  fprintf(script, "set output '%s'\n", output);
+  set_title(script, title, subtitle);
+  unsigned most = 1;
+  double top = 1;
+  for (size_t k = first;
+       k < s->nseries && strcmp(s->series[k].workload, name) == 0; k++)
+    for (size_t p = 0; p < s->series[k].npoints; p++) {
+      const pb_scaling_point *pt = &s->series[k].points[p];
+      most = pt->threads > most ? pt->threads : most;
+      if (isfinite(pt->speedup)) top = fmax(top, pt->speedup);
+    }
+  unsigned base = s->series[first].base_threads;
+  top = fmax(top, (double)most / base) * 1.1;
+  fprintf(script,
+          "set xlabel 'threads'\nset ylabel 'speedup over %u thread%s'\n"
+          "set xrange [0.5:%u.5]\nset yrange [0:%.6g]\nset xtics 1\n",
+          base, base == 1 ? "" : "s", most, top);
+  if (s->cpus > 0 && s->cpus < most)
+    fprintf(script,
+            "set arrow 1 from %u.5, graph 0 to %u.5, graph 1 nohead dt 2\n"
+            "set label 1 'oversubscribed (%u CPUs)' at %u.6, graph 0.95\n",
+            s->cpus, s->cpus, s->cpus, s->cpus);
+  fprintf(script, "plot x / %u with lines dt 2 lc rgb 'gray40' title 'ideal'",
+          base);
+  int block = 0;
+  for (size_t k = first;
+       k < s->nseries && strcmp(s->series[k].workload, name) == 0; k++) {
+    const pb_scaling_series *series = &s->series[k];
+    for (size_t p = 0; p < series->npoints; p++)
+      if (isfinite(series->points[p].speedup))
+        fprintf(data, "%u\t%.6g\n", series->points[p].threads,
+                series->points[p].speedup);
+    fputs("\n\n", data);
+    char rgb[8];
+    variant_colour(m, series->v, rgb);
+    fprintf(script,
+            ", '%s' index %d with linespoints lw 2 pt 7 lc rgb '%s' title ",
+            data_path, block++, rgb);
+    put_quoted(script, m->variants[series->v].label);
+  }
+  fputs(
+      "\nunset arrow 1\nunset label 1\nunset xlabel\nunset ylabel\n"
+      "set xtics auto\nset xrange [*:*]\nset yrange [*:*]\n",
+      script);
+}
+
 /* Reads a whole file into memory; NULL when it cannot. */
 static char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -422,6 +484,21 @@ static int render(const pb_report *r, pb_rendered *out) {
     fclose(data);
     count++;
   }
+  const pb_scaling *scaling = &r->analysis.scaling;
+  for (size_t k = 0; k < scaling->nseries && count < MAX_CHARTS; k++) {
+    if (k > 0 && strcmp(scaling->series[k].workload,
+                        scaling->series[k - 1].workload) == 0)
+      continue;
+    snprintf(data_path, sizeof data_path, "%s/scaling%zu.dat", scratch, k);
+    FILE *data = fopen(data_path, "w");
+    if (!data) continue;
+    snprintf(names[count], sizeof names[count], SCALING_PREFIX "%.40s.svg",
+             scaling->series[k].workload);
+    snprintf(output, sizeof output, "%s/%s", scratch, names[count]);
+    scaling_chart(r, k, script, data, data_path, subtitle, output);
+    fclose(data);
+    count++;
+  }
   fclose(script);
 
   char *argv[] = {"gnuplot", script_path, NULL};
@@ -463,6 +540,9 @@ static int owns(const char *name) {
          strcmp(name, REAL_PEAK_RSS_CHART) == 0 ||
          (len > prefix + suffix &&
           strncmp(name, TIMELINE_PREFIX, prefix) == 0 &&
+          strcmp(name + len - suffix, TIMELINE_SUFFIX) == 0) ||
+         (len > strlen(SCALING_PREFIX) + suffix &&
+          strncmp(name, SCALING_PREFIX, strlen(SCALING_PREFIX)) == 0 &&
           strcmp(name + len - suffix, TIMELINE_SUFFIX) == 0);
 }
 

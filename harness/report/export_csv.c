@@ -8,6 +8,7 @@
 
 #define RUNS_FILE "latest.csv"
 #define SUMMARY_FILE "latest_summary.csv"
+#define SCALING_FILE "latest_scaling.csv" /* with threaded workloads */
 #define EOL "\r\n"
 
 void pb_csv_field(FILE *out, const char *text) {
@@ -116,6 +117,37 @@ static void print_summary(const pb_report *r, FILE *out) {
     }
 }
 
+/* One row per threaded workload, variant and thread count
+ * (matrix/scaling.h). */
+static void print_scaling(const pb_report *r, FILE *out) {
+  const pb_scaling *s = &r->analysis.scaling;
+  fputs(
+      "workload,backend,variant,threads,oversubscribed,ops_per_second,"
+      "speedup,base_threads,cpu_ns_per_op,peak_rss_bytes,cross_thread_frees,"
+      "cross_thread_free_share" EOL,
+      out);
+  for (size_t k = 0; k < s->nseries; k++) {
+    const pb_scaling_series *series = &s->series[k];
+    const pb_variant *v = &r->m->variants[series->v];
+    for (size_t p = 0; p < series->npoints; p++) {
+      const pb_scaling_point *pt = &series->points[p];
+      pb_csv_field(out, series->workload);
+      text(out, v->backend);
+      text(out, v->label);
+      fprintf(out, ",%u", pt->threads);
+      text(out, pt->oversubscribed ? "true" : "false");
+      number(out, pt->ops_per_second);
+      number(out, pt->speedup);
+      fprintf(out, ",%u", series->base_threads);
+      number(out, pt->cpu_ns_per_op);
+      number(out, pt->peak_rss_bytes);
+      number(out, pt->cross_thread_frees);
+      number(out, pt->cross_thread_free_share);
+      fputs(EOL, out);
+    }
+  }
+}
+
 static int render(const pb_report *r, pb_rendered *out) {
   size_t len;
   char *runs = pb_render_to_memory(print_runs, r, &len);
@@ -126,11 +158,20 @@ static int render(const pb_report *r, pb_rendered *out) {
     return -1;
   }
   pb_rendered_add(out, SUMMARY_FILE, summary, len);
+  if (r->analysis.scaling.nseries) {
+    char *scaling = pb_render_to_memory(print_scaling, r, &len);
+    if (!scaling) {
+      pb_warn(SCALING_FILE ": out of memory");
+      return -1;
+    }
+    pb_rendered_add(out, SCALING_FILE, scaling, len);
+  }
   return 0;
 }
 
 static int owns(const char *name) {
-  return strcmp(name, RUNS_FILE) == 0 || strcmp(name, SUMMARY_FILE) == 0;
+  return strcmp(name, RUNS_FILE) == 0 || strcmp(name, SUMMARY_FILE) == 0 ||
+         strcmp(name, SCALING_FILE) == 0;
 }
 
 const pb_exporter pb_exporter_csv = {"csv", render, owns, 0};

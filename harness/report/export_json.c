@@ -134,6 +134,35 @@ static json_t *verdict_json(const pb_report *r) {
 }
 
 /* Present only when the comparison was stopped early. */
+/* matrix/scaling.h: null figures where a cell had no good run. */
+static json_t *scaling_json(const pb_report *r) {
+  const pb_scaling *s = &r->analysis.scaling;
+  json_t *series = json_array();
+  for (size_t k = 0; k < s->nseries; k++) {
+    const pb_scaling_series *one = &s->series[k];
+    json_t *points = json_array();
+    for (size_t p = 0; p < one->npoints; p++) {
+      const pb_scaling_point *pt = &one->points[p];
+      json_t *point = json_pack(
+          "{s:I, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "threads",
+          (json_int_t)pt->threads, "oversubscribed", pt->oversubscribed,
+          "ops_per_second", real_or_null(pt->ops_per_second), "speedup",
+          real_or_null(pt->speedup), "cpu_ns_per_op",
+          real_or_null(pt->cpu_ns_per_op), "peak_rss_bytes",
+          real_or_null(pt->peak_rss_bytes), "cross_thread_frees",
+          real_or_null(pt->cross_thread_frees), "cross_thread_free_share",
+          real_or_null(pt->cross_thread_free_share));
+      json_array_append_new(points, point);
+    }
+    json_array_append_new(
+        series,
+        json_pack("{s:s, s:s, s:I, s:o}", "workload", one->workload, "variant",
+                  r->m->variants[one->v].label, "base_threads",
+                  (json_int_t)one->base_threads, "points", points));
+  }
+  return json_pack("{s:I, s:o}", "cpus", (json_int_t)s->cpus, "series", series);
+}
+
 static json_t *interrupted_json(const pb_report *r) {
   char signal[32];
   snprintf(signal, sizeof signal, "SIG%s", sigabbrev_np(r->m->interrupted));
@@ -193,6 +222,8 @@ json_t *pb_export_json(const pb_report *r) {
   json_object_set_new(root, "verdict", verdict_json(r));
   json_object_set_new(root, "agreement_target_tau_b",
                       json_real(PB_AGREEMENT_TARGET_TAU));
+  if (r->analysis.scaling.nseries)
+    json_object_set_new(root, "scaling", scaling_json(r));
   if (m->interrupted)
     json_object_set_new(root, "interrupted", interrupted_json(r));
   return root;

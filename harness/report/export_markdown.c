@@ -6,6 +6,7 @@
 #include "common/fail.h"
 #include "harness/report/agreement_markdown.h"
 #include "harness/report/exporter.h"
+#include "harness/report/scaling_markdown.h"
 #include "harness/report/table.h"
 #include "harness/report/verdict_markdown.h"
 
@@ -218,6 +219,7 @@ void pb_markdown_print(const pb_report *r, FILE *out) {
   fputs(".\n\n", out);
   for (int k = 0; k < PB_METRIC_COUNT; k++)
     if (pb_metrics[k].title) metric_table(r, &pb_metrics[k], out);
+  pb_scaling_markdown(r, out);
   pb_agreement_markdown(r, out);
   if (m->counted) counted_table(r, out);
 }
