@@ -113,6 +113,84 @@ static void parameters_reach_only_the_backends_that_take_them(void) {
   json_decref(root);
 }
 
+static const pb_backend_entry *backend_with_thread_sets(void) {
+  for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
+    if (b->thread_sets && b->compared) return b;
+  return NULL;
+}
+
+/* --threads=1,2: a threaded workload at each count; a backend that declares
+ * thread sets once per set; the scaling in latest.json, its CSV and chart,
+ * and the Markdown section. */
+static void threads_give_the_scaling(void) {
+  const pb_backend_entry *b = backend_with_thread_sets();
+  PB_CHECKF(b != NULL, "no compared backend declares thread sets");
+  const pb_backend_entry *other = NULL;
+  for (const pb_backend_entry *e = pb_backend_registry; e->name && !other; e++)
+    if (e->compared && !e->thread_sets && !e->ceiling) other = e;
+  PB_CHECK(other != NULL);
+  char backends[256], dir[4200];
+  snprintf(backends, sizeof backends, "--backends=%s,%s", b->name, other->name);
+  snprintf(dir, sizeof dir, "%s-threads", out_dir);
+  /* And one thread more than this machine's CPUs, when that is a third
+   * count: oversubscribed. */
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  char threads[64] = "--threads=1,2";
+  if (cpus + 1 > 2 && cpus + 1 <= 16)
+    snprintf(threads, sizeof threads, "--threads=1,2,%ld", cpus + 1);
+  const char *args[] = {backends, threads, "--workloads=producer-consumer",
+                        NULL};
+  json_t *root = pb_quick_json(args, dir);
+  size_t sets = 0;
+  while (b->thread_sets[sets]) sets++;
+  json_t *scaling = json_object_get(root, "scaling");
+  json_t *series = json_object_get(scaling, "series");
+  PB_CHECKF(json_array_size(series) == sets + 1,
+            "%zu series, expected one per variant (%zu)",
+            json_array_size(series), sets + 1);
+  PB_CHECK(json_integer_value(json_object_get(scaling, "cpus")) >= 1);
+  for (size_t k = 0; k < sets; k++) {
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s[%s]", b->name, b->thread_sets[k]);
+    const char *label = json_string_value(
+        json_object_get(json_array_get(series, k), "variant"));
+    PB_CHECKF(label && strcmp(label, expected) == 0, "series %zu: %s, not %s",
+              k, label ? label : "(none)", expected);
+  }
+  size_t i;
+  json_t *one;
+  json_array_foreach(series, i, one) {
+    json_t *points = json_object_get(one, "points");
+    PB_CHECK(json_array_size(points) >= 2);
+    if (json_array_size(points) == 3) {
+      json_t *p3 = json_array_get(points, 2);
+      PB_CHECK_EQ(json_integer_value(json_object_get(p3, "threads")), cpus + 1);
+      PB_CHECK(json_is_true(json_object_get(p3, "oversubscribed")));
+    }
+    json_t *p1 = json_array_get(points, 0), *p2 = json_array_get(points, 1);
+    PB_CHECK_EQ(json_integer_value(json_object_get(p1, "threads")), 1);
+    PB_CHECK_EQ(json_integer_value(json_object_get(p2, "threads")), 2);
+    PB_CHECK(json_real_value(json_object_get(p1, "speedup")) == 1.0);
+    PB_CHECK(json_real_value(json_object_get(p2, "ops_per_second")) > 0);
+    /* Producers hand every object to consumers: none with one thread. */
+    PB_CHECK(json_real_value(json_object_get(p1, "cross_thread_frees")) == 0);
+    PB_CHECK(json_real_value(json_object_get(p2, "cross_thread_frees")) > 0);
+    PB_CHECK(json_is_false(json_object_get(p1, "oversubscribed")));
+  }
+  json_decref(root);
+  char *csv = pb_results_file(dir, "latest_scaling.csv");
+  PB_CHECKF(csv && strstr(csv, "producer-consumer,"), "latest_scaling.csv");
+  free(csv);
+  char *md = pb_results_file(dir, "latest.md");
+  PB_CHECKF(md && strstr(md, "### Scaling with threads") &&
+                strstr(md, "producer-consumer@2"),
+            "latest.md has no scaling section");
+  free(md);
+  char *chart = pb_results_file(dir, "scaling_producer-consumer.svg");
+  PB_CHECKF(chart && strstr(chart, "<svg"), "no scaling chart");
+  free(chart);
+}
+
 /* Runs benchmarks with args and expects exit 2 with one line on stderr
  * that contains named. */
 static void expect_refused(const char *const *args, const char *named) {
@@ -171,6 +249,13 @@ static void bad_options_run_nothing(void) {
        "takes 'bogus'"},
       {{"--backends=pool", "--pool-size=garbage"},
        "unknown option '--pool-size=garbage'"},
+      /* Thread counts: 1..16, each once; threads in the synthetic suite. */
+      {{"--threads=0"}, "--threads: '0' is not a thread count from 1 to 16"},
+      {{"--threads=17"}, "--threads: '17' is not a thread count"},
+      {{"--threads=1,x"}, "--threads: 'x' is not a thread count"},
+      {{"--threads=2,1,2"}, "--threads: 2 is named twice"},
+      {{"--threads=1", "--threads=2"}, "--threads given twice"},
+      {{"--threads=1,2", "--suite=real"}, "synthetic suite only"},
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
     expect_refused(cases[c].args, cases[c].named);
@@ -266,6 +351,7 @@ int main(int argc, char **argv) {
       PB_TEST(quick_run_writes_consistent_results),
       PB_TEST(sweep_runs_the_declared_sets),
       PB_TEST(parameters_reach_only_the_backends_that_take_them),
+      PB_TEST(threads_give_the_scaling),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);
