@@ -108,6 +108,10 @@ static void *worker(void *p) {
   return NULL;
 }
 
+/* As glibc's default; mapped untouched, so only what a worker uses is
+ * resident. */
+#define WORKER_STACK_BYTES ((size_t)8 << 20)
+
 static size_t round_map(size_t bytes) {
   return pb_map_round(bytes ? bytes : 1);
 }
@@ -202,7 +206,15 @@ int pb_replay_threads_init(pb_replay_threads *rt, const pb_trace *trace,
   worker_arg *args = rt->args;
   for (unsigned k = 0; k < rt->threads; k++) {
     args[k] = (worker_arg){rt, k, serialize};
-    int rc = pthread_create(&rt->workers[k], NULL, worker, &args[k]);
+    rt->stacks[k] = pb_map(WORKER_STACK_BYTES);
+    if (!rt->stacks[k])
+      return fail_map(err, "a replay thread's stack", WORKER_STACK_BYTES);
+    pthread_attr_t attr;
+    int rc = pthread_attr_init(&attr);
+    if (rc == 0)
+      rc = pthread_attr_setstack(&attr, rt->stacks[k], WORKER_STACK_BYTES);
+    if (rc == 0) rc = pthread_create(&rt->workers[k], &attr, worker, &args[k]);
+    pthread_attr_destroy(&attr);
     if (rc != 0) {
       snprintf(err, PB_TRACE_ERROR_MAX, "cannot start replay thread %u: %s", k,
                strerror(rc));
@@ -229,7 +241,10 @@ int pb_replay_threads_segment(pb_replay_threads *rt, uint32_t *failed_size) {
 void pb_replay_threads_destroy(pb_replay_threads *rt) {
   rt->quit = 1;
   pthread_barrier_wait(&rt->start);
-  for (unsigned k = 0; k < rt->threads; k++) pthread_join(rt->workers[k], NULL);
+  for (unsigned k = 0; k < rt->threads; k++) {
+    pthread_join(rt->workers[k], NULL);
+    pb_unmap(rt->stacks[k], WORKER_STACK_BYTES);
+  }
   pthread_barrier_destroy(&rt->start);
   pthread_barrier_destroy(&rt->done);
   pthread_mutex_destroy(&rt->call_lock);

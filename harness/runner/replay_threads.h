@@ -76,6 +76,12 @@ struct pb_replay_threads {
   unsigned segments;
   unsigned next_segment;
   pthread_t *workers;
+  /* Each worker's stack, mapped here (WORKER_STACK_BYTES each), not by
+   * glibc: an exiting thread whose stack glibc mapped gives it back with
+   * madvise while its signals are blocked, and under --count-syscalls
+   * (syscall_count.h) that madvise traps to a blocked SIGSYS, which kills
+   * the process. glibc leaves a stack it was given alone. */
+  void *stacks[PB_TRACE_THREADS_MAX];
   pthread_barrier_t start, done;
   pb_calls calls; /* what the workers call (allocator.h, pb_threads) */
   pthread_mutex_t call_lock; /* PB_THREADS_SERIALIZE: the one lock around

@@ -2,7 +2,10 @@
 # The runners on the threaded workloads at 2 and 3 threads: pool's two
 # thread modes, cpython (serialized), the oracle (per thread) and glibc. Each
 # reports the threads it ran and, on producer-consumer and shared-cache,
-# cross-thread frees; the pool refuses threads without a mode. Tagged
+# cross-thread frees; the pool refuses threads without a mode. The counted
+# run's options (--count-syscalls: a seccomp trap on the memory system calls
+# of every thread) work with threads too: an exiting thread's stack used to
+# be given back under a blocked SIGSYS, which killed the process. Tagged
 # threads: under --config=tsan every replay here is race-checked.
 set -u
 source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
@@ -35,6 +38,11 @@ for w in parallel-churn producer-consumer shared-cache; do
     run oracle $n $w
     run cpython $n $w
   done
+done
+
+for n in 2 3; do
+  run pool $n producer-consumer threads=per-thread --count-syscalls
+  run glibc $n shared-cache --count-syscalls
 done
 
 bin="$dir/bench_pool"
