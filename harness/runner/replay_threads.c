@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <valgrind/callgrind.h>
 
 #include "allocator/allocator.h"
 #include "common/map.h"
@@ -100,9 +101,13 @@ static void *worker(void *p) {
   for (unsigned seg = 0;; seg++) {
     pthread_barrier_wait(&rt->start);
     if (rt->quit) break;
+    /* Callgrind's collection is per thread: the meter turns on the main
+     * thread's (segment_meter.h), each worker its own, for its segment. */
+    CALLGRIND_TOGGLE_COLLECT;
     if (!atomic_load_explicit(&rt->abandoned, memory_order_relaxed) &&
         run_stream(rt, s, pos, s->cut[seg], arg->serialize) == 0)
       pos = s->cut[seg];
+    CALLGRIND_TOGGLE_COLLECT;
     pthread_barrier_wait(&rt->done);
   }
   return NULL;
