@@ -95,7 +95,24 @@ static void on_sigsys(int sig, siginfo_t *info, void *context) {
 #define IP_HIGH (IP_LOW + 4) /* little-endian */
 #define RETURN(action) BPF_STMT(BPF_RET | BPF_K, action)
 
+/* ThreadSanitizer's runtime blocks signals around some of its own memory
+ * calls (starting a thread, say): one of those trapped would meet a
+ * blocked SIGSYS, and the kernel kills the process. */
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_TSAN 1
+#endif
+#endif
+
 int pb_syscall_count_install(char err[PB_SYSCALL_COUNT_ERROR_MAX]) {
+#ifdef UNDER_TSAN
+  snprintf(err, PB_SYSCALL_COUNT_ERROR_MAX,
+           "cannot count system calls under ThreadSanitizer (it blocks "
+           "signals around its own memory calls)");
+  return -1;
+#endif
   uint64_t gadget = (uint64_t)(uintptr_t)pb_syscall_return;
   uint32_t ip_low = (uint32_t)gadget, ip_high = (uint32_t)(gadget >> 32);
   struct sock_filter filter[] = {

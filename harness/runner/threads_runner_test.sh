@@ -40,10 +40,16 @@ for w in parallel-churn producer-consumer shared-cache; do
   done
 done
 
-for n in 2 3; do
-  run pool $n producer-consumer threads=per-thread --count-syscalls
-  run glibc $n shared-cache --count-syscalls
-done
+if [[ -n ${TSAN_OPTIONS:-} ]]; then # --config=tsan (.bazelrc) sets it
+  bin="$dir/bench_glibc"
+  expect 1 "cannot count system calls under ThreadSanitizer" \
+    --workload=shared-cache --scale=0.01 --count-syscalls
+else
+  for n in 2 3; do
+    run pool $n producer-consumer threads=per-thread --count-syscalls
+    run glibc $n shared-cache --count-syscalls
+  done
+fi
 
 bin="$dir/bench_pool"
 expect 2 "the pool is single-threaded" --workload=shared-cache --scale=0.01
