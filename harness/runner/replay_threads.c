@@ -10,6 +10,7 @@
 
 #include "allocator/allocator.h"
 #include "common/map.h"
+#include "harness/runner/rss.h"
 #include "harness/runner/touch.h"
 
 /* A TAKE: wait for the giver. Spinning costs nothing while both threads
@@ -97,6 +98,8 @@ static void *worker(void *p) {
   pb_replay_threads *rt = arg->rt;
   pb_stream *s = &rt->streams[arg->index];
   if (pb_thread_enter) pb_thread_enter(arg->index);
+  pb_map_stack_pages();            /* before the baseline: rss.h */
+  pthread_barrier_wait(&rt->done); /* init waits for every worker's */
   uint64_t pos = 0;
   for (unsigned seg = 0;; seg++) {
     pthread_barrier_wait(&rt->start);
@@ -226,6 +229,7 @@ int pb_replay_threads_init(pb_replay_threads *rt, const pb_trace *trace,
       return -1; /* the process exits: the started ones wait forever */
     }
   }
+  pthread_barrier_wait(&rt->done); /* every worker ready, its stack mapped */
   return 0;
 }
 

@@ -86,6 +86,12 @@ uint64_t pb_minor_faults(void) {
   return (uint64_t)usage.ru_minflt;
 }
 
+__attribute__((noinline)) void pb_map_stack_pages(void) {
+  volatile char below[PB_STACK_TOUCHED];
+  for (size_t k = 0; k < sizeof below; k += 1024) below[k] = 0;
+  below[sizeof below - 1] = 0;
+}
+
 void pb_map_file_pages(void) {
   /* Static, like every buffer here: no allocation from the allocator under
    * test. Lines: "start-end perms offset dev inode path". */

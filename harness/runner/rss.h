@@ -48,6 +48,16 @@ uint64_t pb_rss_exact_peak_bytes(void);
  * (before Linux 5.14) leaves them as they are. */
 void pb_map_file_pages(void);
 
+/* Makes resident now the next PB_STACK_TOUCHED bytes of the calling
+ * thread's stack below its caller, so that the replay's calls, and the
+ * signal frames of --count-syscalls, land on pages already resident:
+ * where a run's stack starts within its first page depends on the size of
+ * its arguments and environment (a longer temporary path), and a call
+ * that crossed into a new page in one run and not in the next moved every
+ * memory figure by a page. */
+#define PB_STACK_TOUCHED ((size_t)64 << 10)
+void pb_map_stack_pages(void);
+
 /* Minor page faults of this process so far (getrusage). */
 uint64_t pb_minor_faults(void);
 

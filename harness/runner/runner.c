@@ -231,6 +231,7 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
     pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
   expect_demand(&r->profile); /* after the slot table: it must fit too */
   pb_map_file_pages();
+  pb_map_stack_pages();
 
   peak_rss_start(r);
   uint64_t faults_before = pb_minor_faults();
@@ -318,6 +319,7 @@ __attribute__((noinline)) static int measure_threads(const pb_trace *trace,
   if (pb_replay_threads_init(&rt, trace, ends, segments, err) != 0)
     pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   pb_map_file_pages();
+  pb_map_stack_pages();
 
   peak_rss_start(r);
   uint64_t faults_before = pb_minor_faults();
