@@ -83,8 +83,9 @@ static void the_parts_add_up(void) {
   PB_CHECK_EQ(pb_overhead_init(&o), 100);
 }
 
-/* This process: 1 MiB written grows the reading by 1 MiB (give or take a
- * page of whatever else moved); 1 MiB of a file mapped and read does not. */
+/* This process: 1 MiB written grows the reading by 1 MiB (and by less than
+ * a quarter more: ASan's shadow of it is 128 KiB); 1 MiB of a file mapped
+ * and read does not (by less than a quarter of it: ASan's shadow again). */
 static void this_process_written_memory_shows(void) {
   const size_t size = 1 << 20;
   pb_private_memory before, written, read_only;
@@ -96,7 +97,7 @@ static void this_process_written_memory_shows(void) {
   PB_CHECK(pb_private_memory_read(NULL, &written) == 0);
   PB_CHECKF(
       written.anonymous_bytes >= before.anonymous_bytes + size &&
-          written.anonymous_bytes < before.anonymous_bytes + size + (64 << 10),
+          written.anonymous_bytes < before.anonymous_bytes + size + size / 4,
       "%llu before, %llu after writing 1 MiB",
       (unsigned long long)before.anonymous_bytes,
       (unsigned long long)written.anonymous_bytes);
@@ -112,7 +113,7 @@ static void this_process_written_memory_shows(void) {
   for (size_t i = 0; i < size; i += 4096) sum += (unsigned)q[i];
   PB_CHECK(sum > 0);
   PB_CHECK(pb_private_memory_read(NULL, &read_only) == 0);
-  PB_CHECKF(read_only.anonymous_bytes < written.anonymous_bytes + (64 << 10),
+  PB_CHECKF(read_only.anonymous_bytes < written.anonymous_bytes + size / 4,
             "%llu after reading 1 MiB of a file, %llu before",
             (unsigned long long)read_only.anonymous_bytes,
             (unsigned long long)written.anonymous_bytes);
