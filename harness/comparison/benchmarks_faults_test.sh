@@ -60,10 +60,10 @@ rc=$?
 grep -qE "latest.json: cannot write: File too large; nothing was replaced: the files already in $out were kept" \
   "$out.err" || fail "write failure: $(cat "$out.err")"
 grep -q "^wrote " "$out.err" && fail "write failure: a 'wrote' line: $(cat "$out.err")"
-for f in latest.md latest.csv latest_summary.csv latest.json throughput.svg peak_rss.svg; do
+for f in latest.md latest.csv latest_summary.csv latest.json throughput.svg peak_rss.svg footprint_peak.svg; do
   cmp -s "$ref/$f" "$out/$f" || fail "write failure: $f was replaced"
 done
-[[ $(ls -A "$out" | wc -l) == 6 ]] || fail "write failure: left behind: $(ls -A "$out")"
+[[ $(ls -A "$out" | wc -l) == 7 ]] || fail "write failure: left behind: $(ls -A "$out")"
 no_traces_left "write failure"
 
 # ---- charts of an earlier set --------------------------------------------

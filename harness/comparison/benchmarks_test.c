@@ -19,12 +19,13 @@ static char out_dir[4096];
 
 static void quick_run_writes_consistent_results(void) {
   const char *args[] = {"--quick", "--out", out_dir, NULL};
-  const char *charts[] = {"throughput.svg", "peak_rss.svg", "rss_objgraph.svg",
+  const char *charts[] = {"throughput.svg", "peak_rss.svg",
+                          "footprint_peak.svg", "rss_objgraph.svg",
                           "rss_pinning.svg"};
   size_t compared = 0;
   for (const pb_backend_entry *b = pb_backend_registry; b->name; b++)
     compared += b->compared != 0;
-  pb_check_results(out_dir, args, charts, 4, compared, 6);
+  pb_check_results(out_dir, args, charts, 5, compared, 6);
 }
 
 /* The variant labels of latest.json's cells, in order, one workload. */

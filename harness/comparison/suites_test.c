@@ -45,11 +45,14 @@ static void suites_side_by_side(void) {
   pb_check_results(out_dir, args, charts, 3, 3, 3);
   json_t *root = pb_results_json(out_dir);
   json_t *agreement = json_object_get(root, "agreement");
-  PB_CHECK(json_array_size(agreement) == 2); /* by CPU and by wall time */
+  /* By CPU time, wall time, peak footprint and retained footprint. */
+  PB_CHECK(json_array_size(agreement) == 4);
   size_t i;
   json_t *entry;
   json_array_foreach(agreement, i, entry) {
     const char *basis = json_string_value(json_object_get(entry, "basis"));
+    int retained = strcmp(basis, "retained footprint") == 0;
+    int footprint = strcmp(basis, "peak footprint") == 0;
     PB_CHECK(strcmp(json_string_value(json_object_get(entry, "workload")),
                     "ints") == 0);
     json_t *rankings = json_object_get(entry, "rankings");
@@ -58,8 +61,10 @@ static void suites_side_by_side(void) {
     json_object_foreach(rankings, suite, order) {
       int cpu = strcmp(basis, "CPU time") == 0, real = !strcmp(suite, "real");
       const char *field =
-          real ? (cpu ? "program_cpu_seconds" : "program_wall_seconds")
-               : (cpu ? "cpu_ns_per_op" : "ns_per_op");
+          retained    ? "footprint_retained_bytes"
+          : footprint ? (real ? "peak_rss_bytes" : "footprint_peak_bytes")
+          : real      ? (cpu ? "program_cpu_seconds" : "program_wall_seconds")
+                      : (cpu ? "cpu_ns_per_op" : "ns_per_op");
       char workload[64];
       snprintf(workload, sizeof workload, "ints%s%s",
                strcmp(suite, "synthetic") ? ":" : "",
@@ -73,10 +78,29 @@ static void suites_side_by_side(void) {
                   "%s by %s: %s ranked before %s", workload, field, faster,
                   slower);
       }
+      /* Each backend's ratio against the reference (cpython), in this
+       * suite, on this basis's figure. */
+      json_t *ratios = json_object_get(json_object_get(entry, "ratios"), suite);
+      double pool = json_number_value(json_object_get(ratios, "pool"));
+      double want = json_median(root, workload, "pool", field) /
+                    json_median(root, workload, "cpython", field);
+      PB_CHECKF(fabs(pool - want) < 1e-9 * want, "%s by %s: pool's ratio %g",
+                workload, field, pool);
     }
-    PB_CHECK_EQ(json_object_size(rankings), 3);
+    /* A real program reports no retained memory. */
+    PB_CHECK_EQ(json_object_size(rankings), retained ? 2 : 3);
+    json_t *target = json_object_get(entry, "target");
+    if (retained) {
+      PB_CHECK(json_is_null(target));
+    } else {
+      const char *a = json_string_value(json_object_get(target, "a"));
+      PB_CHECK(strcmp(a, footprint ? "captured" : "synthetic") == 0);
+      PB_CHECK(json_is_number(json_object_get(target, "tau_b")));
+      PB_CHECK(footprint ==
+               json_is_number(json_object_get(target, "ratio_gap")));
+    }
     json_t *pairs = json_object_get(entry, "pairs");
-    PB_CHECK_EQ(json_array_size(pairs), 3);
+    PB_CHECK_EQ(json_array_size(pairs), retained ? 1 : 3);
     json_t *pair;
     size_t p;
     json_array_foreach(pairs, p, pair) {
@@ -89,6 +113,8 @@ static void suites_side_by_side(void) {
   char *md = pb_results_file(out_dir, "latest.md");
   PB_CHECK(strstr(md, "## Agreement of the suites' rankings") != NULL);
   PB_CHECK(strstr(md, "| ints     | synthetic / real ") != NULL);
+  PB_CHECK(strstr(md, "### Ratios against cpython by peak footprint") != NULL);
+  PB_CHECK(strstr(md, "### Peak footprint: ") != NULL);
   free(md);
 }
 

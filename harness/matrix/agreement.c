@@ -26,9 +26,10 @@ static void rank(const pb_matrix *m, size_t w, pb_basis basis, pb_ranking *r) {
   int counted = pb_basis_counted(basis);
   r->w = w;
   r->order = zeroed(m->nvariants, sizeof *r->order);
-  r->median = zeroed(3 * m->nvariants, sizeof *r->median);
+  r->median = zeroed(4 * m->nvariants, sizeof *r->median);
   r->ci_low = r->median + m->nvariants;
   r->ci_high = r->ci_low + m->nvariants;
+  r->ratio = r->ci_high + m->nvariants;
   r->n = 0;
   for (size_t v = 0; v < m->nvariants; v++) {
     pb_summary s;
@@ -46,6 +47,9 @@ static void rank(const pb_matrix *m, size_t w, pb_basis basis, pb_ranking *r) {
     r->ci_high[v] = s.ci_high;
     r->order[r->n++] = v;
   }
+  double ref = r->median[m->reference - m->variants];
+  for (size_t v = 0; v < m->nvariants; v++)
+    r->ratio[v] = ref > 0 ? r->median[v] / ref : NAN; /* NAN stays NAN */
   sorting = r;
   qsort(r->order, r->n, sizeof *r->order, faster_first);
 }
@@ -87,12 +91,25 @@ static void compare(const pb_matrix *m, const pb_ranking *ra,
   free(common);
 }
 
-/* tau_b of the synthetic and real rankings, or NAN. */
-static double synthetic_real_tau(const pb_workload_agreement *wa) {
+/* tau_b of the rankings of suites a and b, or NAN. */
+static double pair_tau(const pb_workload_agreement *wa, pb_suite a,
+                       pb_suite b) {
   for (size_t p = 0; p < wa->npairs; p++)
-    if (wa->pair[p].a == PB_SUITE_SYNTHETIC && wa->pair[p].b == PB_SUITE_REAL)
+    if (wa->pair[p].a == a && wa->pair[p].b == b)
       return wa->pair[p].strict.tau_b;
   return NAN;
+}
+
+/* The largest difference between a backend's ratio in suite a and in b. */
+static double ratio_gap(const pb_matrix *m, const pb_workload_agreement *wa,
+                        pb_suite a, pb_suite b) {
+  double gap = NAN;
+  if (a == b || !wa->present[a] || !wa->present[b]) return NAN;
+  for (size_t v = 0; v < m->nvariants; v++) {
+    double d = fabs(wa->ranking[a].ratio[v] - wa->ranking[b].ratio[v]);
+    if (!isnan(d) && (isnan(gap) || d > gap)) gap = d;
+  }
+  return gap;
 }
 
 void pb_agreement_compute(const pb_matrix *m, pb_basis basis, pb_agreement *a) {
@@ -109,6 +126,8 @@ void pb_agreement_compute(const pb_matrix *m, pb_basis basis, pb_agreement *a) {
       wa = &a->workloads[a->count++];
       wa->workload = mw->workload;
     }
+    /* A suite with no metric on this basis is left out of it. */
+    if (!pb_basis_metric(basis, mw->suite)) continue;
     wa->present[mw->suite] = 1;
     rank(m, w, basis, &wa->ranking[mw->suite]);
   }
@@ -124,8 +143,13 @@ void pb_agreement_compute(const pb_matrix *m, pb_basis basis, pb_agreement *a) {
         p->b = y;
         compare(m, &wa->ranking[x], &wa->ranking[y], p);
       }
-    wa->synthetic_real_tau = synthetic_real_tau(wa);
-    wa->disagrees = wa->synthetic_real_tau < PB_AGREEMENT_TARGET_TAU;
+    pb_basis_target target = pb_basis_target_of(basis);
+    wa->synthetic_real_tau = pair_tau(wa, PB_SUITE_SYNTHETIC, PB_SUITE_REAL);
+    wa->target_tau = pair_tau(wa, target.a, target.b);
+    wa->target_ratio_gap =
+        isnan(target.ratio_within) ? NAN : ratio_gap(m, wa, target.a, target.b);
+    wa->disagrees = wa->target_tau < PB_AGREEMENT_TARGET_TAU ||
+                    wa->target_ratio_gap > target.ratio_within;
     if (wa->npairs)
       a->workloads[kept++] = *wa;
     else

@@ -22,7 +22,11 @@
  *
  * What it decides:
  *   - `basis`: the agreement of the suites ranks backends by it (matrix/
- *     agreement.h); each basis names one metric per suite;
+ *     agreement.h); each basis names one metric per suite (`basis_suites`
+ *     narrows a metric to some suites: peak RSS is the memory basis of the
+ *     real programs only, whose peak is the whole process's, where the
+ *     replays are ranked by their footprint); a basis says which two
+ *     suites its target compares (pb_basis_target);
  *   - `gate`: its default threshold in a new baseline (gate/verdicts.h);
  *     `gated` 0: the gate does not judge it.
  *
@@ -42,8 +46,10 @@ typedef enum pb_metric_id {
   PB_METRIC_MEMORY_SYSCALLS,
   PB_METRIC_PEAK_LIVE,
   PB_METRIC_PEAK_RSS,
+  PB_METRIC_FOOTPRINT_PEAK,
   PB_METRIC_FRAGMENTATION,
   PB_METRIC_RETAINED,
+  PB_METRIC_FOOTPRINT_RETAINED,
   PB_METRIC_RETAINED_AFTER_RELEASE,
   PB_METRIC_PROGRAM_CPU,
   PB_METRIC_PROGRAM_WALL,
@@ -52,6 +58,7 @@ typedef enum pb_metric_id {
   PB_METRIC_INSTRUCTIONS,
   PB_METRIC_ALLOCATOR_INSTRUCTIONS,
   PB_METRIC_ALLOCATOR_SHARE,
+  PB_METRIC_ALLOCATOR_OVERHEAD,
   PB_METRIC_DESCHEDULED,
   PB_METRIC_OPS,
   PB_METRIC_THREADS,
@@ -66,6 +73,8 @@ typedef enum pb_basis {
   PB_BASIS_CPU,
   PB_BASIS_WALL,
   PB_BASIS_INSTRUCTIONS,
+  PB_BASIS_FOOTPRINT_PEAK,
+  PB_BASIS_FOOTPRINT_RETAINED,
   PB_BASIS_COUNT
 } pb_basis;
 
@@ -79,6 +88,7 @@ typedef struct pb_metric {
   const char *unit;       /* of the stored value: "bytes", "ns", "s", "x" */
   const char *name;       /* short, for a column: "peak RSS" */
   const char *title;      /* its table's heading; NULL: no table */
+  const char *note;       /* a sentence under the heading, or NULL */
   const char *shown_unit; /* what a table shows: "MiB" */
   double divisor;         /* shown = stored / divisor */
   int decimals;           /* in the gate's table */
@@ -91,6 +101,8 @@ typedef struct pb_metric {
   int from_callgrind;      /* counted: from the callgrind run; else from
                               the pinned native run */
   pb_basis basis;          /* what the agreement ranks by it, or NONE */
+  unsigned basis_suites;   /* the suites ranked by it on that basis; 0:
+                              every suite whose figures hold it */
   const char *basis_unit;  /* as the agreement's tables say it: "ns/op" */
   int gated;               /* the gate judges it */
   pb_threshold gate;       /* its default threshold */
@@ -120,5 +132,20 @@ int pb_basis_counted(pb_basis basis);
 
 /* The metric suite s is ranked by on basis, or NULL when none. */
 const pb_metric *pb_basis_metric(pb_basis basis, pb_suite s);
+
+/* What the agreement on a basis asks (matrix/agreement.h decides it): the
+ * two suites whose rankings must agree, tau_b at least PB_AGREEMENT_TARGET_TAU
+ * between them; and, when ratio_within is not NAN, every backend's ratio
+ * against the reference in suite a within ratio_within of its ratio in
+ * suite b. Time and instructions: synthetic against real (does the
+ * generator's trace predict the program?). Peak footprint: captured against
+ * real (does a replay's memory predict the program's?), ratios within
+ * 0.05. Retained: no suite but the replays measures it, so no target
+ * (a == b). */
+typedef struct pb_basis_target {
+  pb_suite a, b;
+  double ratio_within;
+} pb_basis_target;
+pb_basis_target pb_basis_target_of(pb_basis basis);
 
 #endif /* POOLBENCH_HARNESS_METRICS_METRICS_H */

@@ -69,8 +69,27 @@ static void flipped_pairs(const pb_matrix *m, const pb_ranking_pair *rp,
              rp->ndiscordant, within_noise);
 }
 
+/* The target's verdict on its pair's row (matrix/agreement.h decides). */
+static void target_cell(pb_table *t, size_t column, pb_basis basis,
+                        const pb_workload_agreement *wa) {
+  pb_basis_target target = pb_basis_target_of(basis);
+  char gap[64] = "";
+  if (!isnan(target.ratio_within)) {
+    if (isnan(wa->target_ratio_gap))
+      snprintf(gap, sizeof gap, "; no ratio");
+    else
+      snprintf(gap, sizeof gap, "; largest ratio gap %.3f (at most %.2f)",
+               wa->target_ratio_gap, target.ratio_within);
+  }
+  pb_table_set(t, column, "%s: tau_b %s%.1f%s",
+               wa->disagrees ? "missed" : "met",
+               wa->target_tau < PB_AGREEMENT_TARGET_TAU ? "< " : ">= ",
+               PB_AGREEMENT_TARGET_TAU, gap);
+}
+
 static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
-  pb_table t = {.columns = 5};
+  pb_basis_target target = pb_basis_target_of(a->basis);
+  pb_table t = {.columns = 6};
   pb_table_row(&t);
   pb_table_set(&t, 0, "workload");
   pb_table_set(&t, 1, "suites");
@@ -78,6 +97,7 @@ static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
   pb_table_set(&t, 2, "tau_b");
   pb_table_set(&t, 3, "noise as ties");
   pb_table_set(&t, 4, "pairs in opposite order (* within noise)");
+  pb_table_set(&t, 5, "target");
   for (size_t k = 0; k < a->count; k++) {
     const pb_workload_agreement *wa = &a->workloads[k];
     for (size_t p = 0; p < wa->npairs; p++) {
@@ -91,6 +111,64 @@ static void tau_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
       tau_cell(&t, 2, rp->strict.tau_b);
       tau_cell(&t, 3, rp->noise.tau_b);
       pb_table_set(&t, 4, "%s", flips);
+      if (rp->a == target.a && rp->b == target.b && target.a != target.b)
+        target_cell(&t, 5, a->basis, wa);
+    }
+  }
+  pb_table_print(&t, out);
+  fputc('\n', out);
+}
+
+/* Each backend's ratio against the reference in each suite, and the
+ * difference between the target's two suites. */
+static void ratio_table(const pb_matrix *m, const pb_agreement *a, FILE *out) {
+  pb_basis_target target = pb_basis_target_of(a->basis);
+  int shown[PB_SUITE_COUNT] = {0};
+  for (size_t k = 0; k < a->count; k++)
+    for (pb_suite s = 0; s < PB_SUITE_COUNT; s++)
+      shown[s] |= a->workloads[k].present[s];
+  int gap = target.a != target.b && shown[target.a] && shown[target.b];
+  pb_table t = {.columns = 2 + PB_SUITE_COUNT + 1};
+  size_t c = 0;
+  pb_table_row(&t);
+  pb_table_set(&t, c++, "workload");
+  pb_table_set(&t, c++, "backend");
+  for (pb_suite s = 0; s < PB_SUITE_COUNT; s++)
+    if (shown[s]) {
+      t.right[c] = 1;
+      pb_table_set(&t, c++, "%s", pb_suite_names[s]);
+    }
+  if (gap) {
+    t.right[c] = 1;
+    pb_table_set(&t, c++, "%s - %s", pb_suite_names[target.a],
+                 pb_suite_names[target.b]);
+  }
+  t.columns = c;
+  for (size_t k = 0; k < a->count; k++) {
+    const pb_workload_agreement *wa = &a->workloads[k];
+    for (size_t v = 0; v < m->nvariants; v++) {
+      pb_table_row(&t);
+      c = 0;
+      pb_table_set(&t, c++, "%s", wa->workload);
+      pb_table_set(&t, c++, "%s", m->variants[v].label);
+      for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
+        if (!shown[s]) continue;
+        double x = wa->present[s] ? wa->ranking[s].ratio[v] : NAN;
+        if (isnan(x))
+          pb_table_set(&t, c++, "-");
+        else
+          pb_table_set(&t, c++, "%.3fx", x);
+      }
+      if (gap) {
+        double d = wa->present[target.a] && wa->present[target.b]
+                       ? wa->ranking[target.a].ratio[v] -
+                             wa->ranking[target.b].ratio[v]
+                       : NAN;
+        if (isnan(d))
+          pb_table_set(&t, c++, "-");
+        else
+          pb_table_set(&t, c++, "%+.3f", d);
+      }
     }
   }
   pb_table_print(&t, out);
@@ -168,7 +246,7 @@ static void profiles(const pb_matrix *m, const pb_agreement *a, FILE *out) {
     fprintf(out,
             "#### %s: the synthetic trace beside the capture of its program "
             "(tau_b %.2f)\n\n",
-            wa->workload, wa->synthetic_real_tau);
+            wa->workload, wa->target_tau);
     pb_table t = {.columns = 3};
     t.right[1] = t.right[2] = 1;
     pb_table_row(&t);
@@ -199,20 +277,30 @@ void pb_agreement_markdown(const pb_report *r, FILE *out) {
               "## Agreement of the suites' rankings\n\n"
               "Each suite ranks the backends by the median of its runs: per "
               "op for the replays (synthetic and captured traces), the whole "
-              "program for the real programs; by CPU time, by wall time and, "
-              "with --counted, by instructions (one pinned callgrind run, no "
-              "noise). tau_b: Kendall's rank correlation of two rankings "
-              "(1: the same order, -1: reversed; the target between "
-              "synthetic and real is %.1f). \"noise as ties\": tau_b again, "
+              "program for the real programs; by CPU time, by wall time, "
+              "with --counted by instructions (one pinned callgrind run, no "
+              "noise), by peak footprint (a replay's: the allocator's fixed "
+              "overhead + peak RSS above the baseline; a real program's "
+              "whole peak RSS) and by retained footprint (the replays "
+              "only). tau_b: Kendall's rank correlation of two rankings "
+              "(1: the same order, -1: reversed; the target is %.1f between "
+              "synthetic and real on time and instructions, between "
+              "captured and real on peak footprint, with each backend's "
+              "ratio against the reference within %.2f of its real one). "
+              "\"noise as ties\": tau_b again, "
               "with every pair whose confidence intervals of the median "
               "overlap in either suite counted as a tie; a pair in opposite "
               "order marked * is such a pair: its flip is within noise.\n\n",
-              PB_AGREEMENT_TARGET_TAU);
+              PB_AGREEMENT_TARGET_TAU,
+              pb_basis_target_of(PB_BASIS_FOOTPRINT_PEAK).ratio_within);
     any = 1;
     fprintf(out, "### Rankings by %s\n\n", pb_basis_names[b]);
     rankings_table(m, a, out);
     fprintf(out, "### Kendall's tau_b by %s\n\n", pb_basis_names[b]);
     tau_table(m, a, out);
+    fprintf(out, "### Ratios against %s by %s, in each suite\n\n",
+            m->reference->label, pb_basis_names[b]);
+    ratio_table(m, a, out);
     if (pb_basis_counted(b) && (m->suites & PB_SUITE_BIT(PB_SUITE_REAL)))
       program_instructions(m, out);
   }

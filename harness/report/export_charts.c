@@ -8,6 +8,8 @@
  *                      allocator suites plot it)
  *   peak_rss.svg       the replays' peak RSS above the runner's baseline
  *                      relative to the reference, likewise
+ *   footprint_peak.svg the replays' peak footprint (the allocator's fixed
+ *                      overhead + peak RSS above the baseline), likewise
  *   real_cpu.svg       the real programs' speed (1 / CPU time) relative to
  *                      the reference, likewise
  *   real_peak_rss.svg  the real programs' whole-process peak RSS, likewise
@@ -39,6 +41,7 @@
  * workload that asks for it (prefix, workload, suffix). */
 #define THROUGHPUT_CHART "throughput.svg"
 #define PEAK_RSS_CHART "peak_rss.svg"
+#define FOOTPRINT_CHART "footprint_peak.svg"
 #define REAL_PEAK_RSS_CHART "real_peak_rss.svg"
 #define REAL_CPU_CHART "real_cpu.svg"
 #define TIMELINE_PREFIX "rss_"
@@ -442,6 +445,11 @@ static int render(const pb_report *r, pb_rendered *out) {
        "(lower is better)",
        "peak RSS relative to the reference (log scale)",
        &pb_metrics[PB_METRIC_PEAK_RSS], replays, 0},
+      {FOOTPRINT_CHART,
+       "Replays: peak footprint (the allocator's fixed overhead + peak RSS "
+       "above the baseline), relative to %s (lower is better)",
+       "peak footprint relative to the reference (log scale)",
+       &pb_metrics[PB_METRIC_FOOTPRINT_PEAK], replays, 0},
       {REAL_CPU_CHART,
        "Real programs: speed (1 / CPU time) relative to %s (higher is "
        "better)",
@@ -536,6 +544,7 @@ static int owns(const char *name) {
          suffix = strlen(TIMELINE_SUFFIX);
   return strcmp(name, THROUGHPUT_CHART) == 0 ||
          strcmp(name, PEAK_RSS_CHART) == 0 ||
+         strcmp(name, FOOTPRINT_CHART) == 0 ||
          strcmp(name, REAL_CPU_CHART) == 0 ||
          strcmp(name, REAL_PEAK_RSS_CHART) == 0 ||
          (len > prefix + suffix &&

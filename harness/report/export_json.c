@@ -44,8 +44,10 @@ static json_t *counted_ratios_json(const pb_cell_analysis *c) {
   return obj;
 }
 
-/* One object per basis and workload: the rankings, tau_b of every two
- * suites with the pairs they flip, and whether the workload disagrees. */
+/* One object per basis and workload: the rankings, each backend's ratio
+ * against the reference in each suite, tau_b of every two suites with the
+ * pairs they flip, the basis's target and whether the workload misses it
+ * ("disagrees"). */
 static json_t *agreement_json(const pb_report *r) {
   const pb_matrix *m = r->m;
   json_t *all = json_array();
@@ -54,15 +56,30 @@ static json_t *agreement_json(const pb_report *r) {
     const pb_agreement *a = &r->analysis.agreement[b];
     for (size_t k = 0; k < a->count; k++) {
       const pb_workload_agreement *wa = &a->workloads[k];
-      json_t *rankings = json_object();
+      json_t *rankings = json_object(), *ratios = json_object();
       for (pb_suite s = 0; s < PB_SUITE_COUNT; s++) {
         if (!wa->present[s]) continue;
-        json_t *order = json_array();
-        for (size_t i = 0; i < wa->ranking[s].n; i++)
-          json_array_append_new(
-              order, json_string(m->variants[wa->ranking[s].order[i]].label));
+        json_t *order = json_array(), *ratio = json_object();
+        for (size_t i = 0; i < wa->ranking[s].n; i++) {
+          size_t v = wa->ranking[s].order[i];
+          json_array_append_new(order, json_string(m->variants[v].label));
+          json_object_set_new(ratio, m->variants[v].label,
+                              real_or_null(wa->ranking[s].ratio[v]));
+        }
         json_object_set_new(rankings, pb_suite_names[s], order);
+        json_object_set_new(ratios, pb_suite_names[s], ratio);
       }
+      pb_basis_target target = pb_basis_target_of(b);
+      json_t *target_json =
+          target.a == target.b
+              ? json_null()
+              : json_pack("{s:s, s:s, s:o, s:f, s:o, s:o}", "a",
+                          pb_suite_names[target.a], "b",
+                          pb_suite_names[target.b], "tau_b",
+                          real_or_null(wa->target_tau), "tau_b_at_least",
+                          PB_AGREEMENT_TARGET_TAU, "ratio_within",
+                          real_or_null(target.ratio_within), "ratio_gap",
+                          real_or_null(wa->target_ratio_gap));
       json_t *pairs = json_array();
       for (size_t p = 0; p < wa->npairs; p++) {
         const pb_ranking_pair *rp = &wa->pair[p];
@@ -81,13 +98,14 @@ static json_t *agreement_json(const pb_report *r) {
                       real_or_null(rp->noise.tau_b), "discordant", flips));
       }
       json_array_append_new(
-          all,
-          json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:b}", "basis",
-                    pb_basis_names[b], "workload", wa->workload, "rankings",
-                    rankings, "pairs", pairs, "synthetic_real_tau_b",
-                    real_or_null(wa->synthetic_real_tau), "disagrees",
-                    wa->disagrees, "profiles_shown",
-                    wa->disagrees && b == r->analysis.primary));
+          all, json_pack(
+                   "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
+                   "basis", pb_basis_names[b], "reference", m->reference->label,
+                   "workload", wa->workload, "rankings", rankings, "ratios",
+                   ratios, "pairs", pairs, "synthetic_real_tau_b",
+                   real_or_null(wa->synthetic_real_tau), "target", target_json,
+                   "disagrees", wa->disagrees, "profiles_shown",
+                   wa->disagrees && b == r->analysis.primary));
     }
   }
   return all;

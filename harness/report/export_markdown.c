@@ -22,6 +22,7 @@ static void metric_table(const pb_report *rep, const pb_metric *metric,
   int throughput = metric->per_op;
   fprintf(out, "### %s (%s; %s is better)\n\n", metric->title,
           metric->shown_unit, metric->lower_is_better ? "lower" : "higher");
+  if (metric->note) fprintf(out, "%s\n\n", metric->note);
   pb_table t = {.columns = throughput ? 9 : 8};
   size_t c = 0;
   pb_table_row(&t);

@@ -82,6 +82,16 @@ void pb_result_print_text(const pb_result *r, FILE *out) {
           "retained       %.2f MiB after freeing all, %.2f MiB after "
           "release\n",
           mib(r->retained_bytes), mib(r->retained_after_release_bytes));
+  if (r->overhead_measured)
+    fprintf(out,
+            "footprint      %.2f MiB at peak, %.2f MiB retained: the "
+            "allocator's overhead %.2f MiB (constructors %.2f, init %.2f, "
+            "its library %.2f) + RSS above the baseline\n",
+            mib(r->allocator_overhead_bytes + r->peak_rss_bytes),
+            mib(r->allocator_overhead_bytes + r->retained_bytes),
+            mib(r->allocator_overhead_bytes),
+            mib(r->overhead_constructors_bytes), mib(r->overhead_init_bytes),
+            mib(r->overhead_library_bytes));
   fprintf(out, "page faults    %llu minor\n",
           (unsigned long long)r->minor_page_faults);
   if (r->memory_syscalls_counted) {
@@ -198,6 +208,22 @@ int pb_result_print_json(const pb_result *r, FILE *out) {
                       u64(r->retained_bytes));
   json_object_set_new(root, pb_metric_key(PB_METRIC_RETAINED_AFTER_RELEASE),
                       u64(r->retained_after_release_bytes));
+  if (r->overhead_measured) {
+    json_object_set_new(root, pb_metric_key(PB_METRIC_ALLOCATOR_OVERHEAD),
+                        u64(r->allocator_overhead_bytes));
+    json_object_set_new(root, pb_metric_key(PB_METRIC_FOOTPRINT_PEAK),
+                        u64(r->allocator_overhead_bytes + r->peak_rss_bytes));
+    json_object_set_new(root, pb_metric_key(PB_METRIC_FOOTPRINT_RETAINED),
+                        u64(r->allocator_overhead_bytes + r->retained_bytes));
+    json_object_set_new(
+        root, "allocator_overhead",
+        json_pack("{s:I, s:I, s:I, s:o}", "constructors_bytes",
+                  (json_int_t)r->overhead_constructors_bytes, "init_bytes",
+                  (json_int_t)r->overhead_init_bytes, "library_bytes",
+                  (json_int_t)r->overhead_library_bytes, "library",
+                  r->allocator_library ? json_path(r->allocator_library)
+                                       : json_null()));
+  }
   json_object_set_new(root, pb_metric_key(PB_METRIC_MINOR_FAULTS),
                       u64(r->minor_page_faults));
   if (r->memory_syscalls_counted) {

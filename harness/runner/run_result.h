@@ -41,6 +41,12 @@ typedef struct pb_result {
   uint64_t retained_bytes;               /* RSS after freeing everything */
   uint64_t retained_after_release_bytes; /* ... and after pb_release() */
   uint64_t minor_page_faults;
+  /* The allocator's fixed overhead (overhead.h), when it could be read:
+   * its parts and their sum; the allocator's own library, or NULL. */
+  int overhead_measured;
+  uint64_t overhead_constructors_bytes, overhead_init_bytes,
+      overhead_library_bytes, allocator_overhead_bytes;
+  const char *allocator_library;
   /* The replay's memory system calls, when counted (--count-syscalls). */
   int memory_syscalls_counted;
   uint64_t memory_syscalls[PB_MEMORY_SYSCALLS];

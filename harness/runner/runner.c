@@ -5,6 +5,9 @@
  * --json
  *
  * The measurement, in order:
+ *   0. read the private resident memory before any library's initializer
+ *      runs, at main's entry, and around pb_init and pb_expect: the
+ *      allocator's fixed overhead (overhead.h);
  *   1. generate or load the trace (mmap'd memory, not the allocator's);
  *   2. map every page of the files already mapped (code, libraries), reset
  *      the kernel's RSS high-water mark and take the RSS baseline, so that
@@ -24,15 +27,18 @@
  *
  * Exit status: 0 measured, 1 the result could not be written, 2 bad input
  * (one line on stderr), 3 the allocator returned NULL or memory ran out. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "allocator/allocator.h"
+#include "allocator/registry.h"
 #include "common/clock.h"
 #include "common/fail.h"
 #include "common/user_path.h"
 #include "harness/cli.h"
+#include "harness/runner/overhead.h"
 #include "harness/runner/replay.h"
 #include "harness/runner/replay_threads.h"
 #include "harness/runner/rss.h"
@@ -67,6 +73,27 @@ typedef struct given {
   int workload, trace, report, scale, seed, json, describe, count_syscalls,
       threads;
 } given;
+
+/* The allocator's fixed overhead (overhead.h), and its own shared library
+ * (registry.h's preload, links resolved as /proc shows it), or "". */
+static pb_overhead overhead;
+static char allocator_library[PATH_MAX];
+
+/* Run by the dynamic loader before any library's initializer (the
+ * executable's .preinit_array): the process before the allocator started. */
+static void read_at_load(void) {
+  /* Write what the reading fills first, so that its page is no growth. */
+  volatile char *touch = (volatile char *)&overhead;
+  for (size_t i = 0; i < sizeof overhead; i++) touch[i] = 0;
+  const pb_backend_entry *e = pb_backend_find(pb_name());
+  if (!e || !e->preload || !realpath(e->preload, allocator_library))
+    allocator_library[0] = '\0';
+  pb_overhead_read(&overhead, allocator_library, &overhead.at_load);
+}
+
+__attribute__((section(".preinit_array"),
+               used)) static void (*const read_at_load_entry)(void) =
+    read_at_load;
 
 static void print_help(void) {
   const char *params = pb_parameters();
@@ -201,7 +228,9 @@ static void expect_demand(const pb_trace_profile *p) {
       .peak_live_bytes = p->peak_live_bytes,
   };
   char err[PB_ERROR_MAX];
+  pb_overhead_read(&overhead, allocator_library, &overhead.before_expect);
   if (pb_expect(&demand, err) != 0) pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
+  pb_overhead_read(&overhead, allocator_library, &overhead.after_expect);
 }
 
 /* The RSS baseline, and the start of the peak: exact with
@@ -367,6 +396,7 @@ __attribute__((noinline)) static int measure_threads(const pb_trace *trace,
 }
 
 int main(int argc, char **argv) {
+  pb_overhead_read(&overhead, allocator_library, &overhead.at_main);
   static char name[64];
   snprintf(name, sizeof name, "bench_%s", pb_name());
   pb_set_program(name);
@@ -374,8 +404,10 @@ int main(int argc, char **argv) {
 
   char err[PB_ERROR_MAX > PB_TRACE_ERROR_MAX ? PB_ERROR_MAX
                                              : PB_TRACE_ERROR_MAX];
+  pb_overhead_read(&overhead, allocator_library, &overhead.before_init);
   if (pb_init(o.params, o.nparams, err) != 0)
     pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
+  pb_overhead_read(&overhead, allocator_library, &overhead.after_init);
   if (o.describe)
     return pb_result_print_backend(stdout) == 0 && pb_finish_stdout() == 0
                ? PB_EXIT_OK
@@ -419,6 +451,14 @@ int main(int argc, char **argv) {
 
   int rc = trace.threads > 1 ? measure_threads(&trace, &r, report)
                              : measure(&trace, &r, report);
+  if (!overhead.failed) {
+    r.overhead_measured = 1;
+    r.overhead_constructors_bytes = pb_overhead_constructors(&overhead);
+    r.overhead_init_bytes = pb_overhead_init(&overhead);
+    r.overhead_library_bytes = pb_overhead_library(&overhead);
+    r.allocator_overhead_bytes = pb_overhead_bytes(&overhead);
+    r.allocator_library = allocator_library[0] ? allocator_library : NULL;
+  }
   if (report != NULL && fclose(report) != 0) {
     pb_warn("cannot write the allocator report '%s'", o.report_file);
     rc = rc ? rc : PB_EXIT_FAILED;
