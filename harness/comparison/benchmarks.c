@@ -24,6 +24,7 @@
  * still reported and written), or the results could not be written; 2 bad
  * options or an output directory that cannot be written (nothing run); 3 no
  * memory to generate a trace; 130/143 interrupted. */
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@
 #include "harness/comparison/environment.h"
 #include "harness/comparison/matrix_workloads.h"
 #include "harness/comparison/options.h"
+#include "harness/comparison/parallelism.h"
 #include "harness/comparison/progress.h"
 #include "harness/comparison/real_run.h"
 #include "harness/comparison/results_dir.h"
@@ -164,6 +166,32 @@ static int stop_interrupted(pb_matrix *m, int stopped_by,
   return pb_interrupt_exit_status(stopped_by);
 }
 
+/* This machine's own speedup at each thread count of the threaded
+ * workloads, before anything else runs (parallelism.h), and said. */
+static void measure_parallelism(pb_matrix *m) {
+  int said = 0;
+  for (size_t w = 0; w < m->nworkloads; w++) {
+    pb_matrix_workload *mw = &m->workloads[w];
+    mw->machine_speedup = NAN;
+    if (!mw->threads) continue;
+    if (mw->threads == 1) {
+      mw->machine_speedup = 1;
+      continue;
+    }
+    for (size_t k = 0; k < w && isnan(mw->machine_speedup); k++)
+      if (m->workloads[k].threads == mw->threads)
+        mw->machine_speedup = m->workloads[k].machine_speedup;
+    if (!isnan(mw->machine_speedup)) continue;
+    mw->machine_speedup = pb_parallel_speedup(mw->threads, 5);
+    fprintf(stderr, "%s%u threads %.2fx",
+            said++ ? ", "
+                   : "this machine's "
+                     "speedup on work that shares nothing: ",
+            mw->threads, mw->machine_speedup);
+  }
+  if (said) fputs("\n", stderr);
+}
+
 /* The CPUs the runs may use: this process's affinity, which they inherit
  * (taskset, a container's cpuset), or 0 when unknown. */
 static unsigned usable_cpus(void) {
@@ -196,6 +224,7 @@ int main(int argc, char **argv) {
                  .cpus = usable_cpus()};
   if (o.counted) pb_counting_setup(argv[0]); /* none: nothing runs */
   pb_matrix_workloads_build(&o, argv[0], &m);
+  measure_parallelism(&m);
   if (m.suites & PB_SUITES_DEPLOYED)
     pb_deploy_variants_build(&o.deploy, o.reference, argv[0], &m);
   else

@@ -172,6 +172,9 @@ static void threads_give_the_scaling(void) {
     PB_CHECK_EQ(json_integer_value(json_object_get(p1, "threads")), 1);
     PB_CHECK_EQ(json_integer_value(json_object_get(p2, "threads")), 2);
     PB_CHECK(json_real_value(json_object_get(p1, "speedup")) == 1.0);
+    /* This machine's own, measured: 1 at the base, above 0 beyond. */
+    PB_CHECK(json_real_value(json_object_get(p1, "machine_speedup")) == 1.0);
+    PB_CHECK(json_real_value(json_object_get(p2, "machine_speedup")) > 0);
     PB_CHECK(json_real_value(json_object_get(p2, "ops_per_second")) > 0);
     /* Producers hand every object to consumers: none with one thread. */
     PB_CHECK(json_real_value(json_object_get(p1, "cross_thread_frees")) == 0);

@@ -49,8 +49,11 @@ typedef struct pb_matrix_workload {
   int rss_chart;        /* the registry asks for an RSS-over-time chart */
   const char *workload; /* its registry name ("NAME") */
   pb_suite suite;
-  /* A threaded workload's thread count ("NAME@N"), 0 for the others. */
+  /* A threaded workload's thread count ("NAME@N"), 0 for the others, and
+   * this machine's own speedup at that count (comparison/parallelism.h),
+   * NAN when not measured. */
   unsigned threads;
+  double machine_speedup;
   char *script; /* its program (absolute path): captured and real */
   /* The program's arguments after the script, NULL-terminated: a built-in
    * workload's scale, or what --program gave. */

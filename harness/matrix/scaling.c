@@ -22,6 +22,7 @@ static void fill_point(const pb_matrix *m, size_t w, size_t v,
       .oversubscribed = m->cpus > 0 && m->workloads[w].threads > m->cpus,
       .ops_per_second = ns > 0 ? 1e9 / ns : NAN,
       .speedup = NAN,
+      .machine_speedup = NAN,
       .cpu_ns_per_op = median_of(m, w, v, PB_METRIC_CPU_NS_PER_OP),
       .peak_rss_bytes = median_of(m, w, v, PB_METRIC_PEAK_RSS),
       .cross_thread_frees = median_of(m, w, v, PB_METRIC_CROSS_THREAD_FREES),
@@ -62,10 +63,15 @@ static void add_series(const pb_matrix *m, size_t first, size_t v,
   }
   const pb_scaling_point *base = &series->points[0];
   series->base_threads = base->threads;
-  for (size_t p = 0; p < series->npoints; p++)
+  double machine_base = m->workloads[base->w].machine_speedup;
+  for (size_t p = 0; p < series->npoints; p++) {
+    pb_scaling_point *pt = &series->points[p];
     if (base->ops_per_second > 0)
-      series->points[p].speedup =
-          series->points[p].ops_per_second / base->ops_per_second;
+      pt->speedup = pt->ops_per_second / base->ops_per_second;
+    pt->machine_speedup =
+        machine_base > 0 ? m->workloads[pt->w].machine_speedup / machine_base
+                         : NAN;
+  }
 }
 
 void pb_scaling_compute(const pb_matrix *m, pb_scaling *s) {

@@ -7,8 +7,11 @@
  *   - throughput: ops per second of wall time, all threads together (the
  *     trace's ops over the replay's wall time);
  *   - speedup: that over the series' first point's throughput (its fewest
- *     threads, 1 when --threads has 1); a perfectly parallel allocator on
- *     perfectly parallel work reaches threads / base_threads;
+ *     threads, 1 when --threads has 1);
+ *   - the machine's speedup between the same counts, on work that shares
+ *     nothing (comparison/parallelism.h): what a perfectly parallel
+ *     allocator on perfectly parallel work would reach here; threads /
+ *     base_threads on a machine whose cores are its own;
  *   - CPU time per op, all threads together: what the threads spent, where
  *     throughput is what they got done (spinning on a lock costs the one,
  *     not the other);
@@ -35,6 +38,7 @@ typedef struct pb_scaling_point {
   int oversubscribed;
   double ops_per_second;
   double speedup;
+  double machine_speedup; /* NAN when not measured */
   double cpu_ns_per_op;
   double peak_rss_bytes;
   double cross_thread_frees;

@@ -326,6 +326,7 @@ static void scaling_chart(const pb_report *r, size_t first, FILE *script,
       const pb_scaling_point *pt = &s->series[k].points[p];
       most = pt->threads > most ? pt->threads : most;
       if (isfinite(pt->speedup)) top = fmax(top, pt->speedup);
+      if (isfinite(pt->machine_speedup)) top = fmax(top, pt->machine_speedup);
     }
   unsigned base = s->series[first].base_threads;
   top = fmax(top, (double)most / base) * 1.1;
@@ -340,7 +341,18 @@ static void scaling_chart(const pb_report *r, size_t first, FILE *script,
             s->cpus, s->cpus, s->cpus, s->cpus);
   fprintf(script, "plot x / %u with lines dt 2 lc rgb 'gray40' title 'ideal'",
           base);
-  int block = 0;
+  /* Block 0: this machine's own speedup, the same for every series. */
+  const pb_scaling_series *first_series = &s->series[first];
+  for (size_t p = 0; p < first_series->npoints; p++)
+    if (isfinite(first_series->points[p].machine_speedup))
+      fprintf(data, "%u\t%.6g\n", first_series->points[p].threads,
+              first_series->points[p].machine_speedup);
+  fputs("\n\n", data);
+  fprintf(script,
+          ", '%s' index 0 with linespoints lw 2 dt 3 pt 6 lc rgb 'black' "
+          "title 'this machine, sharing nothing'",
+          data_path);
+  int block = 1;
   for (size_t k = first;
        k < s->nseries && strcmp(s->series[k].workload, name) == 0; k++) {
     const pb_scaling_series *series = &s->series[k];

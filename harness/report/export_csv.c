@@ -123,7 +123,8 @@ static void print_scaling(const pb_report *r, FILE *out) {
   const pb_scaling *s = &r->analysis.scaling;
   fputs(
       "workload,backend,variant,threads,oversubscribed,ops_per_second,"
-      "speedup,base_threads,cpu_ns_per_op,peak_rss_bytes,cross_thread_frees,"
+      "speedup,base_threads,machine_speedup,cpu_ns_per_op,peak_rss_bytes,"
+      "cross_thread_frees,"
       "cross_thread_free_share" EOL,
       out);
   for (size_t k = 0; k < s->nseries; k++) {
@@ -139,6 +140,7 @@ static void print_scaling(const pb_report *r, FILE *out) {
       number(out, pt->ops_per_second);
       number(out, pt->speedup);
       fprintf(out, ",%u", series->base_threads);
+      number(out, pt->machine_speedup);
       number(out, pt->cpu_ns_per_op);
       number(out, pt->peak_rss_bytes);
       number(out, pt->cross_thread_frees);

@@ -162,10 +162,11 @@ static json_t *scaling_json(const pb_report *r) {
     for (size_t p = 0; p < one->npoints; p++) {
       const pb_scaling_point *pt = &one->points[p];
       json_t *point = json_pack(
-          "{s:I, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "threads",
+          "{s:I, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "threads",
           (json_int_t)pt->threads, "oversubscribed", pt->oversubscribed,
           "ops_per_second", real_or_null(pt->ops_per_second), "speedup",
-          real_or_null(pt->speedup), "cpu_ns_per_op",
+          real_or_null(pt->speedup), "machine_speedup",
+          real_or_null(pt->machine_speedup), "cpu_ns_per_op",
           real_or_null(pt->cpu_ns_per_op), "peak_rss_bytes",
           real_or_null(pt->peak_rss_bytes), "cross_thread_frees",
           real_or_null(pt->cross_thread_frees), "cross_thread_free_share",

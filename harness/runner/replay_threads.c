@@ -134,9 +134,10 @@ static int fail_map(char err[PB_TRACE_ERROR_MAX], const char *what,
  * slot table (16 bytes an entry, four to a cache line) is written at every
  * malloc and free, and with the trace's numbering, which interleaves the
  * threads' slots, two threads that share nothing wrote the same cache lines
- * all the time (false sharing: no backend, not even the oracle, ran
- * parallel-churn faster on two threads than on one). A slot handed over is
- * shared by its nature, as the object it holds is. map[old] = new. */
+ * all the time (false sharing: no backend, not even the ceiling, ran the
+ * workload whose threads share nothing faster on two threads than on one).
+ * A slot handed over is shared by its nature, as the object it holds is.
+ * map[old] = new. */
 static void group_slots(const pb_trace *t, unsigned threads, uint32_t *map) {
   uint32_t first[PB_TRACE_THREADS_MAX] = {0}, next[PB_TRACE_THREADS_MAX];
   const uint32_t unseen = UINT32_MAX;
