@@ -55,9 +55,11 @@ typedef struct worker_arg {
   int serialize;  /* PB_THREADS_SERIALIZE: lock around every call */
 } worker_arg;
 
+/* One thread's stream: read by its worker, written by it only at the end
+ * of a segment; aligned to a cache line, so that no two streams share one. */
 typedef struct pb_stream {
-  pb_op *ops; /* mmap'd: the thread's ops, GIVE and TAKE with the hand-off's
-                 sequence number in size */
+  _Alignas(64) pb_op *ops; /* mmap'd: the thread's ops, GIVE and TAKE with the
+                 hand-off's sequence number in size */
   uint64_t count;
   size_t bytes;                          /* of the mapping */
   uint64_t cut[PB_THREADS_SEGMENTS_MAX]; /* stream index of each segment end */
