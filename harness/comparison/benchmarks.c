@@ -51,6 +51,7 @@
 #include "harness/report/export_markdown.h"
 #include "harness/report/output_set.h"
 #include "harness/report/report.h"
+#include "harness/statistics/statistics.h"
 
 static json_t *options_json(const pb_comparison_options *o,
                             const pb_matrix *m) {
@@ -166,30 +167,26 @@ static int stop_interrupted(pb_matrix *m, int stopped_by,
   return pb_interrupt_exit_status(stopped_by);
 }
 
-/* This machine's own speedup at each thread count of the threaded
- * workloads, before anything else runs (parallelism.h), and said. */
-static void measure_parallelism(pb_matrix *m) {
-  int said = 0;
+/* This machine's own speedup at a threaded workload's thread count, once
+ * per repetition, just before its runs (parallelism.h): samples[w * runs +
+ * r], NAN where none was taken; then each workload's median. */
+static void sample_parallelism(const pb_matrix *m, size_t w, int r,
+                               double *samples) {
+  unsigned threads = m->workloads[w].threads;
+  if (threads)
+    samples[w * (size_t)m->runs_per_cell + (size_t)r] =
+        pb_parallel_speedup(threads);
+}
+
+static void settle_parallelism(pb_matrix *m, const double *samples) {
+  size_t runs = (size_t)m->runs_per_cell;
+  double taken[runs ? runs : 1];
   for (size_t w = 0; w < m->nworkloads; w++) {
-    pb_matrix_workload *mw = &m->workloads[w];
-    mw->machine_speedup = NAN;
-    if (!mw->threads) continue;
-    if (mw->threads == 1) {
-      mw->machine_speedup = 1;
-      continue;
-    }
-    for (size_t k = 0; k < w && isnan(mw->machine_speedup); k++)
-      if (m->workloads[k].threads == mw->threads)
-        mw->machine_speedup = m->workloads[k].machine_speedup;
-    if (!isnan(mw->machine_speedup)) continue;
-    mw->machine_speedup = pb_parallel_speedup(mw->threads, 5);
-    fprintf(stderr, "%s%u threads %.2fx",
-            said++ ? ", "
-                   : "this machine's "
-                     "speedup on work that shares nothing: ",
-            mw->threads, mw->machine_speedup);
+    size_t n = 0;
+    for (size_t r = 0; r < runs; r++)
+      if (!isnan(samples[w * runs + r])) taken[n++] = samples[w * runs + r];
+    m->workloads[w].machine_speedup = n ? pb_median(taken, n) : NAN;
   }
-  if (said) fputs("\n", stderr);
 }
 
 /* The CPUs the runs may use: this process's affinity, which they inherit
@@ -224,7 +221,6 @@ int main(int argc, char **argv) {
                  .cpus = usable_cpus()};
   if (o.counted) pb_counting_setup(argv[0]); /* none: nothing runs */
   pb_matrix_workloads_build(&o, argv[0], &m);
-  measure_parallelism(&m);
   if (m.suites & PB_SUITES_DEPLOYED)
     pb_deploy_variants_build(&o.deploy, o.reference, argv[0], &m);
   else
@@ -273,8 +269,13 @@ int main(int argc, char **argv) {
       o.counted ? "; a counted pair taken as 51 runs until some are done" : "");
 
   /* A SIGINT or SIGTERM ends every loop; the run it stopped is marked. */
+  double *machine =
+      malloc((m.nworkloads * (size_t)o.runs + 1) * sizeof *machine);
+  if (!machine) pb_fail(PB_EXIT_FAILED, "out of memory");
+  for (size_t k = 0; k < m.nworkloads * (size_t)o.runs; k++) machine[k] = NAN;
   for (int r = 0; r < o.runs && !pb_interrupt_signal(); r++)
-    for (size_t w = 0; w < m.nworkloads && !pb_interrupt_signal(); w++)
+    for (size_t w = 0; w < m.nworkloads && !pb_interrupt_signal(); w++) {
+      sample_parallelism(&m, w, r, machine);
       for (size_t v = 0; v < m.nvariants && !pb_interrupt_signal(); v++) {
         char what[256];
         snprintf(what, sizeof what, "%s x %s (run %d/%d)", m.variants[v].label,
@@ -296,6 +297,9 @@ int main(int argc, char **argv) {
         }
         pb_progress_end(&progress);
       }
+    }
+  settle_parallelism(&m, machine);
+  free(machine);
   pb_progress_clear(&progress);
   if (pb_interrupt_signal()) return stop_interrupted(&m, end_runs(), out);
   pb_format_duration(pb_now() - progress.started, duration, sizeof duration);

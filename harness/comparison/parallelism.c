@@ -2,7 +2,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <stdlib.h>
 
 #include "common/clock.h"
 #include "workloads/workloads.h"
@@ -29,20 +28,9 @@ static double timed(unsigned threads) {
   return started == threads ? pb_now() - start : -1;
 }
 
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-double pb_parallel_speedup(unsigned threads, unsigned trials) {
+double pb_parallel_speedup(unsigned threads) {
   if (threads <= 1) return 1;
-  if (threads > PB_WORKLOAD_THREADS_MAX || trials == 0) return NAN;
-  double speedups[trials];
-  for (unsigned k = 0; k < trials; k++) {
-    double one = timed(1), many = timed(threads);
-    if (one <= 0 || many <= 0) return NAN;
-    speedups[k] = threads * one / many;
-  }
-  qsort(speedups, trials, sizeof *speedups, by_value);
-  return speedups[trials / 2];
+  if (threads > PB_WORKLOAD_THREADS_MAX) return NAN;
+  double one = timed(1), many = timed(threads);
+  return one > 0 && many > 0 ? threads * one / many : NAN;
 }

@@ -5,14 +5,16 @@
  * better; on a machine whose cores are its own it is N up to the core
  * count. On these 2-vCPU virtual machines it is not: two threads got 1.29x
  * in one run and 1.98x in the next, as the host's other guests came and
- * went. The scaling table (matrix/scaling.h) puts it beside every speedup,
- * so that an allocator's is read against what was there to be had. */
+ * went. So the comparison measures it once per repetition, just before
+ * each threaded workload's runs, and the scaling table (matrix/scaling.h)
+ * puts the median beside every speedup, so that an allocator's is read
+ * against what was there to be had. */
 #ifndef POOLBENCH_HARNESS_COMPARISON_PARALLELISM_H
 #define POOLBENCH_HARNESS_COMPARISON_PARALLELISM_H
 
-/* The median over `trials` interleaved pairs (one thread, then `threads`)
- * of threads * t1 / tN; 1 for one thread; NAN when a thread cannot be
- * started. Takes about trials * (threads + 1) * 10 ms. */
-double pb_parallel_speedup(unsigned threads, unsigned trials);
+/* threads * t1 / tN, from one thread's run and then `threads`' (about
+ * (threads + 1) * 10 ms); 1 for one thread; NAN when a thread cannot be
+ * started. */
+double pb_parallel_speedup(unsigned threads);
 
 #endif /* POOLBENCH_HARNESS_COMPARISON_PARALLELISM_H */
