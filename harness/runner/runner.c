@@ -256,6 +256,17 @@ static void peak_rss_stop(pb_result *r) {
   if (r->peak_rss_exact) pb_syscall_before_release(NULL);
 }
 
+/* After the last segment, before the teardown: what the replay cost. */
+static void replay_done(pb_result *r, pb_meter *meter, uint64_t faults_before) {
+  pb_meter_stop(meter);
+  r->seconds = meter->wall_seconds;
+  r->cpu_seconds = meter->cpu_seconds;
+  r->involuntary_context_switches = meter->involuntary_switches;
+  if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
+  r->minor_page_faults = pb_minor_faults() - faults_before;
+  peak_rss_stop(r);
+}
+
 /* Replays the whole trace, filling the measured fields of *r; report, when
  * not NULL, receives the allocator's report at the peak and after teardown. */
 static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
@@ -301,13 +312,7 @@ static int measure(const pb_trace *trace, pb_result *r, FILE *report) {
     }
     if (end < point) k--; /* stopped short at the peak: finish this point */
   }
-  pb_meter_stop(&meter);
-  r->seconds = meter.wall_seconds;
-  r->cpu_seconds = meter.cpu_seconds;
-  r->involuntary_context_switches = meter.involuntary_switches;
-  if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
-  r->minor_page_faults = pb_minor_faults() - faults_before;
-  peak_rss_stop(r);
+  replay_done(r, &meter, faults_before);
 
   pb_replay_free_all(&replay);
   r->retained_bytes = above(pb_rss_bytes(), r->rss_baseline_bytes);
@@ -378,13 +383,7 @@ __attribute__((noinline)) static int measure_threads(const pb_trace *trace,
       write_report(report, REPORT_AT_PEAK);
     }
   }
-  pb_meter_stop(&meter);
-  r->seconds = meter.wall_seconds;
-  r->cpu_seconds = meter.cpu_seconds;
-  r->involuntary_context_switches = meter.involuntary_switches;
-  if (r->memory_syscalls_counted) pb_syscall_counts(r->memory_syscalls);
-  r->minor_page_faults = pb_minor_faults() - faults_before;
-  peak_rss_stop(r);
+  replay_done(r, &meter, faults_before);
 
   pb_replay_threads_destroy(&rt); /* joins the workers; keeps the slots */
   /* The teardown runs here, as thread 0 (allocator.h). */
