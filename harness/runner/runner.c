@@ -50,9 +50,9 @@
 
 #define RSS_SAMPLES 100
 /* A threaded replay stops its threads at every sample (replay_threads.h),
- * and each stop costs a sleep and a wake-up of every thread: with 100,
- * parallel-churn at 2 threads on the ceiling cost 6.3 ns of CPU per op
- * where one thread spent 3.5; with 8, 3.7-4.0. */
+ * and each stop costs a sleep and a wake-up of every thread: with 100, the
+ * workload whose threads share nothing cost the ceiling 6.3 ns of CPU per
+ * op at 2 threads where one thread spent 3.5; with 8, 3.7-4.0. */
 #define RSS_SAMPLES_THREADED 8
 
 #define REPORT_AT_PEAK "== allocator report: at the peak of live bytes =="
