@@ -53,11 +53,15 @@ void pb_cli_param(char *arg, pb_param params[PB_PARAMS_MAX], size_t *nparams) {
   ++*nparams;
 }
 
-void pb_cli_scale(const char *option, const char *text, double max,
-                  double *scale) {
-  if (pb_cli_positive_double(text, scale) != 0)
+void pb_cli_positive(const char *option, const char *text, double *value) {
+  if (pb_cli_positive_double(text, value) != 0)
     pb_fail(PB_EXIT_BAD_INPUT, "%s: '%s' is not a positive number", option,
             text);
+}
+
+void pb_cli_scale(const char *option, const char *text, double max,
+                  double *scale) {
+  pb_cli_positive(option, text, scale);
   if (*scale > max)
     pb_fail(PB_EXIT_BAD_INPUT, "%s: %s is out of range: 0 < scale <= %g",
             option, text, max);

@@ -27,6 +27,10 @@ int pb_cli_positive_double(const char *text, double *value);
 void pb_cli_scale(const char *option, const char *text, double max,
                   double *scale);
 
+/* A positive number (--timeout's seconds, a scale); one line naming option
+ * and exit status 2 when text is not one. */
+void pb_cli_positive(const char *option, const char *text, double *value);
+
 /* Marks an option given; one line and exit status 2 when it already was (the
  * last of two values silently winning hides a typo). */
 void pb_cli_once(int *given, const char *option);

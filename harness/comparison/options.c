@@ -302,9 +302,7 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
       if (value) pb_cli_scale("--scale", value, PB_SCALE_MAX, &o.scale);
     } else if (pb_cli_option(argc, argv, &i, "--timeout", &value)) {
       pb_cli_once(&g.timeout, "--timeout");
-      if (value && pb_cli_positive_double(value, &o.timeout) != 0)
-        pb_fail(PB_EXIT_BAD_INPUT, "--timeout: '%s' is not a positive number",
-                value);
+      if (value) pb_cli_positive("--timeout", value, &o.timeout);
     } else if (pb_cli_option(argc, argv, &i, "--out", &value)) {
       pb_cli_once(&g.out, "--out");
       if (value && !*value) pb_fail(PB_EXIT_BAD_INPUT, "--out: empty path");

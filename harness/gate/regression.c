@@ -117,9 +117,7 @@ static gate_options parse_options(int argc, char **argv) {
       if (value) o.select.runners = pb_user_path(value);
     } else if (pb_cli_option(argc, argv, &i, "--timeout", &value)) {
       pb_cli_once(&g.timeout, "--timeout");
-      if (value && pb_cli_positive_double(value, &o.select.timeout) != 0)
-        pb_fail(PB_EXIT_BAD_INPUT, "--timeout: '%s' is not a positive number",
-                value);
+      if (value) pb_cli_positive("--timeout", value, &o.select.timeout);
     } else {
       pb_fail(PB_EXIT_BAD_INPUT, "unknown option '%s' (see --help)", arg);
     }
