@@ -260,6 +260,9 @@ static void bad_options_run_nothing(void) {
       {{"--threads=2,1,2"}, "--threads: 2 is named twice"},
       {{"--threads=1", "--threads=2"}, "--threads given twice"},
       {{"--threads=1,2", "--suite=real"}, "synthetic suite only"},
+      {{"--threads=2", "--sweep"}, "--sweep and the threaded workloads"},
+      {{"--workloads=shared-cache", "--sweep"},
+       "--sweep and the threaded workloads"},
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
     expect_refused(cases[c].args, cases[c].named);

@@ -53,7 +53,7 @@ static void print_help(void) {
       "  --threads=N,M      the threaded workloads (below) at each thread\n"
       "                     count, side by side, with a scaling table and\n"
       "                     chart (default: none; with --workloads naming\n"
-      "                     one, %d)\n"
+      "                     one, %d); not with --sweep\n"
       "  --counted          also measure the counted metrics, one pinned pair\n"
       "                     of runs per cell after the timed ones: the\n"
       "                     replay's instructions per op (callgrind), minor\n"
@@ -363,6 +363,13 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     pb_fail(PB_EXIT_BAD_INPUT,
             "--sweep and NAME=VALUE parameters exclude each other (give the "
             "parameters as sweep sets)");
+  /* A swept backend runs its sets as they are: one that runs threads only
+   * as a parameter says (registry.h, thread_sets) would fail every
+   * threaded cell. */
+  if (o.sweep && o.nthread_counts)
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--sweep and the threaded workloads exclude each other (a sweep "
+            "set does not say how a backend runs threads): run them apart");
   return o;
 }
 
