@@ -13,7 +13,7 @@
  *     allocator on perfectly parallel work would reach here; threads /
  *     base_threads on a machine whose cores are its own;
  *   - CPU time per op, all threads together: what the threads spent, where
- *     throughput is what they got done (spinning on a lock costs the one,
+ *     throughput is what they got done (busy-waiting on a lock costs the one,
  *     not the other);
  *   - peak RSS above the baseline;
  *   - cross-thread frees, and their share of the frees: a property of the

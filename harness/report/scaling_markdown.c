@@ -64,7 +64,7 @@ void pb_scaling_markdown(const pb_report *r, FILE *out) {
           "which no allocator can beat (as many times more threads where "
           "the cores are the machine's own; on a virtual machine whose host "
           "is busy, less); CPU ns/op: the CPU "
-          "time all threads spent per op, which spinning on a lock raises "
+          "time all threads spent per op, which busy-waiting on a lock raises "
           "and throughput does not show; cross-thread frees: blocks freed "
           "on another thread than the one that allocated them, a property "
           "of the trace. Medians of the runs. The runs could use %u CPUs: a "

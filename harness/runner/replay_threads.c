@@ -13,7 +13,7 @@
 #include "harness/runner/rss.h"
 #include "harness/runner/touch.h"
 
-/* A TAKE: wait for the giver. Spinning costs nothing while both threads
+/* A TAKE: wait for the giver. Busy-waiting costs nothing while both threads
  * run, but with more threads than cores the giver may be descheduled:
  * after a short spin, yield the core to it. Returns -1 when another thread
  * failed (its GIVE may never come). */
