@@ -119,19 +119,7 @@ import subprocess, sys
 subprocess.run([sys.executable, "-c",
                 "import sys; print(sys.getallocatedblocks() > 0)"], check=True)' 2>&1)"
 [[ $out == "$want" ]] || fail "subprocess of sys.executable printed '$out', not '$want'"
-cat >"$dir/spawn.py" <<'PY'
-import multiprocessing
-
-
-def double(x):
-    return 2 * x
-
-
-if __name__ == "__main__":
-    multiprocessing.set_start_method("spawn")
-    with multiprocessing.Pool(2) as pool:
-        print(pool.map(double, [1, 2, 3]))
-PY
+cp "$TEST_SRCDIR/$TEST_WORKSPACE/python/spawn_pool_test_program.py" "$dir/spawn.py"
 out="$(cd "$dir" && timeout 60 "$pyrun" spawn.py 2>&1)"
 [[ $out == "[2, 4, 6]" ]] || fail "multiprocessing's spawn: $out"
 

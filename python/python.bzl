@@ -27,7 +27,7 @@ def pyrun_tests(name, backends):
                 "$(location :pyrun_%s)" % b.name,
                 "pymalloc" if b.pymalloc else "backend",
             ],
-            data = [":pyrun_" + b.name],
+            data = [":pyrun_" + b.name, ":spawn_pool_test_program.py"],
             deps = ["//testing:expect"],
             tags = [] if b.asan else ["no_asan"],
         )

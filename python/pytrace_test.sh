@@ -245,19 +245,7 @@ out="$("$pytrace" --out="$dir/sub.trace" -c '
 import subprocess, sys
 subprocess.run([sys.executable, "-c", "import sys; print(sys.version_info[:2])"], check=True)' 2>&1)"
 [[ $out == "(3, 11)" ]] || fail "subprocess of sys.executable: $out"
-cat >"$dir/spawn.py" <<'PY'
-import multiprocessing
-
-
-def double(x):
-    return 2 * x
-
-
-if __name__ == "__main__":
-    multiprocessing.set_start_method("spawn")
-    with multiprocessing.Pool(2) as pool:
-        print(pool.map(double, [1, 2, 3]))
-PY
+cp "$TEST_SRCDIR/$TEST_WORKSPACE/python/spawn_pool_test_program.py" "$dir/spawn.py"
 out="$(timeout 60 "$pytrace" --out="$dir/spawn.trace" "$dir/spawn.py" 2>&1)"
 [[ $out == "[2, 4, 6]" && -s "$dir/spawn.trace" ]] || fail "multiprocessing's spawn: $out"
 
