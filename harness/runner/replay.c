@@ -66,10 +66,7 @@ static int replay_ops(pb_replay *replay, uint64_t end) {
           replay->next_op = i;
           return -1;
         }
-        if (op.touch == PB_TOUCH_OBJECT)
-          touch_new_object(block, op.size);
-        else if (op.touch == PB_TOUCH_ARRAY)
-          touch_array(block, 0, op.size);
+        touch_new_block(block, op.size, op.touch);
         slot->block = block;
         slot->size = op.size;
         break;
@@ -79,8 +76,7 @@ static int replay_ops(pb_replay *replay, uint64_t end) {
           replay->next_op = i;
           return -1;
         }
-        if (op.touch == PB_TOUCH_ARRAY && op.size > slot->size)
-          touch_array(block, slot->size, op.size);
+        touch_resized_block(block, slot->size, op.size, op.touch);
         slot->block = block;
         slot->size = op.size;
         break;

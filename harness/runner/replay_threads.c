@@ -56,18 +56,14 @@ static int run_stream(pb_replay_threads *rt, pb_stream *s, uint64_t from,
                                     ? c->malloc(op.size)
                                     : c->calloc(1, op.size));
         if (__builtin_expect(block == NULL, 0)) goto failed;
-        if (op.touch == PB_TOUCH_OBJECT)
-          touch_new_object(block, op.size);
-        else if (op.touch == PB_TOUCH_ARRAY)
-          touch_array(block, 0, op.size);
+        touch_new_block(block, op.size, op.touch);
         slot->block = block;
         slot->size = op.size;
         break;
       case PB_OP_REALLOC:
         CALL(serialize, block = c->realloc(slot->block, op.size));
         if (__builtin_expect(block == NULL, 0)) goto failed;
-        if (op.touch == PB_TOUCH_ARRAY && op.size > slot->size)
-          touch_array(block, slot->size, op.size);
+        touch_resized_block(block, slot->size, op.size, op.touch);
         slot->block = block;
         slot->size = op.size;
         break;

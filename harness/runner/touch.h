@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "workloads/trace.h"
+
 /* What a CPython object starts with: ob_refcnt and ob_type. */
 typedef struct object_header {
   uint64_t refcnt;
@@ -44,6 +46,23 @@ static inline void touch_array(unsigned char *block, uint64_t from,
     uint64_t item = (uint64_t)(uintptr_t)object_type + off;
     memcpy(block + off, &item, 8);
   }
+}
+
+/* What a replay writes to a block its op allocated (malloc, calloc), as the
+ * op's touch says: the one place both replays take it from. */
+static inline void touch_new_block(unsigned char *block, uint64_t size,
+                                   uint8_t touch) {
+  if (touch == PB_TOUCH_OBJECT)
+    touch_new_object(block, size);
+  else if (touch == PB_TOUCH_ARRAY)
+    touch_array(block, 0, size);
+}
+
+/* ... and to a block a realloc moved from old_size to size. */
+static inline void touch_resized_block(unsigned char *block, uint64_t old_size,
+                                       uint64_t size, uint8_t touch) {
+  if (touch == PB_TOUCH_ARRAY && size > old_size)
+    touch_array(block, old_size, size);
 }
 
 #endif /* POOLBENCH_HARNESS_RUNNER_TOUCH_H */
