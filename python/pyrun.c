@@ -29,7 +29,10 @@
  * the program runs. pyrun asks for DEFAULT_DEMAND bytes of requests (the
  * oracle then reserves about 1.3 times that, MAP_NORESERVE, so nothing is
  * committed until used); under ulimit -v the oracle takes half of what the
- * limit leaves instead, and a program that needs more gets MemoryError. */
+ * limit leaves instead, and a program that needs more gets MemoryError.
+ *
+ * Asked to (PB_FOOTPRINT_FD), it reports as it ends the resident memory the
+ * allocator cost the program at its peak (python/footprint.h). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdio.h>
@@ -38,6 +41,7 @@
 
 #include "allocator/allocator.h"
 #include "common/fail.h"
+#include "python/footprint.h"
 #include "python/interpreter.h"
 
 /* 12 GiB of requests: about the 16 GiB the oracle reserves when given no
@@ -132,6 +136,20 @@ static void refuse_pythonmalloc(void) {
 #endif
 }
 
+/* The process before any library's initializer, so before any allocator
+ * started (footprint.h): read by the dynamic loader's first call into the
+ * executable (.preinit_array). */
+static pb_status_memory at_load;
+static int at_load_read;
+
+static void read_at_load(void) {
+  at_load_read = pb_status_memory_read(&at_load) == 0;
+}
+
+__attribute__((section(".preinit_array"),
+               used)) static void (*const read_at_load_entry)(void) =
+    read_at_load;
+
 int main(int argc, char **argv) {
   static char name[64];
   snprintf(name, sizeof name, "pyrun_%s", pb_name());
@@ -143,6 +161,9 @@ int main(int argc, char **argv) {
     pb_demand demand = {.allocations = 0, .requested_bytes = DEFAULT_DEMAND};
     if (pb_expect(&demand, err) != 0) pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
   }
+  int footprint_fd = pb_footprint_take_fd();
   pb_python_hooks hooks = {.setup = install_backend};
-  return pb_python_main(argc, argv, &hooks);
+  int status = pb_python_main(argc, argv, &hooks);
+  if (at_load_read) pb_footprint_report(footprint_fd, &at_load);
+  return status;
 }

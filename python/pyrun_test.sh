@@ -5,7 +5,8 @@
 # paths resolved from BUILD_WORKING_DIRECTORY (which the program's
 # environment then lacks); the backend, not pymalloc, serves the MEM and OBJ
 # domains; sys.executable runs pyrun again (subprocess, multiprocessing's
-# spawn); PYTHONMALLOC is refused; it starts under ulimit -v.
+# spawn); PYTHONMALLOC is refused; it starts under ulimit -v; it reports
+# its allocator's footprint when asked (python/footprint.h).
 #
 #   pyrun_test.sh PYRUN pymalloc|backend
 set -u
@@ -145,5 +146,25 @@ s = sum(len(v[0]) + len(v[1]) for v in d.values())
 del d
 print(s)' 2>&1)"
 [[ $out == "$want" ]] || fail "allocation-heavy program printed '$out', python3 '$want'"
+
+# Asked to (PB_FOOTPRINT_FD), pyrun reports its allocator's footprint: a
+# program holding 32 MiB of objects reports at least 24 MiB more than an
+# empty one, its environment lacks the variable, and a child pyrun through
+# sys.executable does not write a second report.
+footprint() {
+  rm -f "$dir/footprint"
+  (cd "$dir" && PB_FOOTPRINT_FD=7 "$pyrun" "$@" 7>"$dir/footprint") ||
+    fail "pyrun $*: exit $?"
+  cat "$dir/footprint"
+}
+empty="$(footprint -c pass)"
+held="$(footprint -c '
+import os, subprocess, sys
+assert "PB_FOOTPRINT_FD" not in os.environ
+subprocess.run([sys.executable, "-c", "pass"], check=True)
+held = [(i, i + 1) for i in range(400000)]')"
+[[ $empty =~ ^[0-9]+$ && $held =~ ^[0-9]+$ ]] ||
+  fail "footprints: empty '$empty', held '$held'"
+((held >= empty + (24 << 20))) || fail "held 32 MiB: $held, empty: $empty"
 
 finish "pyrun behaves as python3"

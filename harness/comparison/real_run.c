@@ -29,6 +29,7 @@ void pb_real_runs_prepare(pb_matrix *m, const char *argv0) {
 static int measured(const pb_cell *cell, json_t *result) {
   for (int k = 0; k < PB_METRIC_COUNT; k++)
     if (pb_metric_applies(&pb_metrics[k], cell->workload) &&
+        !pb_metrics[k].may_be_absent &&
         !json_is_number(json_object_get(result, pb_metrics[k].key)))
       return 0;
   json_object_set_new(result, "backend", json_string(cell->variant->backend));

@@ -62,7 +62,7 @@ static void suites_side_by_side(void) {
       int cpu = strcmp(basis, "CPU time") == 0, real = !strcmp(suite, "real");
       const char *field =
           retained    ? "footprint_retained_bytes"
-          : footprint ? (real ? "peak_rss_bytes" : "footprint_peak_bytes")
+          : footprint ? "footprint_peak_bytes"
           : real      ? (cpu ? "program_cpu_seconds" : "program_wall_seconds")
                       : (cpu ? "cpu_ns_per_op" : "ns_per_op");
       char workload[64];

@@ -104,35 +104,37 @@ const pb_metric pb_metrics[PB_METRIC_COUNT] = {
                             .lower_is_better = 1,
                             .suites = REPLAYS | REAL,
                             .counted_suites = REPLAYS,
-                            /* A program's peak is its whole footprint. */
-                            .basis = PB_BASIS_FOOTPRINT_PEAK,
-                            .basis_suites = REAL,
-                            .basis_unit = "whole process",
                             .gated = 1,
                             .gate = {5, 32 << 10}},
-    /* The allocator's fixed overhead plus peak RSS above the baseline
-     * (harness/runner/overhead.h). Counted: the pinned run's overhead
-     * readings and its exact peak. */
+    /* Replays: the allocator's fixed overhead plus peak RSS above the
+     * baseline (harness/runner/overhead.h); counted: the pinned run's
+     * overhead readings and its exact peak. Real programs: their private
+     * resident memory at the peak above what the libraries' loading left
+     * (python/footprint.h), as pyrun reports it. */
     [PB_METRIC_FOOTPRINT_PEAK] =
         {.key = "footprint_peak_bytes",
          .unit = "bytes",
          .name = "peak footprint",
          .title = "Peak footprint: the allocator's fixed overhead + peak "
-                  "RSS above the baseline",
+                  "RSS above the baseline (real programs: private memory "
+                  "at the peak)",
          .note = "Read the peak footprint for what choosing the allocator "
-                 "costs a process in resident memory at its peak (what a "
-                 "real program's peak RSS compares with), and peak RSS above "
-                 "the baseline for how tightly it holds the workload's "
-                 "blocks; the overhead is the private resident memory that "
-                 "loading and starting the allocator adds, measured in each "
-                 "run (allocator_overhead_bytes in latest.json).",
+                 "costs a process in resident memory at its peak, and peak "
+                 "RSS above the baseline for how tightly it holds the "
+                 "workload's blocks; the overhead is the private resident "
+                 "memory that loading and starting the allocator adds, "
+                 "measured in each run (allocator_overhead_bytes in "
+                 "latest.json). A real program's is its private resident "
+                 "memory at its peak less what loading its libraries wrote: "
+                 "its allocator's, and the interpreter's own data.",
          .shown_unit = "MiB",
          .divisor = MIB,
          .lower_is_better = 1,
-         .suites = REPLAYS,
+         .suites = REPLAYS | PB_SUITE_BIT(PB_SUITE_REAL),
          .counted_suites = REPLAYS,
+         .may_be_absent = 1,
          .basis = PB_BASIS_FOOTPRINT_PEAK,
-         .basis_unit = "overhead + peak"},
+         .basis_unit = "allocator footprint"},
     [PB_METRIC_FRAGMENTATION] =
         {.key = "fragmentation",
          .unit = "x",

@@ -23,10 +23,8 @@
  * What it decides:
  *   - `basis`: the agreement of the suites ranks backends by it (matrix/
  *     agreement.h); each basis names one metric per suite (`basis_suites`
- *     narrows a metric to some suites: peak RSS is the memory basis of the
- *     real programs only, whose peak is the whole process's, where the
- *     replays are ranked by their footprint); a basis says which two
- *     suites its target compares (pb_basis_target);
+ *     narrows a metric to some suites); a basis says which two suites its
+ *     target compares (pb_basis_target);
  *   - `gate`: its default threshold in a new baseline (gate/verdicts.h);
  *     `gated` 0: the gate does not judge it.
  *
@@ -104,6 +102,9 @@ typedef struct pb_metric {
   unsigned basis_suites;   /* the suites ranked by it on that basis; 0:
                               every suite whose figures hold it */
   const char *basis_unit;  /* as the agreement's tables say it: "ns/op" */
+  int may_be_absent;       /* a run without it is still measured: a
+                              figure the program reports itself, which a
+                              program ending by os._exit never does */
   int gated;               /* the gate judges it */
   pb_threshold gate;       /* its default threshold */
 } pb_metric;

@@ -9,12 +9,16 @@
  *   {"program_wall_seconds": W, "program_cpu_seconds": C,
  *    "program_user_seconds": U, "program_system_seconds": S,
  *    "peak_rss_bytes": R, "minor_page_faults": F,
- *    "exit_status": E}  (or "signal": N when killed)
+ *    ["footprint_peak_bytes": P,] "exit_status": E}
+ *    (or "signal": N when killed)
  *
  * with C = U + S its user and system time, R its ru_maxrss and F its
  * ru_minflt, the pages it faulted in (the keys are the metric registry's,
  * harness/metrics/metrics.h), and exits with
- * the child's status (128 + N when killed by signal N).
+ * the child's status (128 + N when killed by signal N). P is what the
+ * program itself reports of its allocator's footprint: the child gets a
+ * file to write it to (python/footprint.h; pyrun_<backend> does), and P is
+ * absent when it wrote nothing.
  *
  * Why a process of its own: Linux keeps a process's peak RSS across execve
  * (ru_maxrss is the largest of every address space the process had), so a
@@ -27,7 +31,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -36,9 +42,22 @@
 #include "common/clock.h"
 #include "common/fail.h"
 #include "harness/metrics/metrics.h"
+#include "python/footprint.h"
 
 static double seconds(struct timeval tv) {
   return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* The footprint the child wrote to fd ("N\n"), into *bytes; -1 when it
+ * wrote none. */
+static int footprint_reported(int fd, unsigned long long *bytes) {
+  char text[32];
+  ssize_t got = pread(fd, text, sizeof text - 1, 0);
+  if (got <= 0) return -1;
+  text[got] = '\0';
+  char *end;
+  *bytes = strtoull(text, &end, 10);
+  return end != text && *end == '\n' ? 0 : -1;
 }
 
 int main(int argc, char **argv) {
@@ -46,13 +65,20 @@ int main(int argc, char **argv) {
   if (argc < 2 || argv[1][0] == '-')
     pb_fail(PB_EXIT_BAD_INPUT, "usage: measure PROGRAM ARGS...");
   pid_t parent = getpid();
+  /* Inherited through exec: the child's to write its footprint to. */
+  int footprint_fd = memfd_create("footprint", 0);
+  if (footprint_fd < 0)
+    pb_fail(PB_EXIT_FAILED, "memfd_create: %s", strerror(errno));
+  char fd_text[16];
+  snprintf(fd_text, sizeof fd_text, "%d", footprint_fd);
   double start = pb_now();
   pid_t pid = fork();
   if (pid < 0) pb_fail(PB_EXIT_FAILED, "cannot fork: %s", strerror(errno));
   if (pid == 0) {
     int null = open("/dev/null", O_WRONLY);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent ||
-        null < 0 || dup2(null, STDOUT_FILENO) < 0)
+        null < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+        setenv(PB_FOOTPRINT_FD_ENV, fd_text, 1) != 0)
       _exit(127);
     execv(argv[1], argv + 1);
     pb_warn("cannot run %s: %s", argv[1], strerror(errno));
@@ -74,6 +100,10 @@ int main(int argc, char **argv) {
       pb_metric_key(PB_METRIC_PEAK_RSS),
       (unsigned long long)usage.ru_maxrss * 1024, /* KiB on Linux */
       pb_metric_key(PB_METRIC_MINOR_FAULTS), usage.ru_minflt);
+  unsigned long long footprint;
+  if (footprint_reported(footprint_fd, &footprint) == 0)
+    printf("\"%s\": %llu, ", pb_metric_key(PB_METRIC_FOOTPRINT_PEAK),
+           footprint);
   if (WIFSIGNALED(status)) {
     printf("\"signal\": %d}\n", WTERMSIG(status));
     return 128 + WTERMSIG(status);

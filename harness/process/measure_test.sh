@@ -2,7 +2,8 @@
 # measure reports its child's own figures: the peak RSS of a small program
 # run from a big parent is small (ru_maxrss would carry the parent's across
 # execve), a program that touches 64 MiB reports at least that, and exit
-# statuses and signals pass through.
+# statuses and signals pass through; a footprint the child reports is in
+# the JSON, and absent when it reports none.
 set -u
 source "$TEST_SRCDIR/$TEST_WORKSPACE/testing/expect.sh"
 
@@ -44,6 +45,15 @@ rc=$?
 out="$("$measure" /bin/sh -c 'kill -TERM $$')"
 rc=$?
 [[ $rc == 143 && $(field signal "$out") == 15 ]] || fail "SIGTERM: $rc, $out"
+# A child that reports its footprint has it in the JSON; one that does not,
+# has none.
+out="$("$measure" /bin/sh -c 'echo 123456 >&"$PB_FOOTPRINT_FD"')"
+[[ $(field footprint_peak_bytes "$out") == 123456 ]] || fail "reported: $out"
+out="$("$measure" /bin/true)"
+[[ $out != *footprint* ]] || fail "a footprint nobody reported: $out"
+out="$("$measure" /bin/sh -c 'echo garbage >&"$PB_FOOTPRINT_FD"')"
+[[ $out != *footprint* ]] || fail "a malformed report taken: $out"
+
 err="$("$measure" 2>&1 >/dev/null)"
 rc=$?
 [[ $rc == 2 && $err == "measure: usage:"* ]] || fail "no program: exit $rc: $err"

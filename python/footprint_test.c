@@ -1,0 +1,64 @@
+/* The footprint's arithmetic on canned /proc/self/status text, and a
+ * reading of this process: touching 8 MiB raises it by 8 MiB. */
+#include "python/footprint.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+#include "testing/check.h"
+
+static const char status[] =
+    "Name:\tpyrun_pool\n"
+    "VmPeak:\t  300000 kB\n"
+    "VmHWM:\t   40000 kB\n"
+    "VmRSS:\t   30000 kB\n"
+    "RssAnon:\t   20000 kB\n"
+    "RssFile:\t    9000 kB\n"
+    "RssShmem:\t       8 kB\n"
+    "Threads:\t1\n";
+
+static void canned_text(void) {
+  pb_status_memory m;
+  PB_CHECK_EQ(pb_status_memory_parse(status, &m), 0);
+  PB_CHECK_EQ(m.peak, 40000u * 1024);
+  PB_CHECK_EQ(m.rss_anon, 20000u * 1024);
+  PB_CHECK_EQ(m.rss_file, 9000u * 1024);
+  PB_CHECK_EQ(m.rss_shmem, 8u * 1024);
+  pb_status_memory at_load = {.rss_anon = 1000 * 1024};
+  /* 40000 - 9000 - 8 - 1000 kB */
+  PB_CHECK_EQ(pb_footprint(&at_load, &m), 29992u * 1024);
+  at_load.rss_anon = 40000 * 1024;
+  PB_CHECK_EQ(pb_footprint(&at_load, &m), 0);
+  /* A field missing: no reading. */
+  char cut[sizeof status];
+  strcpy(cut, status);
+  *strstr(cut, "RssShmem") = '\0';
+  PB_CHECK_EQ(pb_status_memory_parse(cut, &m), -1);
+  PB_CHECK_EQ(pb_status_memory_parse("VmHWM: x kB\n", &m), -1);
+}
+
+static void this_process(void) {
+  pb_status_memory before, after;
+  PB_CHECK_EQ(pb_status_memory_read(&before), 0);
+  size_t bytes = (size_t)8 << 20;
+  char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  PB_CHECK(p != MAP_FAILED);
+  memset(p, 1, bytes);
+  PB_CHECK_EQ(pb_status_memory_read(&after), 0);
+  uint64_t grown =
+      pb_footprint(&before, &after) - pb_footprint(&before, &before);
+  PB_CHECKF(grown >= bytes - (256 << 10) && grown <= bytes + (1 << 20),
+            "8 MiB touched: the footprint grew by %llu",
+            (unsigned long long)grown);
+  munmap(p, bytes);
+}
+
+int main(int argc, char **argv) {
+  static const pb_test tests[] = {
+      PB_TEST(canned_text),
+      PB_TEST(this_process),
+      {NULL, NULL},
+  };
+  return pb_run_tests(tests, argc, argv);
+}
