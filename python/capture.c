@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "common/fail.h"
+#include "common/map.h"
 #include "python/address_map.h"
+#include "python/written.h"
 
 /* One wrapped domain: the allocator underneath, and how its blocks are
  * recorded (RAW blocks are not: domain is PB_DOMAIN_RAW, kept apart). */
@@ -23,6 +25,12 @@ static struct {
   pb_trace *trace;
   pb_address_map blocks; /* address -> slot of every live MEM or OBJ block */
   pb_address_map raw;    /* addresses of live RAW blocks (slot unused) */
+  /* Per slot: its live block's last malloc, calloc or realloc op, whose
+   * touch is set to how far the block was written (written.h) when the
+   * block is freed or resized, or the capture stops. mmap'd, grown by
+   * doubling. */
+  uint64_t *last_op;
+  uint64_t last_op_capacity;
   pb_capture_counts counts;
   int recording;
   wrapped domains[3];
@@ -72,6 +80,30 @@ static uint32_t trace_size(size_t size) {
   return (uint32_t)size;
 }
 
+/* The op just appended allocated or resized slot's block. */
+static void remember_op(uint32_t slot) {
+  if (slot >= capture.last_op_capacity) {
+    uint64_t capacity =
+        capture.last_op_capacity ? capture.last_op_capacity : 4096;
+    while (capacity <= slot) capacity *= 2;
+    capture.last_op = pb_remap_or_fail(
+        capture.last_op, capture.last_op_capacity * sizeof(uint64_t),
+        capacity * sizeof(uint64_t), "the capture's table of last ops");
+    capture.last_op_capacity = capacity;
+  }
+  capture.last_op[slot] = capture.trace->count - 1;
+}
+
+/* The block in slot, still live at block: its last op's touch becomes how
+ * far the program wrote it. */
+static void record_written(uint32_t slot, const void *block) {
+  uint64_t op = capture.last_op[slot];
+  const pb_op *o = &capture.trace->ops[op];
+  unsigned char unwritten = o->kind == PB_OP_CALLOC ? 0 : PB_WRITTEN_PATTERN;
+  size_t written = pb_written_extent(block, o->size, unwritten);
+  pb_trace_set_filled(capture.trace, op, pb_touch_filled(written, o->size));
+}
+
 static void refused(size_t size) {
   capture.counts.refused++;
   if (size > capture.counts.largest_refused)
@@ -100,6 +132,8 @@ static void record_new(const wrapped *w, void *block, size_t size,
       kind == PB_OP_CALLOC
           ? pb_trace_calloc(capture.trace, trace_size(size), w->touch)
           : pb_trace_malloc(capture.trace, trace_size(size), w->touch);
+  remember_op(slot);
+  if (kind != PB_OP_CALLOC) pb_written_fill(block, 0, size);
   pb_address_map_put(&capture.blocks, block, slot);
 }
 
@@ -177,8 +211,13 @@ static void *wrapped_realloc(void *ctx, void *old, size_t size) {
   if (!watched(w)) return w->original.realloc(w->original.ctx, old, size);
   uint32_t slot = 0;
   known k = UNKNOWN;
+  uint64_t old_size = 0;
   lock();
   if (capture.recording && old) k = take(old, &slot);
+  if (k == TRACED) {
+    record_written(slot, old);
+    old_size = capture.trace->ops[capture.last_op[slot]].size;
+  }
   unlock();
   nested = w->domain != PB_DOMAIN_RAW;
   void *block = w->original.realloc(w->original.ctx, old, size);
@@ -198,6 +237,8 @@ static void *wrapped_realloc(void *ctx, void *old, size_t size) {
                          ? PB_TOUCH_ARRAY
                          : PB_TOUCH_OBJECT;
     pb_trace_realloc(capture.trace, slot, trace_size(size), touch);
+    remember_op(slot);
+    pb_written_fill(block, old_size, size);
     pb_address_map_put(&capture.blocks, block, slot);
   } else if (k == RAW) {
     /* Still the system's block, whichever domain resized it. */
@@ -225,9 +266,10 @@ static void wrapped_free(void *ctx, void *block) {
       uint32_t slot;
       known k = take(block, &slot);
       count_crossing(w, k);
-      if (k == TRACED)
+      if (k == TRACED) {
+        record_written(slot, block);
         pb_trace_free(capture.trace, slot);
-      else if (k == UNKNOWN && w->domain != PB_DOMAIN_RAW)
+      } else if (k == UNKNOWN && w->domain != PB_DOMAIN_RAW)
         capture.counts.unknown_frees++;
     }
     unlock();
@@ -254,9 +296,18 @@ void pb_capture_start(pb_trace *trace) {
   capture.recording = 1;
 }
 
+static void record_live(void *ctx, uintptr_t address, uint32_t slot) {
+  (void)ctx;
+  record_written(slot, (const void *)address);
+}
+
 void pb_capture_stop(pb_capture_counts *counts) {
   lock();
   capture.recording = 0;
+  pb_address_map_each(&capture.blocks, record_live, NULL);
+  pb_unmap(capture.last_op, capture.last_op_capacity * sizeof(uint64_t));
+  capture.last_op = NULL;
+  capture.last_op_capacity = 0;
   *counts = capture.counts;
   pb_address_map_destroy(&capture.blocks);
   pb_address_map_destroy(&capture.raw);

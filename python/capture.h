@@ -23,9 +23,12 @@
  * A process forked from the captured one stops recording in the child (it
  * keeps a copy-on-write copy of the trace, which it never writes).
  *
- * The touch of each op follows its domain: OBJ blocks are objects (their
- * header is written and read), MEM blocks are buffers and item arrays
- * (written item by item as they grow).
+ * The touch of each allocating op is how far the program wrote the block
+ * (python/written.h): each new block is filled with a pattern, and where
+ * the pattern ends, when the block is freed or resized or the capture
+ * stops, is recorded as the op's filled touch. A free records the kind of
+ * its block's domain: OBJ blocks are objects (their header is read before
+ * they die), MEM blocks buffers and item arrays.
  *
  * Everything the capture keeps (the trace, the address tables) is mmap'd, so
  * recording never calls the allocators it watches. */

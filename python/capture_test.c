@@ -1,6 +1,7 @@
 /* The capture records what CPython asks for, domain by domain: a program
  * with known allocations runs under it, and the trace must hold them with
- * their sizes, domains and touches, freed where the program frees them. */
+ * their sizes, domains and touches (how far the program wrote each), freed
+ * where the program frees them. */
 #include "python/capture.h"
 
 #include <sys/wait.h>
@@ -60,13 +61,15 @@ static void test_known_allocations(void) {
   const pb_op *items = find(PB_OP_MALLOC, 54321 * 8, &at);
   PB_CHECK(items != NULL);
   PB_CHECK_EQ(items->domain, PB_DOMAIN_MEM);
-  PB_CHECK_EQ(items->touch, PB_TOUCH_ARRAY);
+  /* [None] * n writes every item. */
+  PB_CHECK_EQ(items->touch, pb_touch_filled(items->size, items->size));
   PB_CHECK(freed_after(items->slot, at) != 0);
 
   const pb_op *buffer = find(PB_OP_MALLOC, 123458, &at);
   PB_CHECK(buffer != NULL);
   PB_CHECK_EQ(buffer->domain, PB_DOMAIN_OBJ);
-  PB_CHECK_EQ(buffer->touch, PB_TOUCH_OBJECT);
+  /* bytearray(n) writes its n zeros and a NUL. */
+  PB_CHECK_EQ(buffer->touch, pb_touch_filled(buffer->size, buffer->size));
   uint64_t grown = 0;
   for (uint64_t i = at + 1; i < trace.count && !grown; i++)
     if (trace.ops[i].slot == buffer->slot &&
@@ -74,11 +77,24 @@ static void test_known_allocations(void) {
       grown = i;
   PB_CHECKF(grown, "the bytearray's buffer grows by realloc");
   PB_CHECK_EQ(trace.ops[grown].domain, PB_DOMAIN_OBJ);
+  /* ... to at least 423457 bytes and their NUL, written that far and no
+   * further: the capacity past them is not the program's memory yet. */
+  const pb_op *g = &trace.ops[grown];
+  uint64_t filled = pb_touch_filled_bytes(g->touch, g->size);
+  PB_CHECKF(g->touch >= PB_TOUCH_FILLED && filled >= 423458 &&
+                filled <= 423458 + g->size / PB_TOUCH_FILLED_STEPS + 1,
+            "the grown buffer of %u bytes: touch %u, filled %llu bytes",
+            g->size, g->touch, (unsigned long long)filled);
   PB_CHECK(freed_after(buffer->slot, grown) != 0);
 
   const pb_op *zeros = find(PB_OP_CALLOC, 300033, &at);
   PB_CHECK(zeros != NULL);
   PB_CHECK_EQ(zeros->domain, PB_DOMAIN_OBJ);
+  /* bytes(n) is calloc'd: only its header is written, not its zeros. */
+  PB_CHECKF(zeros->touch >= PB_TOUCH_FILLED &&
+                pb_touch_filled_bytes(zeros->touch, zeros->size) <
+                    zeros->size / PB_TOUCH_FILLED_STEPS + 64,
+            "bytes(300000): touch %u", zeros->touch);
 
   /* Every MEM and OBJ block comes after the capture started. */
   PB_CHECK_EQ(counts.unknown_frees, 0);
@@ -142,8 +158,9 @@ static void blocks_crossing_domains(void) {
       grown = i;
   PB_CHECKF(grown && trace.ops[grown].size == 200003 &&
                 trace.ops[grown].domain == PB_DOMAIN_MEM &&
-                trace.ops[grown].touch == PB_TOUCH_ARRAY,
-            "PyMem_RawRealloc of a MEM block is its realloc");
+                trace.ops[grown].touch == PB_TOUCH_FILLED,
+            "PyMem_RawRealloc of a MEM block is its realloc (which nothing "
+            "wrote)");
   PB_CHECK(freed_after(resized->slot, grown) != 0);
   PB_CHECK(counts.python_through_raw >= 3);
   pb_trace_destroy(&trace);

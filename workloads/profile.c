@@ -105,7 +105,7 @@ void pb_profile_compute(const pb_trace *t, pb_profile *p) {
         break;
     }
     if (op->kind != PB_OP_FREE) {
-      p->by_touch[op->touch]++;
+      p->by_touch[op->touch < PB_TOUCH_COUNT ? op->touch : PB_TOUCH_COUNT]++;
       count_request(p, op->size);
     }
     if (live_bytes > p->peak_live_bytes) {

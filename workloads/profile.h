@@ -28,7 +28,9 @@ typedef struct pb_profile {
   uint64_t ops;
   uint64_t by_kind[PB_OP_KIND_COUNT];
   uint64_t by_domain[PB_DOMAIN_COUNT];
-  uint64_t by_touch[PB_TOUCH_COUNT]; /* of malloc, calloc, realloc */
+  /* Of malloc, calloc, realloc: by kind of touch, and last the filled ones
+   * (a capture's, trace.h). */
+  uint64_t by_touch[PB_TOUCH_COUNT + 1];
   /* malloc, calloc and realloc requests (realloc by its new size), and
    * their bytes, per band; zero-byte requests in zero_requests. */
   uint64_t requests[PB_PROFILE_BANDS];

@@ -69,8 +69,8 @@ void pb_profile_rows(const pb_profile *const *p, size_t n,
       "malloc", "calloc", "realloc", "free", "hand-off"};
   static const char *const domains[PB_DOMAIN_COUNT] = {
       "domain unknown", "domain raw", "domain mem", "domain obj"};
-  static const char *const touches[PB_TOUCH_COUNT] = {
-      "touch none", "touch object", "touch array"};
+  static const char *const touches[PB_TOUCH_COUNT + 1] = {
+      "touch none", "touch object", "touch array", "touch filled"};
   rows r = {.n = n < PB_PROFILE_COLUMNS_MAX ? n : PB_PROFILE_COLUMNS_MAX,
             .row = row,
             .ctx = ctx};
@@ -89,8 +89,12 @@ void pb_profile_rows(const pb_profile *const *p, size_t n,
   ROW("realloc shrinking", q->reallocs_shrink, q->ops);
   for (size_t d = 0; d < PB_DOMAIN_COUNT; d++)
     ROW(domains[d], q->by_domain[d], q->ops);
-  for (size_t t = 0; t < PB_TOUCH_COUNT; t++)
-    ROW(touches[t], q->by_touch[t], total_requests(q));
+  for (size_t t = 0; t <= PB_TOUCH_COUNT; t++) {
+    /* Filled touches are a capture's: other profiles read as before. */
+    int used = t != PB_TOUCH_COUNT;
+    for (size_t k = 0; k < r.n; k++) used |= p[k]->by_touch[t] != 0;
+    if (used) ROW(touches[t], q->by_touch[t], total_requests(q));
+  }
 
   ROW("requests of 0 bytes", q->zero_requests, total_requests(q));
   for (size_t b = 0; b < PB_PROFILE_BANDS; b++) {

@@ -187,6 +187,14 @@ void pb_trace_realloc(pb_trace *t, uint32_t slot, uint32_t size,
   append(t, slot, size, PB_OP_REALLOC, touch, domain);
 }
 
+void pb_trace_set_filled(pb_trace *t, uint64_t op, uint8_t touch) {
+  if (op >= t->count || t->ops[op].kind == PB_OP_FREE ||
+      t->ops[op].kind == PB_OP_HANDOFF || touch < PB_TOUCH_FILLED)
+    die(t->workload, "a filled touch %u on op %llu of %llu, not an allocation",
+        touch, (unsigned long long)op, (unsigned long long)t->count);
+  t->ops[op].touch = touch;
+}
+
 void pb_trace_free(pb_trace *t, uint32_t slot) {
   check_live(t, slot, "free");
   append(t, slot, 0, PB_OP_FREE, live_touch(t, slot), live_domain(t, slot));

@@ -47,7 +47,9 @@
  *                   +8  kind   u8   0 malloc, 1 calloc, 2 realloc, 3 free,
  *                                   4 hand-off (version 3; size: the
  *                                   receiving thread)
- *                   +9  touch  u8   0 none, 1 object, 2 array (pb_touch)
+ *                   +9  touch  u8   0 none, 1 object, 2 array, 128-255
+ *                                   filled (pb_touch; filled only on a
+ *                                   malloc, calloc or realloc)
  *                  +10  domain u8   CPython's allocator domain of the block:
  *                                   0 not recorded, 1 raw (PyMem_Raw*),
  *                                   2 mem (PyMem_*), 3 obj (PyObject_*)
@@ -101,15 +103,41 @@ typedef enum pb_op_kind {
   PB_OP_KIND_COUNT
 } pb_op_kind;
 
-/* How the replay touches a block, as CPython would. */
+/* How the replay touches a block, as CPython would.
+ *
+ * The synthetic generators say it by kind (none, object, array). A capture
+ * knows more: how far the program wrote each block before freeing it
+ * (python/written.h), which its allocating op records as a filled touch,
+ * PB_TOUCH_FILLED + k for k in 0..PB_TOUCH_FILLED_STEPS: the replay writes
+ * the first ceil(k * size / PB_TOUCH_FILLED_STEPS) bytes of the block (of a
+ * realloc's, those past the old size). Rounded up, so the replay writes at
+ * least what the program wrote and at most size / 127 bytes more. A free
+ * keeps the kind its block's touch had when recorded. */
 typedef enum pb_touch {
   PB_TOUCH_NONE = 0,   /* raw buffer: not touched */
   PB_TOUCH_OBJECT = 1, /* object: header (refcount, type) written on
                           allocation, read before free */
   PB_TOUCH_ARRAY = 2,  /* item array: every 8-byte item that a malloc or a
                           growing realloc adds is written */
-  PB_TOUCH_COUNT
+  PB_TOUCH_COUNT,
+  PB_TOUCH_FILLED = 128 /* ... + k: written up to k/127 of the block */
 } pb_touch;
+
+#define PB_TOUCH_FILLED_STEPS 127u
+
+/* The filled touch of a block of size bytes written up to `written`. */
+static inline uint8_t pb_touch_filled(uint64_t written, uint64_t size) {
+  if (size == 0 || written == 0) return PB_TOUCH_FILLED;
+  if (written > size) written = size;
+  return (uint8_t)(PB_TOUCH_FILLED +
+                   (written * PB_TOUCH_FILLED_STEPS + size - 1) / size);
+}
+
+/* The bytes a filled touch writes of a block of size bytes. */
+static inline uint64_t pb_touch_filled_bytes(uint8_t touch, uint64_t size) {
+  uint64_t k = (uint64_t)(touch - PB_TOUCH_FILLED);
+  return (k * size + PB_TOUCH_FILLED_STEPS - 1) / PB_TOUCH_FILLED_STEPS;
+}
 
 /* CPython's allocator domain (PEP 445) an op's block belongs to. Issue 12's
  * captures record it; the synthetic generators leave it unknown. */
@@ -180,6 +208,10 @@ uint32_t pb_trace_calloc(pb_trace *t, uint32_t size, pb_touch touch);
 void pb_trace_realloc(pb_trace *t, uint32_t slot, uint32_t size,
                       pb_touch touch);
 void pb_trace_free(pb_trace *t, uint32_t slot);
+/* Sets the touch of op `op`, a malloc, calloc or realloc already appended,
+ * to a filled one (pb_touch_filled): a capture learns how far a block was
+ * written only when it is freed or resized. */
+void pb_trace_set_filled(pb_trace *t, uint64_t op, uint8_t touch);
 /* The domain recorded for the blocks malloc'd or calloc'd from now on
  * (PB_DOMAIN_UNKNOWN until called); a realloc or free records its block's. */
 void pb_trace_set_domain(pb_trace *t, pb_domain domain);

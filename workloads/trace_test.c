@@ -267,6 +267,9 @@ static void test_rejects_slot_rule_violations(void) {
 
   const pb_op bad_touch[] = {{0, 16, PB_OP_MALLOC, 3, 0, 0}};
   expect_rule_error(bad_touch, 1, 1, "op 0: unknown touch 3");
+  const pb_op filled_free[] = {{0, 16, PB_OP_MALLOC, PB_TOUCH_FILLED, 0, 0},
+                               {0, 0, PB_OP_FREE, PB_TOUCH_FILLED + 5, 0, 0}};
+  expect_rule_error(filled_free, 2, 1, "op 1: unknown touch 133");
 
   const pb_op reserved[] = {{0, 16, PB_OP_MALLOC, 0, 0, 0},
                             {0, 0, PB_OP_FREE, 0, 0, 1}};
@@ -696,6 +699,43 @@ static void free_on_another_thread(void) {
   pb_trace_free(&t, a);
 }
 
+/* A filled touch says how far a block was written: the replay writes at
+ * least that, and at most a 127th of the block more; a trace with filled
+ * touches on its allocations loads. */
+static void test_filled_touches(void) {
+  static const uint64_t sizes[] = {1, 8, 16, 127, 128, 1000, 123457, 1 << 24};
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+    uint64_t size = sizes[i];
+    for (uint64_t w = 0; w <= size; w += size / 61 + 1) {
+      uint8_t touch = pb_touch_filled(w, size);
+      uint64_t bytes = pb_touch_filled_bytes(touch, size);
+      PB_CHECKF(touch >= PB_TOUCH_FILLED && bytes >= w && bytes <= size &&
+                    bytes <= w + size / PB_TOUCH_FILLED_STEPS + 1,
+                "%llu of %llu bytes written: touch %u writes %llu",
+                (unsigned long long)w, (unsigned long long)size, touch,
+                (unsigned long long)bytes);
+    }
+    PB_CHECK_EQ(pb_touch_filled_bytes(pb_touch_filled(size, size), size), size);
+    PB_CHECK_EQ(pb_touch_filled_bytes(pb_touch_filled(0, size), size), 0);
+  }
+  pb_trace t;
+  pb_trace_init(&t, "filled", 0, 0);
+  uint32_t a = pb_trace_malloc(&t, 4096, PB_TOUCH_OBJECT);
+  pb_trace_set_filled(&t, 0, pb_touch_filled(100, 4096));
+  pb_trace_realloc(&t, a, 8192, PB_TOUCH_OBJECT);
+  pb_trace_set_filled(&t, 1, pb_touch_filled(8192, 8192));
+  pb_trace_free(&t, a);
+  PB_CHECK_EQ(t.ops[2].touch, PB_TOUCH_OBJECT); /* the free's kind */
+  const char *path = temp_path("filled.trace");
+  save_or_die(&t, path);
+  pb_trace loaded;
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_load(&loaded, path, err) == 0, "%s", err);
+  PB_CHECK_EQ(loaded.ops[1].touch, PB_TOUCH_FILLED + PB_TOUCH_FILLED_STEPS);
+  pb_trace_destroy(&loaded);
+  pb_trace_destroy(&t);
+}
+
 static void test_builder_aborts_on_generator_bugs(void) {
   pb_expect_death(free_on_another_thread,
                   "free of slot 0 on thread 1, which thread 0 owns");
@@ -731,6 +771,7 @@ int main(int argc, char **argv) {
       PB_TEST(test_builder_reuses_slots_lifo),
       PB_TEST(test_builder_grows),
       PB_TEST(test_builder_aborts_on_generator_bugs),
+      PB_TEST(test_filled_touches),
       PB_TEST(test_version_3_round_trip),
       PB_TEST(test_version_3_rejects_broken_thread_rules),
       {NULL, NULL},

@@ -40,7 +40,9 @@ static int check_fields(const pb_trace *t, const pb_op *op,
   int v3 = t->version >= 3 || (t->version == 0 && t->threads > 1);
   if (op->kind >= PB_OP_KIND_COUNT || (op->kind == PB_OP_HANDOFF && !v3))
     return reject(err, "op %llu: unknown kind %u", n, op->kind);
-  if (op->touch >= PB_TOUCH_COUNT)
+  int allocates = op->kind <= PB_OP_REALLOC;
+  if (op->touch >= PB_TOUCH_COUNT &&
+      !(op->touch >= PB_TOUCH_FILLED && allocates))
     return reject(err, "op %llu: unknown touch %u", n, op->touch);
   if (t->version == 1) {
     unsigned reserved = (unsigned)op->domain | (unsigned)op->thread << 8;

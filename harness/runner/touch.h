@@ -48,6 +48,13 @@ static inline void touch_array(unsigned char *block, uint64_t from,
   }
 }
 
+/* A captured block, as far as the program wrote it (trace.h's filled
+ * touch): bytes from..to of it, a byte value no allocator needs. */
+static inline void touch_filled(unsigned char *block, uint64_t from,
+                                uint64_t to) {
+  if (to > from) memset(block + from, 0xa5, to - from);
+}
+
 /* What a replay writes to a block its op allocated (malloc, calloc), as the
  * op's touch says: the one place both replays take it from. */
 static inline void touch_new_block(unsigned char *block, uint64_t size,
@@ -56,6 +63,8 @@ static inline void touch_new_block(unsigned char *block, uint64_t size,
     touch_new_object(block, size);
   else if (touch == PB_TOUCH_ARRAY)
     touch_array(block, 0, size);
+  else if (touch >= PB_TOUCH_FILLED)
+    touch_filled(block, 0, pb_touch_filled_bytes(touch, size));
 }
 
 /* ... and to a block a realloc moved from old_size to size. */
@@ -63,6 +72,8 @@ static inline void touch_resized_block(unsigned char *block, uint64_t old_size,
                                        uint64_t size, uint8_t touch) {
   if (touch == PB_TOUCH_ARRAY && size > old_size)
     touch_array(block, old_size, size);
+  else if (touch >= PB_TOUCH_FILLED)
+    touch_filled(block, old_size, pb_touch_filled_bytes(touch, size));
 }
 
 #endif /* POOLBENCH_HARNESS_RUNNER_TOUCH_H */
