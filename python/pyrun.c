@@ -146,6 +146,14 @@ static void read_at_load(void) {
   at_load_read = pb_status_memory_read(&at_load) == 0;
 }
 
+/* At exit, not on main's return: an uncaught SystemExit (sys.exit, as most
+ * scripts end) makes CPython call exit() itself (Py_Exit). */
+static int footprint_fd = -1;
+
+static void report_footprint(void) {
+  pb_footprint_report(footprint_fd, &at_load);
+}
+
 __attribute__((section(".preinit_array"),
                used)) static void (*const read_at_load_entry)(void) =
     read_at_load;
@@ -161,9 +169,9 @@ int main(int argc, char **argv) {
     pb_demand demand = {.allocations = 0, .requested_bytes = DEFAULT_DEMAND};
     if (pb_expect(&demand, err) != 0) pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
   }
-  int footprint_fd = pb_footprint_take_fd();
+  footprint_fd = pb_footprint_take_fd();
+  if (footprint_fd >= 0 && at_load_read && atexit(report_footprint) != 0)
+    pb_fail(PB_EXIT_FAILED, "cannot register the footprint's report");
   pb_python_hooks hooks = {.setup = install_backend};
-  int status = pb_python_main(argc, argv, &hooks);
-  if (at_load_read) pb_footprint_report(footprint_fd, &at_load);
-  return status;
+  return pb_python_main(argc, argv, &hooks);
 }

@@ -149,7 +149,8 @@ print(s)' 2>&1)"
 
 # Asked to (PB_FOOTPRINT_FD), pyrun reports its allocator's footprint: a
 # program holding 32 MiB of objects reports at least 24 MiB more than an
-# empty one, its environment lacks the variable, and a child pyrun through
+# empty one (and ends by sys.exit, after which CPython calls exit itself),
+# its environment lacks the variable, and a child pyrun through
 # sys.executable does not write a second report.
 footprint() {
   rm -f "$dir/footprint"
@@ -162,7 +163,8 @@ held="$(footprint -c '
 import os, subprocess, sys
 assert "PB_FOOTPRINT_FD" not in os.environ
 subprocess.run([sys.executable, "-c", "pass"], check=True)
-held = [(i, i + 1) for i in range(400000)]')"
+held = [(i, i + 1) for i in range(400000)]
+sys.exit(0)')"
 [[ $empty =~ ^[0-9]+$ && $held =~ ^[0-9]+$ ]] ||
   fail "footprints: empty '$empty', held '$held'"
 ((held >= empty + (24 << 20))) || fail "held 32 MiB: $held, empty: $empty"
