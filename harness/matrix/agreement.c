@@ -148,8 +148,9 @@ void pb_agreement_compute(const pb_matrix *m, pb_basis basis, pb_agreement *a) {
     wa->target_tau = pair_tau(wa, target.a, target.b);
     wa->target_ratio_gap =
         isnan(target.ratio_within) ? NAN : ratio_gap(m, wa, target.a, target.b);
-    wa->disagrees = wa->target_tau < PB_AGREEMENT_TARGET_TAU ||
-                    wa->target_ratio_gap > target.ratio_within;
+    wa->judged = !isnan(wa->target_tau);
+    wa->disagrees = wa->judged && (wa->target_tau < PB_AGREEMENT_TARGET_TAU ||
+                                   wa->target_ratio_gap > target.ratio_within);
     if (wa->npairs)
       a->workloads[kept++] = *wa;
     else

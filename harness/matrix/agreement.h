@@ -69,7 +69,11 @@ typedef struct pb_workload_agreement {
    * in the other, or NAN when the basis asks none or no ratio is known. */
   double target_tau;
   double target_ratio_gap;
-  int disagrees; /* target_tau below the target, or a gap above its bound */
+  /* The target is judged only where both suites ranked the workload (a
+   * suite whose cells all lack the figure ranks nothing); judged, it is
+   * missed when target_tau is below the target or a gap above its bound. */
+  int judged;
+  int disagrees;
   int present[PB_SUITE_COUNT];
   pb_ranking ranking[PB_SUITE_COUNT];
   size_t npairs;

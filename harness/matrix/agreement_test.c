@@ -120,7 +120,7 @@ static void footprint_agreeing_meets_the_target(void) {
   PB_CHECK(cap->ratio[0] == 1.0);
   PB_CHECKF(wa->target_tau == 1.0, "tau_b %f", wa->target_tau);
   PB_CHECKF(wa->target_ratio_gap < 1e-9, "gap %f", wa->target_ratio_gap);
-  PB_CHECK(!wa->disagrees);
+  PB_CHECK(wa->judged && !wa->disagrees);
   pb_agreement_free(&a);
 }
 
@@ -146,6 +146,23 @@ static void a_flipped_order_misses_the_target(void) {
   PB_CHECKF(wa->target_tau < PB_AGREEMENT_TARGET_TAU, "tau_b %f",
             wa->target_tau);
   PB_CHECK(wa->disagrees);
+  pb_agreement_free(&a);
+}
+
+/* Real programs that reported no footprint (ended by os._exit): the target
+ * is not judged, neither met nor missed. */
+static void no_real_footprint_is_not_judged(void) {
+  fill(37.2 * MIB);
+  for (size_t v = 0; v < NV; v++) {
+    pb_cell *cell = pb_matrix_cell(&m, 2, v);
+    for (int r = 0; r < RUNS; r++)
+      json_object_del(cell->runs[r].result, "footprint_peak_bytes");
+  }
+  pb_agreement a;
+  pb_agreement_compute(&m, PB_BASIS_FOOTPRINT_PEAK, &a);
+  const pb_workload_agreement *wa = only(&a);
+  PB_CHECK(isnan(wa->target_tau));
+  PB_CHECK(!wa->judged && !wa->disagrees);
   pb_agreement_free(&a);
 }
 
@@ -177,6 +194,7 @@ int main(int argc, char **argv) {
       PB_TEST(footprint_agreeing_meets_the_target),
       PB_TEST(a_ratio_too_far_misses_the_target),
       PB_TEST(a_flipped_order_misses_the_target),
+      PB_TEST(no_real_footprint_is_not_judged),
       PB_TEST(retained_ranks_the_replays_alone),
       {NULL, NULL},
   };

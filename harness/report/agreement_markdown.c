@@ -73,6 +73,11 @@ static void flipped_pairs(const pb_matrix *m, const pb_ranking_pair *rp,
 static void target_cell(pb_table *t, size_t column, pb_basis basis,
                         const pb_workload_agreement *wa) {
   pb_basis_target target = pb_basis_target_of(basis);
+  if (!wa->judged) {
+    pb_table_set(t, column, "not judged: %s or %s ranked nothing",
+                 pb_suite_names[target.a], pb_suite_names[target.b]);
+    return;
+  }
   char gap[64] = "";
   if (!isnan(target.ratio_within)) {
     if (isnan(wa->target_ratio_gap))

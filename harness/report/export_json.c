@@ -73,13 +73,13 @@ static json_t *agreement_json(const pb_report *r) {
       json_t *target_json =
           target.a == target.b
               ? json_null()
-              : json_pack("{s:s, s:s, s:o, s:f, s:o, s:o}", "a",
+              : json_pack("{s:s, s:s, s:b, s:o, s:f, s:o, s:o}", "a",
                           pb_suite_names[target.a], "b",
-                          pb_suite_names[target.b], "tau_b",
-                          real_or_null(wa->target_tau), "tau_b_at_least",
-                          PB_AGREEMENT_TARGET_TAU, "ratio_within",
-                          real_or_null(target.ratio_within), "ratio_gap",
-                          real_or_null(wa->target_ratio_gap));
+                          pb_suite_names[target.b], "judged", wa->judged,
+                          "tau_b", real_or_null(wa->target_tau),
+                          "tau_b_at_least", PB_AGREEMENT_TARGET_TAU,
+                          "ratio_within", real_or_null(target.ratio_within),
+                          "ratio_gap", real_or_null(wa->target_ratio_gap));
       json_t *pairs = json_array();
       for (size_t p = 0; p < wa->npairs; p++) {
         const pb_ranking_pair *rp = &wa->pair[p];
