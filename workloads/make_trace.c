@@ -3,6 +3,7 @@
  *
  *   bazel run //workloads:make_trace -- --workload=NAME --out=FILE
  *                                       [--scale=X] [--seed=N] [--threads=N]
+ *                                       [--no-startup-heap]
  *   bazel run //workloads:make_trace -- --list
  *   bazel run //workloads:make_trace -- --info=FILE [--info=FILE]
  *
@@ -28,7 +29,7 @@
 
 static const char usage[] =
     "usage: make_trace --workload=NAME --out=FILE [--scale=X] [--seed=N]\n"
-    "                  [--threads=N]\n"
+    "                  [--threads=N] [--no-startup-heap]\n"
     "       make_trace --list\n"
     "       make_trace --info=FILE [--info=FILE]\n"
     "\n"
@@ -37,6 +38,9 @@ static const char usage[] =
     "  --scale=X        size, 1 = standard (default 1; 0 < X <= 100)\n"
     "  --seed=N         random seed, a non-negative integer (default 1)\n"
     "  --threads=N      threads of a threaded workload (default 2; 1..16)\n"
+    "  --no-startup-heap  leave out CPython 3.11's start-up heap, which a\n"
+    "                   one-thread workload's trace begins with by default\n"
+    "                   (threaded workloads never have it)\n"
     "  --list           print the workloads with their descriptions\n"
     "  --info=FILE      load a trace file; print its header and profile (ops\n"
     "                   by kind and domain, requests per size class,\n"
@@ -109,17 +113,14 @@ static int list_workloads(void) {
 }
 
 static int make(const pb_workload *w, const char *out, double scale,
-                uint64_t seed, unsigned threads) {
+                uint64_t seed, unsigned threads, int startup_heap) {
   char err[PB_TRACE_ERROR_MAX];
   /* Before generating, which can take a while: a path that could never be
    * written (a directory, /dev/null, a missing directory) is bad input. */
   if (pb_atomic_check(out, err) != 0) pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   pb_trace t;
   double t0 = pb_now();
-  if (w->generate_threads)
-    w->generate_threads(&t, seed, scale, threads);
-  else
-    w->generate(&t, seed, scale);
+  pb_workload_generate(w, &t, seed, scale, threads, startup_heap);
   double generated = pb_now() - t0;
   t0 = pb_now();
   if (pb_trace_save(&t, out, err) != 0) {
@@ -132,10 +133,12 @@ static int make(const pb_workload *w, const char *out, double scale,
   pb_trace_profile_compute(&t, &p);
   char ops[PB_GROUPED_MAX];
   printf(
-      "wrote %s: %s, seed %llu, scale %g: %s ops, peak live %.1f MiB; "
+      "wrote %s: %s, seed %llu, scale %g%s: %s ops, peak live %.1f MiB; "
       "generated in %.2f s, saved in %.2f s\n",
-      out, w->name, (unsigned long long)seed, scale, pb_grouped(t.count, ops),
-      (double)p.peak_live_bytes / (1 << 20), generated, saved);
+      out, w->name, (unsigned long long)seed, scale,
+      startup_heap || w->generate_threads ? "" : ", no start-up heap",
+      pb_grouped(t.count, ops), (double)p.peak_live_bytes / (1 << 20),
+      generated, saved);
   pb_trace_destroy(&t);
   return pb_finish_stdout() == 0 ? PB_EXIT_OK : PB_EXIT_FAILED;
 }
@@ -144,7 +147,7 @@ int main(int argc, char **argv) {
   const char *workload = NULL, *out = NULL, *info_files[2] = {NULL, NULL};
   size_t ninfo = 0;
   const char *scale_arg = NULL, *seed_arg = NULL, *threads_arg = NULL;
-  int list = 0;
+  int list = 0, no_startup_heap = 0;
   pb_set_program("make_trace");
   if (argc < 2) usage_error("nothing to do: give --workload, --list or --info");
   for (int i = 1; i < argc; i++) {
@@ -174,6 +177,9 @@ int main(int argc, char **argv) {
       info_files[ninfo++] = v;
     } else if (option(argc, argv, &i, "--list", 0, &v)) {
       list = 1;
+    } else if (option(argc, argv, &i, "--no-startup-heap", 0, &v)) {
+      if (no_startup_heap) usage_error("--no-startup-heap given twice");
+      no_startup_heap = 1;
     } else {
       usage_error("unknown argument '%s'", arg);
     }
@@ -181,8 +187,11 @@ int main(int argc, char **argv) {
 
   if (list + (ninfo > 0) + (workload != NULL) != 1)
     usage_error("give exactly one of --workload, --list and --info");
-  if (!workload && (out || scale_arg || seed_arg || threads_arg))
-    usage_error("--out, --scale, --seed and --threads go with --workload");
+  if (!workload &&
+      (out || scale_arg || seed_arg || threads_arg || no_startup_heap))
+    usage_error(
+        "--out, --scale, --seed, --threads and --no-startup-heap go with "
+        "--workload");
   if (list) return list_workloads();
   if (ninfo) {
     const char *paths[2] = {pb_user_path(info_files[0]),
@@ -206,7 +215,13 @@ int main(int argc, char **argv) {
   uint64_t seed = seed_arg ? parse_seed(seed_arg) : 1;
   if (threads_arg && !w->generate_threads)
     usage_error("--threads: workload '%s' is not threaded", w->name);
+  /* Refused rather than ignored: the trace would not be what was asked. */
+  if (no_startup_heap && w->generate_threads)
+    usage_error(
+        "--no-startup-heap: workload '%s' is threaded and has no start-up "
+        "heap to leave out",
+        w->name);
   unsigned threads =
       threads_arg ? parse_threads(threads_arg) : PB_WORKLOAD_THREADS_DEFAULT;
-  return make(w, pb_user_path(out), scale, seed, threads);
+  return make(w, pb_user_path(out), scale, seed, threads, !no_startup_heap);
 }

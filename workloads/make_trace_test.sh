@@ -33,7 +33,16 @@ expect 2 "--seed: 99999999999999999999 is out of range" --workload=ints --out="$
 expect 2 "--workload needs --out=FILE" --workload=ints
 expect 2 "give exactly one of" --list --info="$dir/x"
 expect 2 "--workload given twice" --workload=ints --workload=lists --out="$dir/x"
-expect 2 "--out, --scale, --seed and --threads go with --workload" --list --seed=3
+expect 2 "--out, --scale, --seed, --threads and --no-startup-heap go with --workload" \
+  --list --seed=3
+expect 2 "--out, --scale, --seed, --threads and --no-startup-heap go with --workload" \
+  --list --no-startup-heap
+expect 2 "--no-startup-heap takes no value" --workload=ints --out="$dir/x" \
+  --no-startup-heap=1
+expect 2 "--no-startup-heap given twice" --workload=ints --out="$dir/x" \
+  --no-startup-heap --no-startup-heap
+expect 2 "--no-startup-heap: workload 'shared-cache' is threaded and has no" \
+  --workload=shared-cache --out="$dir/x" --no-startup-heap
 expect 2 "--list takes no value" --list=yes
 expect 2 "--scale needs a value" --workload=ints --out="$dir/x" --scale
 
@@ -48,6 +57,18 @@ expect 0 "seed                     7" --info="$dir/t.trace"
 expect 0 "format version           2" --info="$dir/t.trace"
 expect 0 "domain unknown           " --info="$dir/t.trace"
 expect 0 "lifetime p50 (ops)" --info="$dir/t.trace"
+
+# The start-up heap: a one-thread trace begins with it by default (its
+# 33,000 ops and the frees of its 10,000 survivors at the end, at any
+# scale); --no-startup-heap leaves it out.
+"$bin" --workload=ints --out="$dir/with.trace" --scale=0.001 >/dev/null
+expect 0 "scale 0.001, no start-up heap: " --workload=ints \
+  --out="$dir/bare.trace" --scale=0.001 --no-startup-heap
+ops() { "$bin" --info="$1" | sed -n 's/^ops  *//p' | tr -d ,; }
+with="$(ops "$dir/with.trace")" bare="$(ops "$dir/bare.trace")"
+((with - bare > 40000 && with - bare < 50000)) ||
+  fail "ops with the start-up heap $with, without $bare"
+expect 0 "blocks never freed       0 (0.0%)" --info="$dir/with.trace"
 
 # Two profiles side by side: a row holds both traces' figures.
 "$bin" --workload=ints --out="$dir/i.trace" --scale=0.01 >/dev/null

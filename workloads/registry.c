@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "workloads/generators.h"
+#include "workloads/startup_heap.h"
 #include "workloads/workloads.h"
 
 const pb_workload pb_workloads[] = {
@@ -60,4 +61,15 @@ const pb_workload *pb_workload_find(const char *name) {
   for (const pb_workload *w = pb_threaded_workloads; w->name; w++)
     if (strcmp(w->name, name) == 0) return w;
   return NULL;
+}
+
+void pb_workload_generate(const pb_workload *w, pb_trace *t, uint64_t seed,
+                          double scale, unsigned threads, int startup_heap) {
+  if (w->generate_threads) {
+    w->generate_threads(t, seed, scale,
+                        threads ? threads : PB_WORKLOAD_THREADS_DEFAULT);
+    return;
+  }
+  w->generate(t, seed, scale);
+  if (startup_heap) pb_startup_heap_add(t);
 }

@@ -52,6 +52,15 @@ extern const pb_workload pb_workloads[];
  * name (bench_<backend> --workload=NAME --threads=N), not by default. */
 extern const pb_workload pb_threaded_workloads[];
 
+/* Generates w's trace into t: at `threads` threads for a threaded
+ * workload (0: PB_WORKLOAD_THREADS_DEFAULT), and a one-thread workload's
+ * from CPython 3.11's start-up heap (startup_heap.h) unless startup_heap is
+ * 0. The threaded ones never have it: start-up runs before a program starts
+ * its threads, and a trace cannot make the other threads wait for it. Every
+ * program that generates a workload's trace calls this. */
+void pb_workload_generate(const pb_workload *w, pb_trace *t, uint64_t seed,
+                          double scale, unsigned threads, int startup_heap);
+
 /* The workload of that name in either table, or NULL. */
 const pb_workload *pb_workload_find(const char *name);
 

@@ -1,6 +1,7 @@
 /* Every workload at a small scale: a valid trace, the same for the same
  * seed, another for another seed, everything freed by the end, sizes where
- * CPython puts them, and the shape each workload promises. */
+ * CPython puts them, and the shape each workload promises; CPython's
+ * start-up heap around each one-thread trace by default, and only then. */
 #include "workloads/workloads.h"
 
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "testing/check.h"
+#include "workloads/startup_heap.h"
 
 #define SCALE 0.02
 
@@ -48,11 +50,65 @@ static int is_alloc(const pb_op *op) {
   return op->kind == PB_OP_MALLOC || op->kind == PB_OP_CALLOC;
 }
 
+/* The generator's own ops, without the start-up heap: what the shapes
+ * below are about. */
 static void generate(const char *name, uint64_t seed, double scale,
                      pb_trace *t) {
   const pb_workload *w = pb_workload_find(name);
   PB_CHECKF(w != NULL, "no workload %s", name);
-  w->generate(t, seed, scale);
+  pb_workload_generate(w, t, seed, scale, 0, 0);
+}
+
+/* The trace every program replays by default: with the start-up heap. */
+static void generate_default(const char *name, uint64_t seed, double scale,
+                             pb_trace *t) {
+  const pb_workload *w = pb_workload_find(name);
+  PB_CHECKF(w != NULL, "no workload %s", name);
+  pb_workload_generate(w, t, seed, scale, 0, 1);
+}
+
+/* with is bare inside the start-up heap: the table's ops first, then
+ * bare's, their slots past the table's, then a free of each block the
+ * table leaves live. */
+static void check_startup_heap(const char *name, const pb_trace *with,
+                               const pb_trace *bare) {
+  uint64_t before = pb_startup_heap_prefix_ops();
+  uint64_t after = pb_startup_heap_survivors();
+  uint32_t slots = pb_startup_heap_slots;
+  PB_CHECKF(with->count == before + bare->count + after,
+            "%s: %llu ops with the start-up heap, %llu without", name,
+            (unsigned long long)with->count, (unsigned long long)bare->count);
+  PB_CHECK_EQ(with->slots, bare->slots + slots);
+  for (uint64_t i = 0; i < before; i++) {
+    const pb_op *op = &with->ops[i];
+    const pb_startup_op *s = &pb_startup_heap_ops[i];
+    PB_CHECK(op->slot == s->slot && op->size == s->size &&
+             op->kind == PB_STARTUP_KIND(s->code) &&
+             op->touch == PB_STARTUP_TOUCH(s->code) &&
+             op->domain == PB_STARTUP_DOMAIN(s->code) && op->thread == 0);
+  }
+  for (uint64_t i = 0; i < bare->count; i++) {
+    pb_op moved = bare->ops[i];
+    moved.slot += slots;
+    PB_CHECKF(memcmp(&with->ops[before + i], &moved, sizeof moved) == 0,
+              "%s: op %llu of the workload moved", name, (unsigned long long)i);
+  }
+  for (uint64_t i = before + bare->count; i < with->count; i++)
+    PB_CHECK(with->ops[i].kind == PB_OP_FREE && with->ops[i].slot < slots);
+}
+
+/* The table: start-up's ~10,000 survivors (about 1.2 MB) among some 33,000
+ * ops, every slot of the table used. */
+static void test_startup_heap_table(void) {
+  PB_CHECK(pb_startup_heap_prefix_ops() > 30000);
+  PB_CHECK(pb_startup_heap_survivors() > 9000);
+  PB_CHECK(pb_startup_heap_survivors() < 11000);
+  uint8_t *used = calloc(pb_startup_heap_slots, 1);
+  PB_CHECK(used != NULL);
+  for (size_t i = 0; i < pb_startup_heap_count; i++)
+    used[pb_startup_heap_ops[i].slot] = 1;
+  for (uint32_t k = 0; k < pb_startup_heap_slots; k++) PB_CHECK(used[k]);
+  free(used);
 }
 
 static void test_registry(void) {
@@ -77,10 +133,12 @@ static void test_registry(void) {
 
 /* The properties every workload shares. */
 static void check_common(const char *name) {
-  pb_trace a, b, c;
-  generate(name, 1, SCALE, &a);
-  generate(name, 1, SCALE, &b);
-  generate(name, 2, SCALE, &c);
+  pb_trace a, b, c, e;
+  generate_default(name, 1, SCALE, &a);
+  generate_default(name, 1, SCALE, &b);
+  generate_default(name, 2, SCALE, &c);
+  generate(name, 1, SCALE, &e);
+  check_startup_heap(name, &a, &e);
 
   char err[PB_TRACE_ERROR_MAX];
   PB_CHECKF(pb_trace_validate(&a, err) == 0, "%s: %s", name, err);
@@ -109,12 +167,15 @@ static void check_common(const char *name) {
             (unsigned long long)p.frees);
   PB_CHECK(p.peak_live_bytes > 0);
 
-  /* Touches follow the kind of block: arrays are arrays, and a free
-   * carries the touch of the block it frees (the replay reads an object's
-   * header before freeing it). */
-  uint8_t *touch_of = calloc(a.slots ? a.slots : 1, 1);
+  /* The generator's own ops: touches follow the kind of block (arrays are
+   * arrays, and a free carries the touch of the block it frees: the replay
+   * reads an object's header before freeing it). */
+  PB_CHECKF(pb_trace_validate(&e, err) == 0, "%s: %s", name, err);
+  pb_trace_profile_compute(&e, &p);
+  PB_CHECK_EQ(p.mallocs + p.callocs, p.frees);
+  uint8_t *touch_of = calloc(e.slots ? e.slots : 1, 1);
   PB_CHECK(touch_of != NULL);
-  walker w = walk_start(&a);
+  walker w = walk_start(&e);
   for (const pb_op *op; (op = walk_next(&w));) {
     if (op->kind == PB_OP_FREE) PB_CHECK_EQ(op->touch, touch_of[op->slot]);
     if (op->kind == PB_OP_REALLOC) PB_CHECK_EQ(op->touch, PB_TOUCH_ARRAY);
@@ -126,12 +187,14 @@ static void check_common(const char *name) {
     touch_of[op->slot] = op->touch;
   }
   free(touch_of);
-  uint64_t ops = a.count;
+  uint64_t ops = e.count;
   pb_trace_destroy(&a);
   pb_trace_destroy(&b);
   pb_trace_destroy(&c);
+  pb_trace_destroy(&e);
 
-  /* Scale is linear: twice the scale, about twice the ops. */
+  /* Scale is linear: twice the scale, about twice the ops (the generator's
+   * own: the start-up heap is the same at every scale). */
   pb_trace d;
   generate(name, 1, 2 * SCALE, &d);
   double ratio = (double)d.count / (double)ops;
@@ -141,7 +204,7 @@ static void check_common(const char *name) {
 
   /* A tiny scale still makes a small, complete workload. */
   pb_trace tiny;
-  generate(name, 7, 0.0001, &tiny);
+  generate_default(name, 7, 0.0001, &tiny);
   PB_CHECKF(pb_trace_validate(&tiny, err) == 0, "%s: %s", name, err);
   pb_trace_profile_compute(&tiny, &p);
   PB_CHECK_EQ(p.mallocs + p.callocs, p.frees);
@@ -342,21 +405,32 @@ static void test_threaded(void) {
       pb_trace_destroy(&a);
       pb_trace_destroy(&b);
     }
-    /* generate is the default thread count. */
-    pb_trace d;
+    /* generate is the default thread count; no start-up heap, asked for
+     * or not. */
+    pb_trace d, with;
     w->generate(&d, 3, 0.01);
     PB_CHECK_EQ(d.threads, PB_WORKLOAD_THREADS_DEFAULT);
+    pb_workload_generate(w, &with, 3, 0.01, 0, 1);
+    PB_CHECK_EQ(with.count, d.count);
+    PB_CHECK(memcmp(with.ops, d.ops, d.count * sizeof(pb_op)) == 0);
     pb_trace_destroy(&d);
+    pb_trace_destroy(&with);
   }
 }
 
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
-      PB_TEST(test_registry),      PB_TEST(test_all_common),
-      PB_TEST(test_ints_shape),    PB_TEST(test_tuples_shape),
-      PB_TEST(test_lists_shape),   PB_TEST(test_objgraph_shape),
-      PB_TEST(test_pinning_shape), PB_TEST(test_generational_shape),
-      PB_TEST(test_threaded),      {NULL, NULL},
+      PB_TEST(test_registry),
+      PB_TEST(test_startup_heap_table),
+      PB_TEST(test_all_common),
+      PB_TEST(test_ints_shape),
+      PB_TEST(test_tuples_shape),
+      PB_TEST(test_lists_shape),
+      PB_TEST(test_objgraph_shape),
+      PB_TEST(test_pinning_shape),
+      PB_TEST(test_generational_shape),
+      PB_TEST(test_threaded),
+      {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);
 }

@@ -63,6 +63,8 @@ static json_t *options_json(const pb_comparison_options *o,
       o->scale > 0 ? json_real(o->scale) : json_null(), "quick", o->quick,
       "reference", m->reference->label, "timeout", o->timeout);
   if (o->counted) json_object_set_new(j, "counted", json_true());
+  if (o->no_startup_heap)
+    json_object_set_new(j, "no_startup_heap", json_true());
   free(backends);
   free(workloads);
   if (o->sweep)
@@ -218,7 +220,8 @@ int main(int argc, char **argv) {
                  .unstable_threshold = 0.10,
                  .disturbed_threshold = 0.05,
                  .counted = o.counted,
-                 .cpus = usable_cpus()};
+                 .cpus = usable_cpus(),
+                 .no_startup_heap = o.no_startup_heap};
   if (o.counted) pb_counting_setup(argv[0]); /* none: nothing runs */
   pb_matrix_workloads_build(&o, argv[0], &m);
   if (m.suites & PB_SUITES_DEPLOYED)

@@ -45,6 +45,9 @@ static void print_help(void) {
       "                     at most %g (default: each workload's own\n"
       "                     comparison scale)\n"
       "  --quick            scale %g, %d runs: a smoke test\n"
+      "  --no-startup-heap  the synthetic suite's one-thread traces without\n"
+      "                     CPython 3.11's start-up heap, which they begin\n"
+      "                     with by default (its survivors live to the end)\n"
       "  --reference=B      the backend ratios are against (default %s)\n"
       "  --out=DIR          where to write (default: a new folder\n"
       "                     results/runs/<date-time>/, with results/latest\n"
@@ -251,7 +254,7 @@ static void check_deploy(const pb_comparison_options *o, int backends_given) {
 /* Which options were given, so that none is given twice. */
 typedef struct given {
   int backends, workloads, runs, scale, timeout, out, reference, sweep, quick,
-      suite, threads;
+      suite, threads, no_startup_heap;
 } given;
 
 pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
@@ -267,6 +270,9 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
     } else if (strcmp(arg, "--quick") == 0) {
       pb_cli_once(&g.quick, "--quick");
       o.quick = 1;
+    } else if (strcmp(arg, "--no-startup-heap") == 0) {
+      pb_cli_once(&g.no_startup_heap, "--no-startup-heap");
+      o.no_startup_heap = 1;
     } else if (strcmp(arg, "--counted") == 0) {
       o.counted = 1;
     } else if (strcmp(arg, "--sweep") == 0) {
@@ -355,6 +361,11 @@ pb_comparison_options pb_comparison_options_parse(int argc, char **argv) {
   }
   unsigned all_suites =
       (o.workloads.count ? o.suites : 0) | o.program_suites | o.trace_suites;
+  if (o.no_startup_heap &&
+      !(o.workloads.count && pb_suite_is(PB_SUITE_SYNTHETIC, o.suites)))
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--no-startup-heap goes with the synthetic suite's built-in "
+            "workloads: nothing compared here is generated");
   if ((all_suites & ~PB_SUITES_REPLAYED) && (o.sweep || o.nparams))
     pb_fail(PB_EXIT_BAD_INPUT,
             "--suite=real runs each backend as pyrun_<backend>, which takes no "

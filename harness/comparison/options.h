@@ -37,6 +37,8 @@ typedef struct pb_comparison_options {
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
   int quick;
+  int no_startup_heap;     /* the synthetic traces without CPython's start-up
+                              heap (workloads.h) */
   unsigned suites;         /* the built-in workloads' PB_SUITE_BITs (suite.h);
                               default: synthetic */
   pb_user_workloads user;  /* --program and --trace (programs.h) */

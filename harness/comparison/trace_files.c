@@ -30,7 +30,8 @@ static size_t count;
  * stopped it (a partial file in the directory is removed with the rest).
  * When the generator fails (no memory: status 3), the child has said why in
  * one line and this process exits with its status. */
-static int generate_in_child(const pb_matrix_workload *mw, const char *path) {
+static int generate_in_child(const pb_matrix *m, const pb_matrix_workload *mw,
+                             const char *path) {
   int done[2]; /* the child holds the write end: hung up when it exits */
   if (pipe2(done, O_CLOEXEC) != 0)
     pb_fail(PB_EXIT_FAILED, "cannot make a pipe: %s", strerror(errno));
@@ -42,11 +43,8 @@ static int generate_in_child(const pb_matrix_workload *mw, const char *path) {
     close(done[0]);
     char err[PB_TRACE_ERROR_MAX];
     pb_trace t;
-    const pb_workload *entry = pb_workload_find(mw->workload);
-    if (mw->threads)
-      entry->generate_threads(&t, 1, mw->scale, mw->threads);
-    else
-      entry->generate(&t, 1, mw->scale);
+    pb_workload_generate(pb_workload_find(mw->workload), &t, 1, mw->scale,
+                         mw->threads, !m->no_startup_heap);
     if (pb_trace_save(&t, path, err) != 0) pb_fail(PB_EXIT_FAILED, "%s", err);
     _exit(PB_EXIT_OK); /* not exit: the parent's atexit removes the traces */
   }
@@ -122,7 +120,7 @@ static int make_trace(pb_matrix *m, pb_matrix_workload *mw, const char *path,
       pb_fail(PB_EXIT_FAILED, "%s", err);
     }
   } else {
-    if (generate_in_child(mw, path) != 0) return -1;
+    if (generate_in_child(m, mw, path) != 0) return -1;
     if (profile && pb_trace_load(&t, path, err) != 0) {
       pb_trace_files_remove();
       pb_fail(PB_EXIT_FAILED, "%s", err);

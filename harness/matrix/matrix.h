@@ -111,6 +111,9 @@ typedef struct pb_matrix {
   unsigned suites; /* PB_SUITE_BITs of the suites compared */
   char *pytrace;   /* the capture program, for the captured suite */
   unsigned cpus;   /* the CPUs the runs could use (scaling.h), 0: unknown */
+  /* The synthetic traces leave out CPython's start-up heap (workloads.h):
+   * --no-startup-heap; the gate never does. */
+  int no_startup_heap;
 } pb_matrix;
 
 /* Allocates m's cells, every (workload, variant) pair, each with room for

@@ -69,6 +69,7 @@ typedef struct options {
   const char *report_file;
   int count_syscalls;
   unsigned threads; /* of a threaded workload (0: its default) */
+  int no_startup_heap;
   pb_param params[PB_PARAMS_MAX];
   size_t nparams;
 } options;
@@ -76,7 +77,7 @@ typedef struct options {
 /* Which options were given, so that none is given twice. */
 typedef struct given {
   int workload, trace, report, scale, seed, json, describe, count_syscalls,
-      threads;
+      threads, no_startup_heap;
 } given;
 
 /* The allocator's fixed overhead (overhead.h), and its own shared library
@@ -117,6 +118,9 @@ static void print_help(void) {
       "  --threads=N       threads of a threaded workload (default %d, at\n"
       "                    most %d), each replaying its own ops on a real\n"
       "                    thread\n"
+      "  --no-startup-heap leave out CPython 3.11's start-up heap, which a\n"
+      "                    one-thread workload begins with by default (its\n"
+      "                    survivors live to the end)\n"
       "  --json            print one JSON object instead of text\n"
       "  --allocator-report=FILE  write the allocator's own report to FILE\n"
       "                    at the peak of live bytes and after teardown\n"
@@ -154,6 +158,10 @@ static options parse_options(int argc, char **argv) {
     } else if (strcmp(arg, "--describe") == 0) {
       pb_cli_once(&g.describe, arg);
       o.describe = 1;
+      continue;
+    } else if (strcmp(arg, "--no-startup-heap") == 0) {
+      pb_cli_once(&g.no_startup_heap, arg);
+      o.no_startup_heap = 1;
       continue;
     } else if (strcmp(arg, "--count-syscalls") == 0) {
       pb_cli_once(&g.count_syscalls, arg);
@@ -209,6 +217,11 @@ static options parse_options(int argc, char **argv) {
     pb_fail(PB_EXIT_BAD_INPUT,
             "--threads goes with a threaded workload (see --help): a trace "
             "file has its own threads");
+  if (o.no_startup_heap &&
+      (!o.workload || pb_workload_find(o.workload)->generate_threads))
+    pb_fail(PB_EXIT_BAD_INPUT,
+            "--no-startup-heap goes with a one-thread workload (see --help): "
+            "a trace file has its own ops, a threaded workload has none");
   return o;
 }
 
@@ -422,12 +435,8 @@ int main(int argc, char **argv) {
     if (pb_trace_load(&trace, o.trace_file, err) != 0)
       pb_fail(PB_EXIT_BAD_INPUT, "%s", err);
   } else {
-    const pb_workload *w = pb_workload_find(o.workload);
-    if (w->generate_threads)
-      w->generate_threads(&trace, o.seed, o.scale,
-                          o.threads ? o.threads : PB_WORKLOAD_THREADS_DEFAULT);
-    else
-      w->generate(&trace, o.seed, o.scale);
+    pb_workload_generate(pb_workload_find(o.workload), &trace, o.seed, o.scale,
+                         o.threads, !o.no_startup_heap);
   }
 
   static pb_result r; /* large (stats, timeline): not on the stack */

@@ -87,6 +87,22 @@ timeout 60 "$bin" --describe >/dev/full 2>/dev/null
 rc=$?
 [[ $rc == 1 ]] || fail "--describe >/dev/full: exit $rc"
 
+# --no-startup-heap: with a one-thread --workload only; it leaves out the
+# start-up heap's 33,000 ops and the frees of its 10,000 survivors.
+expect 2 "--no-startup-heap goes with a one-thread workload" \
+  --trace="$dir/ints.trace" --no-startup-heap
+expect 2 "--no-startup-heap goes with a one-thread workload" \
+  --workload=shared-cache --scale=0.005 --no-startup-heap
+expect 2 "--no-startup-heap given twice" "${tiny[@]}" --no-startup-heap \
+  --no-startup-heap
+ops_of() {
+  timeout 60 "$bin" "${tiny[@]}" --json "$@" 2>"$dir/err" |
+    sed -n 's/.*"ops":\([0-9]*\),.*/\1/p'
+}
+with="$(ops_of)" bare="$(ops_of --no-startup-heap)"
+[[ -n $with && -n $bare ]] && ((with - bare > 40000 && with - bare < 50000)) ||
+  fail "ops with the start-up heap '$with', without '$bare': $(cat "$dir/err")"
+
 # --threads: with a threaded workload only, 1..16; the JSON says how many
 # threads replayed it and how many frees crossed threads.
 expect 2 "--threads goes with a threaded workload" --workload=ints --threads=2
