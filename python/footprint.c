@@ -44,12 +44,25 @@ int pb_status_memory_read(pb_status_memory *out) {
   return pb_status_memory_parse(text, out);
 }
 
-uint64_t pb_footprint(const pb_status_memory *at_load,
-                      const pb_status_memory *at_end) {
-  uint64_t not_private = at_end->rss_file + at_end->rss_shmem;
-  uint64_t before = at_load->rss_anon;
-  if (at_end->peak < not_private + before) return 0;
-  return at_end->peak - not_private - before;
+int pb_footprint_read(pb_footprint_reading *out) {
+  return pb_status_memory_read(&out->status) == 0 &&
+                 pb_private_memory_read(NULL, &out->mappings) == 0
+             ? 0
+             : -1;
+}
+
+static uint64_t growth(uint64_t from, uint64_t to) {
+  return to > from ? to - from : 0;
+}
+
+uint64_t pb_footprint(const pb_footprint_reading *at_load,
+                      const pb_footprint_reading *at_end) {
+  const pb_status_memory *end = &at_end->status;
+  uint64_t not_allocator =
+      end->rss_file + end->rss_shmem + at_load->status.rss_anon +
+      growth(at_load->mappings.file_bytes, at_end->mappings.file_bytes) +
+      growth(at_load->mappings.stack_bytes, at_end->mappings.stack_bytes);
+  return end->peak > not_allocator ? end->peak - not_allocator : 0;
 }
 
 int pb_footprint_take_fd(void) {
@@ -64,8 +77,8 @@ int pb_footprint_take_fd(void) {
   return (int)fd;
 }
 
-void pb_footprint_report(int fd, const pb_status_memory *at_load) {
-  pb_status_memory at_end;
-  if (fd < 0 || pb_status_memory_read(&at_end) != 0) return;
+void pb_footprint_report(int fd, const pb_footprint_reading *at_load) {
+  pb_footprint_reading at_end;
+  if (fd < 0 || pb_footprint_read(&at_end) != 0) return;
   dprintf(fd, "%llu\n", (unsigned long long)pb_footprint(at_load, &at_end));
 }

@@ -1,5 +1,6 @@
-/* The footprint's arithmetic on canned /proc/self/status text, and a
- * reading of this process: touching 8 MiB raises it by 8 MiB. */
+/* The footprint's arithmetic on canned /proc/self/status text and smaps
+ * sums, and a reading of this process: touching 8 MiB raises it by
+ * 8 MiB. */
 #include "python/footprint.h"
 
 #include <string.h>
@@ -24,11 +25,19 @@ static void canned_text(void) {
   PB_CHECK_EQ(m.rss_anon, 20000u * 1024);
   PB_CHECK_EQ(m.rss_file, 9000u * 1024);
   PB_CHECK_EQ(m.rss_shmem, 8u * 1024);
-  pb_status_memory at_load = {.rss_anon = 1000 * 1024};
-  /* 40000 - 9000 - 8 - 1000 kB */
-  PB_CHECK_EQ(pb_footprint(&at_load, &m), 29992u * 1024);
-  at_load.rss_anon = 40000 * 1024;
-  PB_CHECK_EQ(pb_footprint(&at_load, &m), 0);
+  pb_footprint_reading at_load = {
+      .status.rss_anon = 1000 * 1024,
+      .mappings = {.file_bytes = 1200 * 1024, .stack_bytes = 40 * 1024}};
+  pb_footprint_reading at_end = {
+      .status = m,
+      .mappings = {.file_bytes = 1300 * 1024, .stack_bytes = 60 * 1024}};
+  /* 40000 - 9000 - 8 - 1000 - (1300 - 1200) - (60 - 40) kB */
+  PB_CHECK_EQ(pb_footprint(&at_load, &at_end), 29872u * 1024);
+  /* What shrank counts as no growth, not as a negative one. */
+  at_end.mappings.stack_bytes = 0;
+  PB_CHECK_EQ(pb_footprint(&at_load, &at_end), 29892u * 1024);
+  at_load.status.rss_anon = 40000 * 1024;
+  PB_CHECK_EQ(pb_footprint(&at_load, &at_end), 0);
   /* A field missing: no reading. */
   char cut[sizeof status];
   strcpy(cut, status);
@@ -38,14 +47,14 @@ static void canned_text(void) {
 }
 
 static void this_process(void) {
-  pb_status_memory before, after;
-  PB_CHECK_EQ(pb_status_memory_read(&before), 0);
+  pb_footprint_reading before, after;
+  PB_CHECK_EQ(pb_footprint_read(&before), 0);
   size_t bytes = (size_t)8 << 20;
   char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   PB_CHECK(p != MAP_FAILED);
   memset(p, 1, bytes);
-  PB_CHECK_EQ(pb_status_memory_read(&after), 0);
+  PB_CHECK_EQ(pb_footprint_read(&after), 0);
   uint64_t grown =
       pb_footprint(&before, &after) - pb_footprint(&before, &before);
   PB_CHECKF(grown >= bytes - (256 << 10) && grown <= bytes + (1 << 20),

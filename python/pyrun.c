@@ -139,11 +139,11 @@ static void refuse_pythonmalloc(void) {
 /* The process before any library's initializer, so before any allocator
  * started (footprint.h): read by the dynamic loader's first call into the
  * executable (.preinit_array). */
-static pb_status_memory at_load;
+static pb_footprint_reading at_load;
 static int at_load_read;
 
 static void read_at_load(void) {
-  at_load_read = pb_status_memory_read(&at_load) == 0;
+  at_load_read = pb_footprint_read(&at_load) == 0;
 }
 
 /* At exit, not on main's return: an uncaught SystemExit (sys.exit, as most

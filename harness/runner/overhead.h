@@ -38,29 +38,7 @@
 
 #include <stdint.h>
 
-/* One reading of /proc/self/smaps. */
-typedef struct pb_private_memory {
-  uint64_t anonymous_bytes; /* Anonymous of every mapping but [stack] */
-  uint64_t library_bytes;   /* Anonymous of the mappings of `library` */
-} pb_private_memory;
-
-/* A line-by-line reader of smaps text: `library` is the path whose
- * mappings library_bytes sums (as /proc shows it: links resolved), or
- * NULL. Start it zeroed but for library. */
-typedef struct pb_smaps_reader {
-  const char *library;
-  int in_stack, in_library;
-  pb_private_memory sum;
-} pb_smaps_reader;
-
-/* One line (without its newline). Returns 0, or -1 when the line is
- * neither a mapping's header nor a "Name: value" field. */
-int pb_smaps_line(pb_smaps_reader *r, const char *line);
-
-/* Reads /proc/self/smaps into *out. No allocation (the allocator under
- * test may not be started): a small buffer on the stack. Returns 0, or -1
- * when it cannot be read or parsed. */
-int pb_private_memory_read(const char *library, pb_private_memory *out);
+#include "common/private_memory.h"
 
 /* The overhead, from its readings (above); a growth that came out
  * negative counts as 0. */

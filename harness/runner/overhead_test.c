@@ -49,6 +49,9 @@ static void canned_smaps_sums_private_pages(void) {
   PB_CHECK_EQ(r.sum.anonymous_bytes, 176 * 1024);
   /* The library's own mappings only, its read-only relocated page too. */
   PB_CHECK_EQ(r.sum.library_bytes, 12 * 1024);
+  /* Every file's written pages: 4 + 8 + 4 + 12 + 16 kB; the stack apart. */
+  PB_CHECK_EQ(r.sum.file_bytes, 44 * 1024);
+  PB_CHECK_EQ(r.sum.stack_bytes, 64 * 1024);
 }
 
 static void no_library_counts_none(void) {
@@ -69,11 +72,15 @@ static void garbage_is_refused(void) {
 
 static void the_parts_add_up(void) {
   pb_overhead o = {0};
-  o.at_load = (pb_private_memory){100, 30};
-  o.at_main = (pb_private_memory){150, 30}; /* constructors: 50 */
-  o.before_init = (pb_private_memory){400, 30};
-  o.after_init = (pb_private_memory){470, 30}; /* pb_init: 70 */
-  o.before_expect = o.after_expect = (pb_private_memory){500, 30};
+  o.at_load = (pb_private_memory){.anonymous_bytes = 100, .library_bytes = 30};
+  o.at_main = (pb_private_memory){.anonymous_bytes = 150,
+                                  .library_bytes = 30}; /* constructors: 50 */
+  o.before_init =
+      (pb_private_memory){.anonymous_bytes = 400, .library_bytes = 30};
+  o.after_init = (pb_private_memory){.anonymous_bytes = 470,
+                                     .library_bytes = 30}; /* pb_init: 70 */
+  o.before_expect = o.after_expect =
+      (pb_private_memory){.anonymous_bytes = 500, .library_bytes = 30};
   PB_CHECK_EQ(pb_overhead_constructors(&o), 50);
   PB_CHECK_EQ(pb_overhead_init(&o), 70);
   PB_CHECK_EQ(pb_overhead_library(&o), 30);
