@@ -86,13 +86,5 @@ void pb_startup_heap_add(pb_trace *t) {
 
   /* The builder's tables name t's old slot numbers: release them rather
    * than leave them wrong. */
-  for (int k = 0; t->free_slots && k < PB_TRACE_THREADS_MAX; k++)
-    pb_unmap(t->free_slots[k].ids,
-             (size_t)t->free_slots[k].capacity * sizeof(uint32_t));
-  pb_unmap(t->free_slots, PB_TRACE_THREADS_MAX * sizeof(pb_slot_list));
-  pb_unmap(t->live, t->live_capacity);
-  pb_unmap(t->owner, t->live_capacity);
-  t->free_slots = NULL;
-  t->live = t->owner = NULL;
-  t->live_capacity = 0;
+  pb_trace_release_builder(t);
 }

@@ -214,6 +214,18 @@ void pb_trace_free(pb_trace *t, uint32_t slot) {
   free_slots->ids[free_slots->count++] = slot;
 }
 
+void pb_trace_release_builder(pb_trace *t) {
+  for (int k = 0; t->free_slots && k < PB_TRACE_THREADS_MAX; k++)
+    pb_unmap(t->free_slots[k].ids,
+             (size_t)t->free_slots[k].capacity * sizeof(uint32_t));
+  pb_unmap(t->free_slots, PB_TRACE_THREADS_MAX * sizeof(pb_slot_list));
+  pb_unmap(t->live, t->live_capacity);
+  pb_unmap(t->owner, t->live_capacity);
+  t->free_slots = NULL;
+  t->live = t->owner = NULL;
+  t->live_capacity = 0;
+}
+
 void pb_trace_destroy(pb_trace *t) {
   /* A loaded trace's ops are its file's mapping; a parsed one's belong to
    * the caller (capacity 0); a built one's are the builder's mapping. */
@@ -221,12 +233,7 @@ void pb_trace_destroy(pb_trace *t) {
     munmap(t->file_mapping, t->file_mapping_bytes);
   else if (t->capacity)
     pb_unmap(t->ops, t->capacity * sizeof(pb_op));
-  for (int k = 0; t->free_slots && k < PB_TRACE_THREADS_MAX; k++)
-    pb_unmap(t->free_slots[k].ids,
-             (size_t)t->free_slots[k].capacity * sizeof(uint32_t));
-  pb_unmap(t->free_slots, PB_TRACE_THREADS_MAX * sizeof(pb_slot_list));
-  pb_unmap(t->live, t->live_capacity);
-  pb_unmap(t->owner, t->live_capacity);
+  pb_trace_release_builder(t);
   memset(t, 0, sizeof *t);
 }
 

@@ -226,6 +226,9 @@ void pb_trace_set_thread(pb_trace *t, uint32_t thread);
  * own it, to thread `to` (another one, below PB_TRACE_THREADS_MAX), which
  * owns it from then on. */
 void pb_trace_handoff(pb_trace *t, uint32_t slot, uint32_t to);
+/* Releases the builder's state (its free slot lists and slot tables); the
+ * ops stay. No builder call may follow. */
+void pb_trace_release_builder(pb_trace *t);
 /* Releases every mapping of the trace. */
 void pb_trace_destroy(pb_trace *t);
 
