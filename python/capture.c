@@ -120,8 +120,11 @@ static void forget(const void *address) {
   pb_address_map_take(&capture.raw, address, &slot);
 }
 
+/* fill: the block's bytes are the program's to write (a new malloc), so the
+ * pattern goes in (written.h); a calloc's are zeros, and a realloc of a
+ * block from before the capture holds the program's data. */
 static void record_new(const wrapped *w, void *block, size_t size,
-                       pb_op_kind kind) {
+                       pb_op_kind kind, int fill) {
   forget(block);
   if (w->domain == PB_DOMAIN_RAW) {
     pb_address_map_put(&capture.raw, block, 0);
@@ -133,7 +136,7 @@ static void record_new(const wrapped *w, void *block, size_t size,
           ? pb_trace_calloc(capture.trace, trace_size(size), w->touch)
           : pb_trace_malloc(capture.trace, trace_size(size), w->touch);
   remember_op(slot);
-  if (kind != PB_OP_CALLOC) pb_written_fill(block, 0, size);
+  if (fill) pb_written_fill(block, 0, size);
   pb_address_map_put(&capture.blocks, block, slot);
 }
 
@@ -177,7 +180,7 @@ static void *wrapped_malloc(void *ctx, size_t size) {
   lock();
   if (capture.recording) {
     if (block)
-      record_new(w, block, size, PB_OP_MALLOC);
+      record_new(w, block, size, PB_OP_MALLOC, 1);
     else if (w->domain != PB_DOMAIN_RAW)
       refused(size);
   }
@@ -198,7 +201,7 @@ static void *wrapped_calloc(void *ctx, size_t nelem, size_t elsize) {
   lock();
   if (capture.recording) {
     if (block)
-      record_new(w, block, size, PB_OP_CALLOC);
+      record_new(w, block, size, PB_OP_CALLOC, 0);
     else if (w->domain != PB_DOMAIN_RAW)
       refused(size);
   }
@@ -248,7 +251,7 @@ static void *wrapped_realloc(void *ctx, void *old, size_t size) {
   } else {
     /* Its malloc was before the capture: from here on it is a new block. */
     if (old && w->domain != PB_DOMAIN_RAW) capture.counts.unknown_reallocs++;
-    record_new(w, block, size, PB_OP_MALLOC);
+    record_new(w, block, size, PB_OP_MALLOC, 0);
   }
   unlock();
   return block;
@@ -296,9 +299,14 @@ void pb_capture_start(pb_trace *trace) {
   capture.recording = 1;
 }
 
+/* A block still held when the capture stops: live, or freed behind the
+ * capture's back (forget() above). A freed one's pages may be gone; its op
+ * then keeps the kind of touch it was recorded with. */
 static void record_live(void *ctx, uintptr_t address, uint32_t slot) {
   (void)ctx;
-  record_written(slot, (const void *)address);
+  const pb_op *o = &capture.trace->ops[capture.last_op[slot]];
+  if (pb_written_readable((const void *)address, o->size))
+    record_written(slot, (const void *)address);
 }
 
 void pb_capture_stop(pb_capture_counts *counts) {

@@ -166,6 +166,40 @@ static void blocks_crossing_domains(void) {
   pb_trace_destroy(&trace);
 }
 
+/* Blocks the capture did not see allocated: a realloc of a block malloc'd
+ * by the C library keeps the program's data (the capture fills no pattern
+ * over it), and a 64 MiB block freed behind the capture's back (free() of
+ * a PyMem block: its pages unmapped) is not read when the capture stops. */
+static const char behind_the_capture_program[] =
+    "import ctypes, sys\n"
+    "api, libc = ctypes.pythonapi, ctypes.CDLL(None)\n"
+    "libc.malloc.restype = ctypes.c_void_p\n"
+    "libc.malloc.argtypes = [ctypes.c_size_t]\n"
+    "libc.free.argtypes = [ctypes.c_void_p]\n"
+    "api.PyMem_Malloc.restype = ctypes.c_void_p\n"
+    "api.PyMem_Malloc.argtypes = [ctypes.c_size_t]\n"
+    "api.PyMem_Realloc.restype = ctypes.c_void_p\n"
+    "api.PyMem_Realloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t]\n"
+    "p = libc.malloc(1000)\n"
+    "ctypes.memset(p, 65, 1000)\n"
+    "q = api.PyMem_Realloc(p, 2000)\n"
+    "if ctypes.string_at(q, 1000) != b'A' * 1000: sys.exit(3)\n"
+    "libc.free(api.PyMem_Malloc(64 << 20))\n";
+
+static void blocks_behind_the_capture(void) {
+  char *argv[] = {"capture_test", "-c", (char *)behind_the_capture_program,
+                  NULL};
+  pb_trace_init(&trace, "behind", 0, 0);
+  pb_python_hooks hooks = {.setup = start};
+  PB_CHECK_EQ(pb_python_main(3, argv, &hooks), 0);
+  pb_capture_counts counts;
+  pb_capture_stop(&counts);
+  PB_CHECK(counts.unknown_reallocs >= 1);
+  char err[PB_TRACE_ERROR_MAX];
+  PB_CHECKF(pb_trace_validate(&trace, err) == 0, "%s", err);
+  pb_trace_destroy(&trace);
+}
+
 /* Each test in a process of its own: an interpreter, and the capture's
  * hooks, are installed once per process. */
 static void in_child(void (*test)(void)) {
@@ -184,11 +218,13 @@ static void in_child(void (*test)(void)) {
 
 static void known_allocations(void) { in_child(test_known_allocations); }
 static void crossing_domains(void) { in_child(blocks_crossing_domains); }
+static void behind_the_capture(void) { in_child(blocks_behind_the_capture); }
 
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
       PB_TEST(known_allocations),
       PB_TEST(crossing_domains),
+      PB_TEST(behind_the_capture),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);

@@ -18,8 +18,8 @@
  * executable's .preinit_array before any library's initializer runs, is the
  * libraries' relocated data: the process before any allocator started.
  * What the interpreter then writes of its own is no allocator's either:
- * its static data (libpython's .data, 100 KiB or so over a short program)
- * and its stack; both only grow, so their growth to the end bounds what
+ * its static data (libpython's .data) and its stack, about 150 KB over a
+ * short program; both only grow, so their growth to the end bounds what
  * they held at the peak. What is left is the allocator's memory, its
  * fixed overhead included (constructors, pb_init), and a little that the
  * capture does not replay: the RAW domain (the system malloc in every

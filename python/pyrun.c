@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "allocator/allocator.h"
 #include "common/fail.h"
@@ -149,9 +150,10 @@ static void read_at_load(void) {
 /* At exit, not on main's return: an uncaught SystemExit (sys.exit, as most
  * scripts end) makes CPython call exit() itself (Py_Exit). */
 static int footprint_fd = -1;
+static pid_t footprint_pid; /* a child of fork() inherits the handler */
 
 static void report_footprint(void) {
-  pb_footprint_report(footprint_fd, &at_load);
+  if (getpid() == footprint_pid) pb_footprint_report(footprint_fd, &at_load);
 }
 
 __attribute__((section(".preinit_array"),
@@ -170,6 +172,7 @@ int main(int argc, char **argv) {
     if (pb_expect(&demand, err) != 0) pb_fail(PB_EXIT_OUT_OF_MEMORY, "%s", err);
   }
   footprint_fd = pb_footprint_take_fd();
+  footprint_pid = getpid();
   if (footprint_fd >= 0 && at_load_read && atexit(report_footprint) != 0)
     pb_fail(PB_EXIT_FAILED, "cannot register the footprint's report");
   pb_python_hooks hooks = {.setup = install_backend};

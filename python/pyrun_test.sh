@@ -150,8 +150,8 @@ print(s)' 2>&1)"
 # Asked to (PB_FOOTPRINT_FD), pyrun reports its allocator's footprint: a
 # program holding 32 MiB of objects reports at least 24 MiB more than an
 # empty one (and ends by sys.exit, after which CPython calls exit itself),
-# its environment lacks the variable, and a child pyrun through
-# sys.executable does not write a second report.
+# its environment lacks the variable, and neither a child pyrun through
+# sys.executable nor a forked child writes a second report.
 footprint() {
   rm -f "$dir/footprint"
   (cd "$dir" && PB_FOOTPRINT_FD=7 "$pyrun" "$@" 7>"$dir/footprint") ||
@@ -164,6 +164,9 @@ import os, subprocess, sys
 assert "PB_FOOTPRINT_FD" not in os.environ
 subprocess.run([sys.executable, "-c", "pass"], check=True)
 held = [(i, i + 1) for i in range(400000)]
+if os.fork() == 0:
+    sys.exit(0)
+os.wait()
 sys.exit(0)')"
 [[ $empty =~ ^[0-9]+$ && $held =~ ^[0-9]+$ ]] ||
   fail "footprints: empty '$empty', held '$held'"

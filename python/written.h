@@ -8,10 +8,11 @@
  * debug hooks fill new blocks with 0xCD); a calloc'd block is zero. When the
  * block is freed or resized, or the capture ends with it live, the last
  * byte that no longer holds what was put there is how far the program
- * wrote. A program that wrote the pattern itself at the very end of a block
- * is seen as not having written those bytes: eight of the same 0xcb bytes
- * in a row are rare in objects and buffers, and a zero written at the end
- * of a calloc'd block changes nothing resident that was not already. */
+ * wrote. A program that wrote 0xcb bytes itself at the very end of a block
+ * is seen as not having written them (and so, at worst, a page less): such
+ * a byte is rare as the last an object or buffer holds, and a zero written
+ * at the end of a calloc'd block changes nothing resident that was not
+ * already. */
 #ifndef POOLBENCH_PYTHON_WRITTEN_H
 #define POOLBENCH_PYTHON_WRITTEN_H
 
@@ -21,6 +22,12 @@
 
 /* Fills bytes from..to of block with the pattern. */
 void pb_written_fill(void *block, size_t from, size_t to);
+
+/* 1 when every page of block[0..size) is mapped, so that it can be read
+ * without a fault: a block the capture still holds when it stops may have
+ * been freed behind its back (free() of a PyMem block, capture.h) and its
+ * pages returned. */
+int pb_written_readable(const void *block, size_t size);
 
 /* The length of the shortest prefix of block[0..size) past which every byte
  * still holds `unwritten` (PB_WRITTEN_PATTERN, or 0 for a calloc'd block). */

@@ -13,6 +13,10 @@
  *   bazel-bin/workloads/startup_heap_table /tmp/su.trace \
  *       >workloads/startup_heap_ops.c
  *
+ * The table keeps a touch as a kind (two bits: none, object, array), as the
+ * synthetic generators do: a capture's filled touch (how far the program
+ * wrote the block, trace.h) becomes its domain's kind.
+ *
  * A capture that cannot be read, that has more than one thread, no marker
  * or more slots than the table can name is one line on stderr and exit
  * status 2. */
@@ -27,6 +31,13 @@
  * bytearray's buffer has room for a trailing NUL). */
 #define MARKER 123457
 #define MARKER_SLACK 64
+
+/* The kind of touch an op keeps in the table: a filled one becomes the
+ * kind its domain's blocks are (item arrays and buffers, or objects). */
+static unsigned table_touch(const pb_op *op) {
+  if (op->touch < PB_TOUCH_FILLED) return op->touch;
+  return op->domain == PB_DOMAIN_MEM ? PB_TOUCH_ARRAY : PB_TOUCH_OBJECT;
+}
 
 /* Slots renumbered by first use: the table's own, with no gap. */
 #define NO_SLOT UINT32_MAX
@@ -90,7 +101,7 @@ int main(int argc, char **argv) {
   for (uint64_t i = 0; i < end; i++) {
     const pb_op *op = &t.ops[i];
     printf("OP(%u,%u,%c,%u,%u),", op->size, renamed[op->slot], "MCRF"[op->kind],
-           op -> touch, op -> domain);
+           table_touch(op), op -> domain);
     if (i % 4 == 3 || i + 1 == end) putchar('\n');
   }
   printf("};\n/* clang-format on */\n");

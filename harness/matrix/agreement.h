@@ -69,9 +69,10 @@ typedef struct pb_workload_agreement {
    * in the other, or NAN when the basis asks none or no ratio is known. */
   double target_tau;
   double target_ratio_gap;
-  /* The target is judged only where both suites ranked the workload (a
-   * suite whose cells all lack the figure ranks nothing); judged, it is
-   * missed when target_tau is below the target or a gap above its bound. */
+  /* The target is judged only where its two suites have a tau_b (not where
+   * one ranked nothing, its cells all lacking the figure, nor where fewer
+   * than two backends are ranked in both); judged, it is missed when
+   * target_tau is below the target or a gap above its bound. */
   int judged;
   int disagrees;
   int present[PB_SUITE_COUNT];

@@ -48,8 +48,8 @@ static double seconds(struct timeval tv) {
   return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
 }
 
-/* The footprint the child wrote to fd ("N\n"), into *bytes; -1 when it
- * wrote none. */
+/* The footprint the child wrote to fd ("N\n", one line and nothing else),
+ * into *bytes; -1 when it wrote none or anything else. */
 static int footprint_reported(int fd, unsigned long long *bytes) {
   char text[32];
   ssize_t got = pread(fd, text, sizeof text - 1, 0);
@@ -57,7 +57,7 @@ static int footprint_reported(int fd, unsigned long long *bytes) {
   text[got] = '\0';
   char *end;
   *bytes = strtoull(text, &end, 10);
-  return end != text && *end == '\n' ? 0 : -1;
+  return end != text && end[0] == '\n' && end[1] == '\0' ? 0 : -1;
 }
 
 int main(int argc, char **argv) {

@@ -53,6 +53,8 @@ out="$("$measure" /bin/true)"
 [[ $out != *footprint* ]] || fail "a footprint nobody reported: $out"
 out="$("$measure" /bin/sh -c 'echo garbage >&"$PB_FOOTPRINT_FD"')"
 [[ $out != *footprint* ]] || fail "a malformed report taken: $out"
+out="$("$measure" /bin/sh -c 'echo 1; echo 2 >&"$PB_FOOTPRINT_FD"; echo 3 >&"$PB_FOOTPRINT_FD"')"
+[[ $out != *footprint* ]] || fail "two reports, one taken: $out"
 
 err="$("$measure" 2>&1 >/dev/null)"
 rc=$?

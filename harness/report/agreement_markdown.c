@@ -74,7 +74,7 @@ static void target_cell(pb_table *t, size_t column, pb_basis basis,
                         const pb_workload_agreement *wa) {
   pb_basis_target target = pb_basis_target_of(basis);
   if (!wa->judged) {
-    pb_table_set(t, column, "not judged: %s or %s ranked nothing",
+    pb_table_set(t, column, "not judged: no tau_b between %s and %s",
                  pb_suite_names[target.a], pb_suite_names[target.b]);
     return;
   }
