@@ -1,6 +1,6 @@
 /* The footprint's arithmetic on canned /proc/self/status text and smaps
  * sums, and a reading of this process: touching 8 MiB raises it by
- * 8 MiB. */
+ * 8 MiB (and by ASan's shadow of them). */
 #include "python/footprint.h"
 
 #include <string.h>
@@ -57,7 +57,9 @@ static void this_process(void) {
   PB_CHECK_EQ(pb_footprint_read(&after), 0);
   uint64_t grown =
       pb_footprint(&before, &after) - pb_footprint(&before, &before);
-  PB_CHECKF(grown >= bytes - (256 << 10) && grown <= bytes + (1 << 20),
+  /* At least the 8 MiB, less the kernel's high-water mark's slack; at most
+   * a quarter more (ASan's shadow of them is 1 MiB). */
+  PB_CHECKF(grown >= bytes - (256 << 10) && grown <= bytes + bytes / 4,
             "8 MiB touched: the footprint grew by %llu",
             (unsigned long long)grown);
   munmap(p, bytes);
