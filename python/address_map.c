@@ -79,12 +79,3 @@ int pb_address_map_take(pb_address_map *m, const void *address,
   m->entries[hole].address = 0;
   return 1;
 }
-
-void pb_address_map_each(const pb_address_map *m,
-                         void (*fn)(void *ctx, uintptr_t address,
-                                    uint32_t slot),
-                         void *ctx) {
-  for (size_t i = 0; i < m->capacity; i++)
-    if (m->entries[i].address)
-      fn(ctx, m->entries[i].address, m->entries[i].slot);
-}

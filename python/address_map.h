@@ -33,11 +33,4 @@ void pb_address_map_put(pb_address_map *m, const void *address, uint32_t slot);
 /* Removes address; returns 1 and its slot, or 0 when it is not present. */
 int pb_address_map_take(pb_address_map *m, const void *address, uint32_t *slot);
 
-/* Calls fn on every address present and its slot, in no order; fn must not
- * change the map. */
-void pb_address_map_each(const pb_address_map *m,
-                         void (*fn)(void *ctx, uintptr_t address,
-                                    uint32_t slot),
-                         void *ctx);
-
 #endif /* POOLBENCH_PYTHON_ADDRESS_MAP_H */

@@ -27,7 +27,7 @@ static struct {
   pb_address_map raw;    /* addresses of live RAW blocks (slot unused) */
   /* Per slot: its live block's last malloc, calloc or realloc op, whose
    * touch is set to how far the block was written (written.h) when the
-   * block is freed or resized, or the capture stops. mmap'd, grown by
+   * block is freed or resized (capture.h). mmap'd, grown by
    * doubling. */
   uint64_t *last_op;
   uint64_t last_op_capacity;
@@ -299,20 +299,9 @@ void pb_capture_start(pb_trace *trace) {
   capture.recording = 1;
 }
 
-/* A block still held when the capture stops: live, or freed behind the
- * capture's back (forget() above). A freed one's pages may be gone; its op
- * then keeps the kind of touch it was recorded with. */
-static void record_live(void *ctx, uintptr_t address, uint32_t slot) {
-  (void)ctx;
-  const pb_op *o = &capture.trace->ops[capture.last_op[slot]];
-  if (pb_written_readable((const void *)address, o->size))
-    record_written(slot, (const void *)address);
-}
-
 void pb_capture_stop(pb_capture_counts *counts) {
   lock();
   capture.recording = 0;
-  pb_address_map_each(&capture.blocks, record_live, NULL);
   pb_unmap(capture.last_op, capture.last_op_capacity * sizeof(uint64_t));
   capture.last_op = NULL;
   capture.last_op_capacity = 0;

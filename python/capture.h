@@ -25,10 +25,13 @@
  *
  * The touch of each allocating op is how far the program wrote the block
  * (python/written.h): each new block is filled with a pattern, and where
- * the pattern ends, when the block is freed or resized or the capture
- * stops, is recorded as the op's filled touch. A free records the kind of
- * its block's domain: OBJ blocks are objects (their header is read before
- * they die), MEM blocks buffers and item arrays.
+ * the pattern ends, when the block is freed or resized, is recorded as the
+ * op's filled touch. A block still held when the capture stops is not
+ * read: it may have been freed behind the capture's back (above), its
+ * memory no longer the program's. Its op keeps the kind of its domain, as
+ * a free records it: OBJ blocks are objects (their header written, and
+ * read before they die), MEM blocks buffers and item arrays (written
+ * whole).
  *
  * Everything the capture keeps (the trace, the address tables) is mmap'd, so
  * recording never calls the allocators it watches. */

@@ -166,10 +166,11 @@ static void blocks_crossing_domains(void) {
   pb_trace_destroy(&trace);
 }
 
-/* Blocks the capture did not see allocated: a realloc of a block malloc'd
- * by the C library keeps the program's data (the capture fills no pattern
- * over it), and a 64 MiB block freed behind the capture's back (free() of
- * a PyMem block: its pages unmapped) is not read when the capture stops. */
+/* Blocks the capture did not see allocated or freed: a realloc of a block
+ * malloc'd by the C library keeps the program's data (the capture fills no
+ * pattern over it), and a 64 MiB block freed behind the capture's back
+ * (free() of a PyMem block: its pages unmapped; under ASan, quarantined) is
+ * not read when the capture stops. */
 static const char behind_the_capture_program[] =
     "import ctypes, sys\n"
     "api, libc = ctypes.pythonapi, ctypes.CDLL(None)\n"

@@ -6,7 +6,7 @@
  * The capture fills each block it sees malloc'd, and the part a realloc
  * adds, with PB_WRITTEN_PATTERN before the program gets it (as CPython's
  * debug hooks fill new blocks with 0xCD); a calloc'd block is zero. When the
- * block is freed or resized, or the capture ends with it live, the last
+ * block is freed or resized, the last
  * byte that no longer holds what was put there is how far the program
  * wrote. A program that wrote 0xcb bytes itself at the very end of a block
  * is seen as not having written them (and so, at worst, a page less): such
@@ -22,12 +22,6 @@
 
 /* Fills bytes from..to of block with the pattern. */
 void pb_written_fill(void *block, size_t from, size_t to);
-
-/* 1 when every page of block[0..size) is mapped, so that it can be read
- * without a fault: a block the capture still holds when it stops may have
- * been freed behind its back (free() of a PyMem block, capture.h) and its
- * pages returned. */
-int pb_written_readable(const void *block, size_t size);
 
 /* The length of the shortest prefix of block[0..size) past which every byte
  * still holds `unwritten` (PB_WRITTEN_PATTERN, or 0 for a calloc'd block). */

@@ -3,8 +3,6 @@
 #include "python/written.h"
 
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "testing/check.h"
 
@@ -34,25 +32,10 @@ static void gaps_and_parts(void) {
   PB_CHECK_EQ(pb_written_extent(block, 2048, PB_WRITTEN_PATTERN), 1024);
 }
 
-/* A range is readable while every page of it is mapped. */
-static void readable_while_mapped(void) {
-  long page = sysconf(_SC_PAGESIZE);
-  char *p = mmap(NULL, 3 * (size_t)page, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  PB_CHECK(p != MAP_FAILED);
-  PB_CHECK(pb_written_readable(p + 16, 3 * (size_t)page - 32));
-  munmap(p + page, (size_t)page);
-  PB_CHECK(pb_written_readable(p + 16, (size_t)page - 16));
-  PB_CHECK(!pb_written_readable(p + 16, 2 * (size_t)page));
-  PB_CHECK(!pb_written_readable(p + page, 8));
-  munmap(p, 3 * (size_t)page);
-}
-
 int main(int argc, char **argv) {
   static const pb_test tests[] = {
       PB_TEST(every_length_and_end),
       PB_TEST(gaps_and_parts),
-      PB_TEST(readable_while_mapped),
       {NULL, NULL},
   };
   return pb_run_tests(tests, argc, argv);
