@@ -66,6 +66,12 @@ uint32_t py_mem_malloc(py_heap *h, uint32_t size, pb_touch touch) {
   return pb_trace_malloc(h->t, size, touch);
 }
 
+void py_written_whole(py_heap *h) {
+  uint64_t op = h->t->count - 1;
+  uint32_t size = h->t->ops[op].size;
+  pb_trace_set_filled(h->t, op, pb_touch_filled(size, size));
+}
+
 static uint32_t mem_calloc(py_heap *h, uint32_t size, pb_touch touch) {
   pb_trace_set_domain(h->t, PB_DOMAIN_MEM);
   return pb_trace_calloc(h->t, size, touch);

@@ -75,6 +75,13 @@ void py_free(py_heap *h, uint32_t slot);
 uint32_t py_obj_malloc(py_heap *h, uint32_t size, pb_touch touch);
 uint32_t py_mem_malloc(py_heap *h, uint32_t size, pb_touch touch);
 
+/* The block just allocated is written whole before anything else happens
+ * to it: a buffer the program fills as it makes it (a big int's digits,
+ * a bytes object's contents, a copy). Its replay writes it whole too
+ * (trace.h's filled touch), so that its pages are resident as the
+ * program's are; a kind of touch would write its header, or nothing. */
+void py_written_whole(py_heap *h);
+
 /* ---- ints -----------------------------------------------------------------
  * CPython 3.11 (Objects/longobject.c) sizes an int's block by the code that
  * makes it, in 30-bit digits of 4 bytes after a 24-byte header:

@@ -129,17 +129,31 @@ static void batch_die(py_heap *h, py_list *list, wl_array *rows) {
 }
 
 /* The records' bytearray: made from rng.randbytes' bytes (which random.py
- * makes as getrandbits(8 * n).to_bytes(n): an int of 8n bits first); the
- * zeroed slices assigned to every eighth byte, twice. */
+ * makes as getrandbits(8 * n).to_bytes(n): an array of words, then an int
+ * of 8n bits); the
+ * zeroed slices assigned to every eighth byte, twice. The words, the int,
+ * the bytes and the bytearray's buffer are each written whole as they are
+ * made (the random words, the digits, their bytes, the copy), about 12 MB
+ * each at the comparison scale: resident in the program, so in the
+ * replay. */
 static void make_records(py_heap *h, uint64_t count, uint32_t *object,
                          uint32_t *buffer) {
   uint32_t bytes = (uint32_t)(RECORD * count);
+  /* getrandbits fills an array of 32-bit words (PyMem) and makes the int
+   * from it: glibc maps and unmaps the array, which raises its dynamic
+   * mmap threshold above the blocks that follow. */
+  uint32_t words = py_mem_malloc(h, 4 * ((8 * bytes + 31) / 32), PB_TOUCH_NONE);
+  py_written_whole(h);
   uint32_t bits =
       py_obj_malloc(h, 24 + 4 * ((8 * bytes + 29) / 30), PB_TOUCH_NONE);
+  py_written_whole(h);
+  py_free(h, words);
   uint32_t random = py_bytes_new(h, bytes);
+  py_written_whole(h);
   py_free(h, bits);
   *object = py_obj_malloc(h, BYTEARRAY_SIZE, PB_TOUCH_OBJECT);
   *buffer = py_obj_malloc(h, bytes + 1, PB_TOUCH_NONE);
+  py_written_whole(h);
   py_free(h, random);
   for (int k = 0; k < 2; k++) py_free(h, py_bytes_zeros(h, bytes / 8));
 }
